@@ -1,0 +1,259 @@
+"""The catalogue of SDK sinks: data files under `sdks/` and `settings.toml`, loaded into lookup tables.
+
+Each SDK file lists its sinks with the qualified names that reach them (`calls`) and a Python-like
+`signature` whose annotations are *roles*: what each argument carries to the vendor.  Adding an SDK
+means adding a file; nothing here knows any SDK by name.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Iterable, Mapping, Sequence
+
+from .._toml import tomllib
+
+
+class Role(enum.Enum):
+    USER_ID = "user_id"            # who the event is about (distinct_id, user_id, anonymous_id)
+    EVENT = "event"                # event / page name
+    PROPERTIES = "properties"      # free-form event properties
+    TRAITS = "traits"              # person profile attributes
+    GROUP_ID = "group_id"          # organisation / group key
+    GROUP_TRAITS = "group_traits"  # organisation attributes
+    PII_KWARGS = "pii_kwargs"      # **kwargs, every keyword a field of the payload
+    EVENT_OBJECT = "event_object"  # an SDK event object built elsewhere
+    CONTEXT = "context"            # Segment-style context (ip, traits, user agent)
+    PII_FIELD = "pii_field"        # one parameter that is personal data by its very name
+    USER_OBJECT = "user_object"    # an SDK user / context object
+    TRAIT_KEY = "trait_key"        # key of a key/value setter (decides whether the value is PII)
+    TRAIT_VALUE = "trait_value"    # value of a key/value setter
+    FREE_TEXT = "free_text"        # message text, labels, URLs
+
+
+class ParamKind(enum.Enum):
+    POSITIONAL_ONLY = "positional_only"
+    POSITIONAL = "positional_or_keyword"
+    KEYWORD_ONLY = "keyword_only"
+    VAR_POSITIONAL = "var_positional"
+    VAR_KEYWORD = "var_keyword"
+
+
+class CatalogueError(ValueError):
+    """A sink definition that cannot be read (bad signature, unknown role)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    role: Role | None
+    kind: ParamKind
+    required: bool
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One call argument bound to a parameter.  `key` is the keyword when it landed in `**kwargs`."""
+
+    param: Param
+    node: object
+    key: str | None = None
+    star: bool = False  # the argument was `**mapping` (or `*seq`), not a single value
+
+
+@dataclass(frozen=True)
+class Sink:
+    id: str
+    sdk: str
+    calls: tuple[str, ...]
+    params: tuple[Param, ...]
+    carrier: bool = False      # builds an object that is sent later by another sink
+    transmits: str = "yes"
+    project: bool = False      # declared in the project's configuration, not shipped with leaklint
+
+    @property
+    def method(self) -> str:
+        return self.calls[0].rsplit(".", 1)[-1]
+
+    def bind(self, args: Sequence[tuple[str | None, str, object]]) -> list[Bound] | None:
+        """Bind call arguments `(keyword, star, node)` the way Python would; None when they cannot bind.
+
+        `star` is "" for a plain argument, "*" or "**" for unpacking.  Unpacked arguments bind leniently,
+        since their length or keys are unknown.
+        """
+        positional = [p for p in self.params if p.kind in (ParamKind.POSITIONAL_ONLY, ParamKind.POSITIONAL)]
+        var_pos = next((p for p in self.params if p.kind is ParamKind.VAR_POSITIONAL), None)
+        var_kw = next((p for p in self.params if p.kind is ParamKind.VAR_KEYWORD), None)
+        by_name = {p.name: p for p in self.params
+                   if p.kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY)}
+        bound: list[Bound] = []
+        filled: set[str] = set()
+        index = 0
+        lenient = False
+        for keyword, star, node in args:
+            if star == "*":
+                lenient = True
+                continue
+            if star == "**":
+                lenient = True
+                if var_kw is not None:
+                    bound.append(Bound(var_kw, node, star=True))
+                continue
+            if keyword is None:
+                if index < len(positional):
+                    p = positional[index]
+                    index += 1
+                    bound.append(Bound(p, node))
+                    filled.add(p.name)
+                elif var_pos is not None:
+                    bound.append(Bound(var_pos, node))
+                else:
+                    return None
+                continue
+            p = by_name.get(keyword)
+            if p is not None:
+                if p.name in filled:
+                    return None
+                bound.append(Bound(p, node))
+                filled.add(p.name)
+            elif var_kw is not None:
+                bound.append(Bound(var_kw, node, key=keyword))
+            else:
+                return None
+        if not lenient and any(p.required and p.name not in filled for p in self.params
+                               if p.kind not in (ParamKind.VAR_POSITIONAL, ParamKind.VAR_KEYWORD)):
+            return None
+        return bound
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An SDK setting that makes the SDK collect personal data by itself."""
+
+    id: str
+    sdk: str
+    effect: str
+    fix: str
+    calls: tuple[str, ...] = ()
+    keyword: str | None = None
+    equals: object = None
+    literal: str | None = None
+
+
+def parse_signature(text: str) -> tuple[Param, ...]:
+    """Parse `(a: role, b=None, *, c: role=None, **kw: role)` into parameters."""
+    text = text.strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        raise CatalogueError(f"signature must be parenthesised: {text!r}")
+    params: list[Param] = []
+    kind = ParamKind.POSITIONAL
+    for raw in filter(None, (part.strip() for part in text[1:-1].split(","))):
+        if raw == "/":
+            params = [Param(p.name, p.role, ParamKind.POSITIONAL_ONLY, p.required) for p in params]
+            continue
+        if raw == "*":
+            kind = ParamKind.KEYWORD_ONLY
+            continue
+        this_kind = kind
+        if raw.startswith("**"):
+            this_kind, raw = ParamKind.VAR_KEYWORD, raw[2:]
+        elif raw.startswith("*"):
+            this_kind, raw, kind = ParamKind.VAR_POSITIONAL, raw[1:], ParamKind.KEYWORD_ONLY
+        head, has_default, _ = raw.partition("=")
+        name, _, role_text = head.partition(":")
+        try:
+            role = Role(role_text.strip()) if role_text.strip() else None
+        except ValueError:
+            raise CatalogueError(f"unknown role {role_text.strip()!r} in {text!r}") from None
+        required = not has_default and this_kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY)
+        params.append(Param(name.strip(), role, this_kind, required))
+    return tuple(params)
+
+
+@dataclass
+class Catalogue:
+    """Lookup tables built from the data files (and from the project's configured sinks)."""
+
+    sinks: dict[str, list[Sink]] = field(default_factory=dict)       # qualified call -> sinks
+    instances: dict[str, str] = field(default_factory=dict)          # factory / attribute -> class
+    settings: list[Setting] = field(default_factory=list)
+    setting_calls: dict[str, list[Setting]] = field(default_factory=dict)
+
+    def add_sink(self, sink: Sink) -> None:
+        for call in sink.calls:
+            self.sinks.setdefault(call, []).append(sink)
+
+    def add_setting(self, setting: Setting) -> None:
+        self.settings.append(setting)
+        for call in setting.calls:
+            self.setting_calls.setdefault(call, []).append(setting)
+
+    @property
+    def roots(self) -> frozenset[str]:
+        """Top-level module names of every SDK, for the import-based prefilter."""
+        names = set(self.sinks) | set(self.instances) | set(self.setting_calls)
+        return frozenset(n.split(".", 1)[0] for n in names)
+
+    def instance_class(self, path: str) -> str | None:
+        """The class an object created by calling `path` (or reached as attribute `path`) belongs to."""
+        if path in self.instances:
+            return self.instances[path]
+        prefix = path + "."
+        if any(call.startswith(prefix) for call in self.sinks):
+            return path
+        return None
+
+
+def sink_from_table(table: Mapping, sdk: str) -> Sink:
+    try:
+        return Sink(
+            id=str(table["id"]),
+            sdk=str(table.get("sdk", sdk)),
+            calls=tuple(table["calls"]),
+            params=parse_signature(table["signature"]),
+            carrier=bool(table.get("carrier", False)),
+            transmits=str(table.get("transmits", "yes")),
+            project=bool(table.get("project", False)),
+        )
+    except KeyError as missing:
+        raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
+
+
+def _data_files() -> Iterable[tuple[str, str]]:
+    root = resources.files(__package__)
+    for entry in sorted((root / "sdks").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            yield entry.name, entry.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def builtin() -> Catalogue:
+    """The catalogue shipped with leaklint (cached: it is the same for every file)."""
+    cat = Catalogue()
+    for _name, text in _data_files():
+        data = tomllib.loads(text)
+        cat.instances.update(data.get("instances", {}))
+        for table in data.get("sink", []):
+            cat.add_sink(sink_from_table(table, data["sdk"]))
+    settings = tomllib.loads((resources.files(__package__) / "settings.toml").read_text(encoding="utf-8"))
+    for table in settings.get("setting", []):
+        cat.add_setting(Setting(
+            id=table["id"], sdk=table["sdk"], effect=table["effect"], fix=table["fix"],
+            calls=tuple(table.get("calls", ())), keyword=table.get("keyword"),
+            equals=table.get("equals"), literal=table.get("literal"),
+        ))
+    return cat
+
+
+def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalogue:
+    """A copy of `base` plus sinks declared in the project's config (`[tool.leaklint.sinks]`)."""
+    if not tables:
+        return base
+    cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
+                    list(base.settings), dict(base.setting_calls))
+    for call, table in tables.items():
+        cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
+                                     str(table.get("sdk", call))))
+    return cat

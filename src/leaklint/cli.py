@@ -1,0 +1,133 @@
+"""Command line: `leaklint check [PATH ...]`, `leaklint rules`.  Exit 0 clean, 1 findings, 2 errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import ConfigError, Settings, find_config, load
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .output import FORMATS
+
+    parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.")
+    parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check files and folders (default: the current folder)")
+    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable (replaces config)")
+    check.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to enable as well")
+    check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
+    check.add_argument("--output-format", choices=sorted(FORMATS), default="concise")
+    check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "rules":
+            return show_rules(args.code)
+        return check(args)
+    except ConfigError as err:
+        print(f"leaklint: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback, for an unforeseen failure
+        print(f"leaklint: internal error: {type(err).__name__}: {err} (please report this as a bug)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
+    if args.config is not None:
+        if not args.config.is_file():
+            raise ConfigError(f"{args.config}: config file not found")
+        settings = load(args.config)
+    else:
+        settings = load(find_config(paths[0] if paths else Path.cwd()))
+    if args.select is not None:
+        settings.select = args.select
+    settings.extend_select += args.extend_select
+    settings.ignore += args.ignore
+    _check_selectors(settings)
+    return settings
+
+
+def _check_selectors(settings: Settings) -> None:
+    from .rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
+    lists.update({f"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
+    for name, values in lists.items():
+        for value in values:
+            if value != "ALL" and not any(code.startswith(value) for code in codes):
+                raise ConfigError(f"unknown rule selector '{value}' in {name}")
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def check(args: argparse.Namespace) -> int:
+    from .discover import discover
+    from .engine import Checker
+    from .output import FORMATS
+
+    paths = list(args.paths or [Path(".")])
+    settings = settings_for(args, paths)
+    found = discover(paths, settings)
+    checker = Checker(settings)
+    findings = []
+    for file in found.files:
+        findings.extend(checker.check_path(file, display_path(file)))
+    sys.stdout.write(FORMATS[args.output_format](findings))
+    for error in found.errors:
+        print(f"leaklint: error: {error}", file=sys.stderr)
+    if not args.quiet:
+        n = len(findings)
+        summary = f"Found {n} finding{'s' if n != 1 else ''} in {len(found.files)} files." if n else \
+            f"All checks passed ({len(found.files)} files)."
+        print(summary, file=sys.stderr)
+    if found.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+
+
+def show_rules(code: str | None) -> int:
+    from .rules import all_rules
+
+    rules = all_rules()
+    if code is None:
+        for rule in rules:
+            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+        return EXIT_CLEAN
+    rule = next((r for r in rules if r.code == code.upper()), None)
+    if rule is None:
+        print(f"leaklint: error: unknown rule '{code}'", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{rule.code} {rule.name}: {rule.summary}\n\n{rule.why}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\nFix: {rule.fix}")
+    return EXIT_CLEAN

@@ -1,0 +1,170 @@
+"""Configuration: `[tool.leaklint]` in pyproject.toml, or leaklint.toml, found by walking up."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._toml import tomllib
+from .catalogue import CatalogueError, parse_signature
+from .pii import PiiKind
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info", "node_modules",
+    "build", "dist", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".leaklint_cache",
+    "site-packages", "_build", "buck-out", ".direnv", "__pypackages__", ".ipynb_checkpoints",
+)
+DEFAULT_SCRUBBERS = ("leaklint.scrub.scrub", "leaklint.scrub.pseudonymize")
+CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
+KIND_KEYS = {k.name.lower(): k for k in PiiKind}
+
+
+class ConfigError(Exception):
+    """Bad configuration: reported as one line, exit code 2."""
+
+
+@dataclass
+class Settings:
+    select: list[str] = field(default_factory=lambda: ["LL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    extend_exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    sinks: dict[str, dict] = field(default_factory=dict)
+    pii_names: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
+    never_pii: frozenset[str] = frozenset()
+    scrubbers: list[str] = field(default_factory=lambda: list(DEFAULT_SCRUBBERS))
+    scrubber: str = "leaklint.scrub:scrub"
+    respect_gitignore: bool = True
+    path: Path | None = None   # the file the settings came from
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    def enabled(self, code: str, relpath: str | None = None) -> bool:
+        chosen = _longest(code, self.select + self.extend_select)
+        dropped = _longest(code, self.ignore)
+        if relpath is not None:
+            for pattern, codes in self.per_file_ignores.items():
+                if fnmatch.fnmatch(relpath, pattern) or fnmatch.fnmatch(Path(relpath).name, pattern):
+                    dropped = max(dropped, _longest(code, codes))
+        return chosen > dropped  # the more specific prefix wins; on a tie, ignore wins
+
+
+def _longest(code: str, prefixes: list[str]) -> int:
+    """Length of the longest prefix that selects `code` ("ALL" selects everything): Ruff's precedence."""
+    best = 0
+    for p in prefixes:
+        if p == "ALL" or code.startswith(p):
+            best = max(best, 1 if p == "ALL" else len(p))
+    return best
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest leaklint.toml, or pyproject.toml with a [tool.leaklint] table, from `start` upwards."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if path.is_file():
+                if name != "pyproject.toml" or "leaklint" in _read(path).get("tool", {}):
+                    return path
+    return None
+
+
+def project_root(start: Path) -> Path | None:
+    """The nearest folder with pyproject.toml, setup.py/cfg or .git, from `start` upwards."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / m).exists() for m in ("pyproject.toml", ".git", "setup.py", "setup.cfg")):
+            return candidate
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+
+
+def load(path: Path | None) -> Settings:
+    if path is None:
+        return Settings()
+    data = _read(path)
+    table = data.get("tool", {}).get("leaklint", {}) if path.name == "pyproject.toml" else data
+    settings = from_table(table, str(path))
+    settings.path = path
+    return settings
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return list(value)
+
+
+def from_table(table: dict, where: str = "config") -> Settings:
+    s = Settings()
+    for key, value in table.items():
+        if key in ("select", "ignore", "extend-select", "extend-exclude", "scrubbers"):
+            setattr(s, key.replace("-", "_"), _strings(value, key, where))
+        elif key == "exclude":
+            s.exclude = _strings(value, key, where)
+        elif key == "never-pii":
+            s.never_pii = frozenset(v.lower() for v in _strings(value, key, where))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'per-file-ignores' must be a table of glob = [codes]")
+            s.per_file_ignores = {k: _strings(v, f"per-file-ignores.{k}", where) for k, v in value.items()}
+        elif key == "pii-names":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'pii-names' must be a table of kind = [names]")
+            for kind, names in value.items():
+                if kind not in KIND_KEYS:
+                    raise ConfigError(f"{where}: unknown PII kind 'pii-names.{kind}' (one of {', '.join(KIND_KEYS)})")
+                s.pii_names[KIND_KEYS[kind]] = frozenset(n.lower() for n in _strings(value[kind], f"pii-names.{kind}", where))
+        elif key == "sinks":
+            s.sinks = _sinks(value, where)
+        elif key == "scrubber":
+            if not isinstance(value, str) or ":" not in value:
+                raise ConfigError(f"{where}: 'scrubber' must be \"module:function\"")
+            s.scrubber = value
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: 'respect-gitignore' must be true or false")
+            s.respect_gitignore = value
+        else:
+            raise ConfigError(f"{where}: unknown key '{key}' in [tool.leaklint]")
+    module, _, func = s.scrubber.partition(":")
+    if f"{module}.{func}" not in s.scrubbers:
+        s.scrubbers.append(f"{module}.{func}")
+    return s
+
+
+def _sinks(value: Any, where: str) -> dict[str, dict]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'sinks' must be a table of \"module.function\" = {{ signature = \"(...)\" }}")
+    out = {}
+    for name, spec in value.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("signature"), str):
+            raise ConfigError(f"{where}: sink '{name}' needs a signature string, e.g. \"(user_id: user_id, **props: pii_kwargs)\"")
+        unknown = set(spec) - {"signature", "sdk"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' in sink '{name}'")
+        try:
+            parse_signature(spec["signature"])
+        except CatalogueError as err:
+            raise ConfigError(f"{where}: sink '{name}': {err}") from None
+        out[name] = dict(spec)
+    return out

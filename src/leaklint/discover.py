@@ -1,0 +1,127 @@
+"""Find the Python files to check: walk folders, skip excluded and git-ignored paths."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings
+
+SUFFIXES = (".py", ".pyi")
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)   # one line each: missing paths and the like
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    base: Path
+    pattern: str
+    negate: bool
+    dir_only: bool
+    anchored: bool
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        if self.dir_only and not is_dir:
+            return False
+        try:
+            rel = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        if self.anchored:
+            return fnmatch.fnmatch(rel, self.pattern)
+        return fnmatch.fnmatch(path.name, self.pattern) or fnmatch.fnmatch(rel, "*/" + self.pattern) \
+            or fnmatch.fnmatch(rel, self.pattern)
+
+
+def _gitignore(folder: Path) -> list[IgnoreRule]:
+    try:
+        text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    rules = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        line = line.lstrip("!")
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        anchored = "/" in line
+        rules.append(IgnoreRule(folder, line.lstrip("/"), negate, dir_only, anchored))
+    return rules
+
+
+def _ignored(path: Path, is_dir: bool, rules: list[IgnoreRule]) -> bool:
+    ignored = False
+    for rule in rules:
+        if rule.matches(path, is_dir):
+            ignored = not rule.negate
+    return ignored
+
+
+def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    try:
+        rel = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
+
+
+def discover(paths: list[Path], settings: Settings) -> Discovery:
+    """Every file to check, each once, in a stable order.  Paths named explicitly are always checked."""
+    out = Discovery()
+    seen: set[Path] = set()
+    patterns = settings.exclude + settings.extend_exclude
+    root = (settings.root or Path.cwd()).resolve()
+
+    def add(file: Path) -> None:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.files.append(file)
+
+    for given in paths:
+        if not os.path.lexists(given):
+            out.errors.append(f"{given}: no such file or directory")
+            continue
+        if given.is_file() or not given.is_dir():
+            add(given)
+            continue
+        rules: list[IgnoreRule] = []
+        if settings.respect_gitignore:
+            for parent in reversed(given.resolve().parents):
+                rules += _gitignore(parent)
+        walk(given, rules, patterns, root, settings.respect_gitignore, add, set())
+    return out
+
+
+def walk(folder: Path, rules: list[IgnoreRule], patterns: list[str], root: Path, gitignore: bool, add, visited) -> None:
+    try:
+        real = folder.resolve()
+        if real in visited:  # symlink loop
+            return
+        visited.add(real)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    if gitignore:
+        rules = rules + _gitignore(folder)
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if _excluded(path, patterns, root) or (rules and _ignored(path, is_dir, rules)):
+            continue
+        if is_dir:
+            walk(path, rules, patterns, root, gitignore, add, visited)
+        elif entry.name.endswith(SUFFIXES):
+            add(path)

@@ -1,0 +1,26 @@
+"""What leaklint reports: one `Finding` per problem, with a 1-based position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str            # as shown to the user (relative to the current directory when possible)
+    line: int            # 1-based
+    col: int             # 1-based
+    code: str
+    message: str
+    end_line: int = 0
+    end_col: int = 0
+    fix: str = ""        # the suggestion shown with the finding
+    source_line: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "message": self.message, "filename": self.path,
+            "location": {"row": self.line, "column": self.col},
+            "end_location": {"row": self.end_line or self.line, "column": self.end_col or self.col},
+            "fix_suggestion": self.fix or None,
+        }

@@ -1,0 +1,11 @@
+"""flake8's format: `path:line:col: CODE message`, one finding per line (editors parse this)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..findings import Finding
+
+
+def render(findings: Sequence[Finding]) -> str:
+    return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}\n" for f in findings)

@@ -1,0 +1,21 @@
+"""The concise line, then the source line with a caret under the column, and the fix suggestion."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..findings import Finding
+
+
+def render(findings: Sequence[Finding]) -> str:
+    out = []
+    for f in findings:
+        out.append(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+        if f.source_line:
+            gutter = f"{f.line} | "
+            out.append(gutter + f.source_line.expandtabs(1))
+            out.append(" " * (len(gutter) + f.col - 1) + "^")
+        if f.fix:
+            out.append(f"  help: {f.fix}")
+        out.append("")
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,41 @@
+"""LL010: personal data used as the analytics user identifier."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from ..catalogue import Role
+from ..pii import PiiKind
+from . import Report, Rule
+
+FIX = "identify people by an opaque id (user.pk) or pseudonymize(...) from leaklint.scrub"
+
+
+def check(use):
+    for arg in use.args:
+        if arg.role is not Role.USER_ID:
+            continue
+        found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
+        if found:
+            yield Report("LL010", arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
+                         found, use.call, FIX)
+
+
+RULES = [Rule(
+    code="LL010", name="pii-as-user-id", summary="Personal data used as the analytics user identifier",
+    why="The user identifier is copied onto every event and every profile; an email or username there "
+        "leaks on every call, and cannot be removed by dropping a property.",
+    bad=dedent("""
+        from posthog import Posthog as PH
+        def invite(key, member):
+            PH(key).capture("Invited", distinct_id=member.username)
+    """).strip() + "\n",
+    good=dedent("""
+        from posthog import Posthog as PH
+        def invite(key, member):
+            PH(key).capture("Invited", distinct_id=str(member.pk))
+    """).strip() + "\n",
+    fix=FIX, check_sink=check,
+    fix_safety="Unsafe fix (--unsafe-fixes): the identifier becomes pseudonymize(...), which changes who the "
+               "person is in the analytics tool.",
+)]

@@ -1,0 +1,12 @@
+"""LL900: a file that could not be read or parsed.  Reported by the engine, the run goes on."""
+
+from __future__ import annotations
+
+from . import Rule
+
+RULES = [Rule(
+    code="LL900", name="unreadable-file", summary="File could not be read or parsed",
+    why="A file leaklint cannot parse is a file it cannot vouch for; it is reported so it is not silently skipped.",
+    bad="def broken(:\n", good="def fine():\n    return 1\n",
+    fix="fix the syntax error or the encoding, or exclude the file",
+)]

@@ -1,0 +1,38 @@
+"""LL011: a whole person or organisation object serialised into a payload."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from . import Report, Rule
+from .payload import PAYLOAD_ROLES
+
+FIX = "send the few fields the analysis needs, by name, instead of the whole object"
+
+
+def check(use):
+    for arg in use.args:
+        if arg.role in PAYLOAD_ROLES and arg.value.wholes:
+            whole = arg.value.wholes[0]
+            yield Report("LL011", arg.node, f"whole object {whole.what} sent to {use.label} in '{arg.param}'",
+                         arg.value.wholes, use.call, FIX)
+
+
+RULES = [Rule(
+    code="LL011", name="whole-object-to-analytics", summary="A whole object serialised into analytics properties",
+    why="vars(user), user.to_dict() or a serializer's .data send every field the model has today and every "
+        "field added to it later: email, name, address, hashed password.",
+    bad=dedent("""
+        import mixpanel
+        mp = mixpanel.Mixpanel("token")
+        def updated(user):
+            mp.track(user.pk, "Profile Updated", vars(user))
+    """).strip() + "\n",
+    good=dedent("""
+        import mixpanel
+        mp = mixpanel.Mixpanel("token")
+        def updated(user):
+            mp.track(user.pk, "Profile Updated", {"fields_changed": 3})
+    """).strip() + "\n",
+    fix=FIX, check_sink=check,
+)]

@@ -1,0 +1,97 @@
+"""From a call to a `SinkUse`: which catalogue sink it is, and what each argument carries there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from . import pii
+from .catalogue import Bound, Role, Sink
+from .flow import Carrier, Evaluator, Evidence, Value, call_args, code
+
+
+@dataclass(frozen=True)
+class Arg:
+    """What reaches one parameter of a sink."""
+
+    role: Role
+    param: str
+    value: Value
+    node: cst.CSTNode               # the argument as written in the call
+    via: Carrier | None = None      # the value travelled inside an SDK object built elsewhere
+
+
+@dataclass(frozen=True)
+class SinkUse:
+    sink: Sink
+    call: cst.Call
+    args: tuple[Arg, ...]
+
+    @property
+    def label(self) -> str:
+        """`Mixpanel people_set`: the SDK and the method, as users know them."""
+        sdk = self.sink.sdk.split(" (", 1)[0]
+        return f"{sdk} {self.sink.method}" if not self.sink.project else self.sink.id
+
+
+def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator) -> SinkUse | None:
+    if not func.ref:
+        return None
+    candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
+                  if not s.carrier and (s.project or not func.local)]
+    by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
+    raw = call_args(call)
+    for sink in candidates:
+        bound = sink.bind(raw)
+        if bound is not None:
+            return SinkUse(sink, call, tuple(_args(bound, by_node, ev, call)))
+    return None
+
+
+def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst.Call, via: Carrier | None = None):
+    keys = {b.param.role: b for b in bound if b.param.role is Role.TRAIT_KEY}
+    for b in bound:
+        role = b.param.role
+        if role is None or role is Role.TRAIT_KEY:
+            continue
+        value = values.get(id(b.node))
+        if value is None:
+            value = ev.evaluate(b.node)
+        anchor = _anchor(b, call)
+        if role is Role.TRAIT_VALUE:
+            key_arg = keys.get(Role.TRAIT_KEY)
+            key = _literal(key_arg.node) if key_arg else None
+            if key is not None:
+                value = ev.classify_key(key, anchor, value)
+            role = Role.TRAITS
+        elif b.key is not None:
+            value = ev.classify_key(b.key, anchor, value)
+        elif role is Role.PII_FIELD and not value.pii and not value.clean:
+            match = pii.classify_name(b.param.name, extra=ev.options.extra_words)
+            if match:
+                value = value.merge(Value(pii=(Evidence(match.kind, f"{b.param.name}={code(b.node)}", b.node),)))
+        if role in (Role.EVENT_OBJECT, Role.USER_OBJECT) and value.carrier is not None:
+            carrier = value.carrier
+            by_node = {id(cb.node): cv for cb, cv in zip(carrier.bound, carrier.values)}
+            for inner in _args(list(carrier.bound), by_node, ev, call, carrier):
+                yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier)
+            continue
+        if role in (Role.EVENT_OBJECT, Role.USER_OBJECT):
+            role = Role.TRAITS
+        yield Arg(role, b.param.name, value, anchor, via)
+
+
+def _anchor(b: Bound, call: cst.Call) -> cst.CSTNode:
+    """The node a finding points at: the whole `key=value` argument for keywords, else the value."""
+    for arg in call.args:
+        if arg.value is b.node:
+            return arg if arg.keyword is not None else arg.value
+    return b.node
+
+
+def _literal(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
