@@ -9,7 +9,7 @@ from typing import Any
 
 from ._toml import tomllib
 from .catalogue import CatalogueError, parse_signature
-from .pii import PiiKind
+from .pii import PiiKind, words
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info", "node_modules",
@@ -133,7 +133,9 @@ def from_table(table: dict, where: str = "config") -> Settings:
             for kind, names in value.items():
                 if kind not in KIND_KEYS:
                     raise ConfigError(f"{where}: unknown PII kind 'pii-names.{kind}' (one of {', '.join(KIND_KEYS)})")
-                s.pii_names[KIND_KEYS[kind]] = frozenset(n.lower() for n in _strings(value[kind], f"pii-names.{kind}", where))
+                names = _strings(value[kind], f"pii-names.{kind}", where)
+                # Stored as the classifier's phrases: `contactHandle` and `contact_handle` -> "contact handle".
+                s.pii_names[KIND_KEYS[kind]] = frozenset(" ".join(words(n)) for n in names)
         elif key == "sinks":
             s.sinks = _sinks(value, where)
         elif key == "scrubber":

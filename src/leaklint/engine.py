@@ -45,7 +45,14 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
-        raise Unreadable(f"syntax error: {str(err.message).splitlines()[0]}", err.raw_line, err.raw_column + 1) from None
+        line, col, reason = err.raw_line, err.raw_column + 1, str(err.message).splitlines()[0]
+        try:  # Python's own parser words syntax errors better and places them exactly
+            compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+        except SyntaxError as py_err:
+            line, col, reason = py_err.lineno or line, py_err.offset or col, py_err.msg
+        except (ValueError, RecursionError, MemoryError):
+            pass
+        raise Unreadable(f"syntax error: {reason}", line, col) from None
     except RecursionError:
         raise Unreadable("cannot parse: expression nested too deeply") from None
     except Exception as err:  # noqa: BLE001 - the parser's own failures are reported, never raised

@@ -166,7 +166,7 @@ class Evaluator:
 
     def classify_key(self, key: str, node: cst.CSTNode, value: Value) -> Value:
         """A payload entry `key: value`: the key names the data unless the value is provably clean."""
-        if is_descriptor(key.lstrip("$")):
+        if is_descriptor(key) and pii.mentions_pii(key):
             return CLEAN  # `email_verified: ...`, `email_count: len(emails)`: about PII, not PII
         match = pii.classify_key(key, extra=self.options.extra_words, never=self.options.never)
         if value.pii:
@@ -273,7 +273,7 @@ class Evaluator:
             owner_name = last_name(node.func.value)
             if method in WHOLE_OBJECT_METHODS and owner_name and _is_entity(owner_name, node.func.value):
                 return self._whole(node.func.value, node)
-            if method in ("count", "exists", "keys") or is_descriptor(method):
+            if method in ("count", "exists", "keys") or (is_descriptor(method) and method not in STRING_METHODS):
                 return CLEAN
             key = _string_key(node.args[0].value) if node.args and method in ("get", "pop", "setdefault") else None
             if key is not None:  # `request.POST.get("email")`

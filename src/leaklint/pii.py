@@ -153,6 +153,12 @@ def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = No
     return None
 
 
+def mentions_pii(name: str) -> bool:
+    """Whether any word of `name` is a PII word, descriptors aside (`email_count` mentions email)."""
+    ws = words(name)
+    return any(phrase in vocab for _, phrase in _phrases(ws) for vocab in KIND_WORDS.values())
+
+
 def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
     """Classify `owner.attr`: `user.name` is a name, `plan.name` is not, `acct.email` is an email."""
     owner_words = words(owner) if owner else []

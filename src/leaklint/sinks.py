@@ -79,7 +79,7 @@ def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst
             continue
         if role in (Role.EVENT_OBJECT, Role.USER_OBJECT):
             role = Role.TRAITS
-        yield Arg(role, b.param.name, value, anchor, via)
+        yield Arg(role, b.key or b.param.name, value, anchor, via)
 
 
 def _anchor(b: Bound, call: cst.Call) -> cst.CSTNode:

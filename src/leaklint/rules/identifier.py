@@ -36,6 +36,5 @@ RULES = [Rule(
             PH(key).capture("Invited", distinct_id=str(member.pk))
     """).strip() + "\n",
     fix=FIX, check_sink=check,
-    fix_safety="Unsafe fix (--unsafe-fixes): the identifier becomes pseudonymize(...), which changes who the "
-               "person is in the analytics tool.",
+    fix_safety="No automatic fix: replacing the identifier changes who the person is in the analytics tool.",
 )]

@@ -32,7 +32,7 @@ def _checker(kinds: frozenset[PiiKind], code: str):
 def _rule(code, name, kinds, summary, why, bad, good):
     return Rule(code=code, name=name, summary=summary, why=why, bad=dedent(bad).strip() + "\n",
                 good=dedent(good).strip() + "\n", fix=FIX, check_sink=_checker(frozenset(kinds), code),
-                fix_safety="Safe fix (--fix): the payload argument is wrapped in the configured scrubber.")
+                fix_safety="No automatic fix yet: wrap the payload in the scrubber by hand.")
 
 
 RULES = [

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaklint.config import Settings
+from leaklint.engine import Checker
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lint(source: str, settings: Settings | None = None) -> list:
+    """Findings for one module's source text."""
+    return Checker(settings or Settings()).check_text(source, "example.py")
+
+
+def codes(source: str, settings: Settings | None = None) -> list[str]:
+    return [f.code for f in lint(source, settings)]
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console entry point as a user would."""
+    return subprocess.run([sys.executable, "-m", "leaklint", *args], cwd=cwd, capture_output=True, text=True,
+                          input=stdin, timeout=120)
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

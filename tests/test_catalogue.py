@@ -1,0 +1,86 @@
+"""The catalogue data: every file loads, roles are known, calls bind the way Python binds them."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from leaklint.catalogue import CatalogueError, Role, builtin, parse_signature
+
+from conftest import codes
+
+
+def test_every_sdk_file_loads_with_sinks():
+    cat = builtin()
+    assert len({s.id for sinks in cat.sinks.values() for s in sinks}) > 300
+    for required in ("mixpanel", "segment", "analytics", "rudderstack", "rudder_analytics", "june", "posthog",
+                     "amplitude", "customerio", "sentry_sdk", "ldclient", "statsig", "snowplow_tracker", "intercom"):
+        assert required in cat.roots
+
+
+def test_signature_parsing():
+    params = parse_signature("(a: user_id, /, b=None, *, c: properties=None, **kw: pii_kwargs)")
+    assert [(p.name, p.role, p.kind.name, p.required) for p in params] == [
+        ("a", Role.USER_ID, "POSITIONAL_ONLY", True), ("b", None, "POSITIONAL", False),
+        ("c", Role.PROPERTIES, "KEYWORD_ONLY", False), ("kw", Role.PII_KWARGS, "VAR_KEYWORD", False)]
+    with pytest.raises(CatalogueError):
+        parse_signature("(a: not_a_role)")
+
+
+@pytest.mark.parametrize("call, expected", [
+    # PostHog 6+: one positional, keywords; 3.x-5.x: distinct_id first.
+    ('ph.capture("Signed Up", distinct_id=user.email)', ["LL010"]),
+    ('ph.capture(user.email, "Signed Up", {"plan": "pro"})', ["LL010"]),
+    ('ph.capture("Signed Up", distinct_id=user.pk, properties={"$set": {"email": user.email}})', ["LL001"]),
+    ('ph.set(distinct_id=user.pk, properties={"name": user.get_full_name()})', ["LL002"]),
+])
+def test_posthog_versions_are_told_apart(call, expected):
+    source = f"from posthog import Posthog\nph = Posthog('k')\ndef f(user):\n    {call}\n"
+    assert codes(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import rudder_analytics\ndef f(u):\n    rudder_analytics.identify(u.pk, {'email': u.email})\n", ["LL001"]),
+    ("import rudderstack.analytics as ra\ndef f(u):\n    ra.identify(u.pk, {'email': u.email})\n", ["LL001"]),
+    ("from june import analytics\ndef f(u):\n    analytics.track(u.pk, 'x', {'name': u.name})\n", ["LL002"]),
+    ("from customerio import analytics\ndef f(u):\n    analytics.identify(u.pk, {'phone': u.phone})\n", ["LL004"]),
+    ("from segment.analytics import Client\nc = Client('k')\ndef f(u):\n    c.identify(u.email)\n", ["LL010"]),
+    ("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ndef f(u):\n    cio.identify(id=u.pk, email=u.email)\n", ["LL001"]),
+    ("import sentry_sdk\ndef f(u):\n    sentry_sdk.set_tag('email', u.email)\n", ["LL001"]),
+    ("import sentry_sdk\ndef f(u):\n    sentry_sdk.set_tag('plan', u.plan)\n", []),
+    ("from statsig import statsig, StatsigUser\ndef f(u):\n    statsig.check_gate(StatsigUser(user_id=str(u.pk), email=u.email), 'g')\n", ["LL001"]),
+    ("from snowplow_tracker import Subject\ndef f(request):\n    s = Subject()\n    s.set_ip_address(request.META['REMOTE_ADDR'])\n", ["LL005"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    mp.track(u.pk, 'x', u.to_dict())\n", ["LL011"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    mp.track(u.pk, 'x', {**vars(u)})\n", ["LL011"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u, request):\n    mp.track(u.pk, 'x', {'e': request.POST['email']})\n", ["LL001"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    p = dict(email=u.email)\n    mp.track(u.pk, 'x', p)\n", ["LL001"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    p = {}\n    p.update({'who': f'{u.first_name} {u.last_name}'})\n    mp.track(u.pk, 'x', p)\n", ["LL002"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    label = 'user %s' % u.email\n    mp.track(u.pk, 'x', {'label': label})\n", ["LL001"]),
+    ("import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef f(u):\n    label = '{}'.format(u.username) + '!'\n    mp.track(u.pk, 'x', {'label': label})\n", ["LL002"]),
+])
+def test_sdks_and_flows(source, expected):
+    assert codes(source) == expected
+
+
+def test_self_attribute_receiver_in_a_class():
+    source = dedent("""
+        from mixpanel import Mixpanel
+        class Tracker:
+            def __init__(self, token):
+                self.mp = Mixpanel(token)
+            def signed_up(self, user):
+                self.mp.track(user.pk, "Signed Up", {"email": user.email})
+    """)
+    assert codes(source) == ["LL001"]
+
+
+def test_a_project_analytics_module_is_not_segment(tmp_path):
+    from leaklint.config import Settings
+    from leaklint.engine import Checker
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "analytics.py").write_text("def track(*a):\n    pass\n")
+    view = tmp_path / "views.py"
+    view.write_text("import analytics\ndef f(u):\n    analytics.track(u.pk, 'x', {'email': u.email})\n")
+    assert Checker(Settings()).check_path(view, "views.py") == []
