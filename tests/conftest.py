@@ -17,6 +17,14 @@ def lint(source: str, settings: Settings | None = None) -> list:
     return Checker(settings or Settings()).check_text(source, "example.py")
 
 
+def check_files(root: Path | None, *files: Path, settings: Settings | None = None) -> list:
+    """Findings for some files of a project, with the project indexed as the CLI does it."""
+    from leaklint.project import Project
+
+    checker = Checker(settings or Settings())
+    return Project.from_files(checker, root, [(f, f.name) for f in files]).findings()
+
+
 def codes(source: str, settings: Settings | None = None) -> list[str]:
     return [f.code for f in lint(source, settings)]
 

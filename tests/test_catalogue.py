@@ -8,7 +8,7 @@ import pytest
 
 from leaklint.catalogue import CatalogueError, Role, builtin, parse_signature
 
-from conftest import codes
+from conftest import check_files, codes
 
 
 def test_every_sdk_file_loads_with_sinks():
@@ -76,11 +76,8 @@ def test_self_attribute_receiver_in_a_class():
 
 
 def test_a_project_analytics_module_is_not_segment(tmp_path):
-    from leaklint.config import Settings
-    from leaklint.engine import Checker
-
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "analytics.py").write_text("def track(*a):\n    pass\n")
     view = tmp_path / "views.py"
     view.write_text("import analytics\ndef f(u):\n    analytics.track(u.pk, 'x', {'email': u.email})\n")
-    assert Checker(Settings()).check_path(view, "views.py") == []
+    assert check_files(tmp_path, view) == []

@@ -77,7 +77,7 @@ def _check_selectors(settings: Settings) -> None:
 
     codes = [r.code for r in all_rules()]
     lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
-    lists.update({f"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
+    lists.update({"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
     for name, values in lists.items():
         for value in values:
             if value != "ALL" and not any(code.startswith(value) for code in codes):
@@ -92,25 +92,43 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
+    """Files by the project they belong to (nearest pyproject.toml / .git), in a stable order."""
+    from .config import project_root
+
+    roots: dict[Path, Path | None] = {}
+    groups: dict[Path | None, list[Path]] = {}
+    for file in files:
+        folder = file.resolve().parent
+        if folder not in roots:
+            roots[folder] = project_root(folder)
+        groups.setdefault(roots[folder], []).append(file)
+    return groups
+
+
 def check(args: argparse.Namespace) -> int:
     from .discover import discover
     from .engine import Checker
     from .output import FORMATS
+    from .project import Project
 
     paths = list(args.paths or [Path(".")])
     settings = settings_for(args, paths)
     found = discover(paths, settings)
     checker = Checker(settings)
-    findings = []
-    for file in found.files:
-        findings.extend(checker.check_path(file, display_path(file)))
+    findings, notes = [], []
+    for root, files in group_by_project(found.files).items():
+        project = Project.from_files(checker, root, [(f, display_path(f)) for f in files])
+        findings.extend(project.findings())
+        notes.extend(project.notes)
+    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
     sys.stdout.write(FORMATS[args.output_format](findings))
-    for error in found.errors:
-        print(f"leaklint: error: {error}", file=sys.stderr)
+    for line in [*found.errors, *notes]:
+        print(f"leaklint: {'error: ' if line in found.errors else ''}{line}", file=sys.stderr)
     if not args.quiet:
         n = len(findings)
-        summary = f"Found {n} finding{'s' if n != 1 else ''} in {len(found.files)} files." if n else \
-            f"All checks passed ({len(found.files)} files)."
+        files = f"{len(found.files)} file{'s' if len(found.files) != 1 else ''}"
+        summary = f"Found {n} finding{'s' if n != 1 else ''} in {files}." if n else f"All checks passed ({files})."
         print(summary, file=sys.stderr)
     if found.errors:
         return EXIT_ERROR

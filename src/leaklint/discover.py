@@ -66,20 +66,36 @@ def _ignored(path: Path, is_dir: bool, rules: list[IgnoreRule]) -> bool:
     return ignored
 
 
-def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
-    try:
-        rel = path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    return any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
+@dataclass(frozen=True)
+class Excludes:
+    """Exclude patterns split once: plain names (a set lookup) and globs (matched on name and path)."""
+
+    names: frozenset[str]
+    globs: tuple[str, ...]
+    root: Path
+
+    @classmethod
+    def of(cls, patterns: list[str], root: Path) -> "Excludes":
+        plain = {p for p in patterns if not any(c in p for c in "*?[/")}
+        return cls(frozenset(plain), tuple(p for p in patterns if p not in plain), root)
+
+    def __call__(self, path: Path) -> bool:
+        if path.name in self.names:
+            return True
+        if not self.globs:
+            return False
+        try:
+            rel = path.absolute().relative_to(self.root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(rel, p) for p in self.globs)
 
 
 def discover(paths: list[Path], settings: Settings) -> Discovery:
     """Every file to check, each once, in a stable order.  Paths named explicitly are always checked."""
     out = Discovery()
     seen: set[Path] = set()
-    patterns = settings.exclude + settings.extend_exclude
-    root = (settings.root or Path.cwd()).resolve()
+    excluded = Excludes.of(settings.exclude + settings.extend_exclude, (settings.root or Path.cwd()).absolute())
 
     def add(file: Path) -> None:
         key = file.resolve()
@@ -98,11 +114,11 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
         if settings.respect_gitignore:
             for parent in reversed(given.resolve().parents):
                 rules += _gitignore(parent)
-        walk(given, rules, patterns, root, settings.respect_gitignore, add, set())
+        walk(given, rules, excluded, settings.respect_gitignore, add, set())
     return out
 
 
-def walk(folder: Path, rules: list[IgnoreRule], patterns: list[str], root: Path, gitignore: bool, add, visited) -> None:
+def walk(folder: Path, rules: list[IgnoreRule], excluded: Excludes, gitignore: bool, add, visited) -> None:
     try:
         real = folder.resolve()
         if real in visited:  # symlink loop
@@ -119,9 +135,9 @@ def walk(folder: Path, rules: list[IgnoreRule], patterns: list[str], root: Path,
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if _excluded(path, patterns, root) or (rules and _ignored(path, is_dir, rules)):
+        if excluded(path) or (rules and _ignored(path, is_dir, rules)):
             continue
         if is_dir:
-            walk(path, rules, patterns, root, gitignore, add, visited)
+            walk(path, rules, excluded, gitignore, add, visited)
         elif entry.name.endswith(SUFFIXES):
             add(path)

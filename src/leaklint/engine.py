@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
@@ -12,12 +13,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import suppress
 from .catalogue import builtin, with_project_sinks
-from .config import Settings, project_root
+from .config import Settings
 from .findings import Finding
-from .flow import Evaluator, Options, Value, Walker, code
-from .resolve import Imports, ModuleInfo, module_info
+from .flow import Evaluator, Options, Value, code
+from .walk import Walker
+from .resolve import Imports, ModuleInfo
 from .rules import Report, all_rules
 from .sinks import sink_use
+
+
+def needle_pattern(words) -> re.Pattern:
+    """One regex finding any of `words` as a whole word (longest first, so none shadows another)."""
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else re.compile(r"(?!)")
 
 
 class Unreadable(Exception):
@@ -60,6 +68,17 @@ def parse(text: str) -> cst.Module:
 
 
 @dataclass
+class Source:
+    """One file on its way through the pipeline."""
+
+    display: str
+    text: str = ""
+    info: ModuleInfo = field(default_factory=ModuleInfo)
+    module: cst.Module | None = None
+    error: Finding | None = None      # LL900: could not be read, decoded or parsed
+
+
+@dataclass
 class Checker:
     """Checks files with one configuration; reusable across files (and processes)."""
 
@@ -77,39 +96,50 @@ class Checker:
         self.sink_checks = [r.check_sink for r in rules if r.check_sink]
         self.call_checks = [r.check_call for r in rules if r.check_call]
         cat = self.options.catalogue
-        self.needles = tuple(sorted(cat.roots | {name.rsplit(".", 1)[-1] for name in s.sinks}
-                                    | {st.literal for st in cat.settings if st.literal}))
-        self._roots: dict[Path, Path | None] = {}
+        # Every SDK reference starts with an import naming the SDK's top-level module, and the settings'
+        # literals start with one too; configured sinks are matched by their function name.
+        self.needles = frozenset(cat.roots | {name.rsplit(".", 1)[-1] for name in s.sinks})
+        self.needle_re = needle_pattern(self.needles)
 
-    def relevant(self, text: str) -> bool:
-        """Prefilter: a file that names no SDK module, configured sink or risky setting cannot leak."""
-        return any(n in text for n in self.needles)
+    def relevant(self, text: str, pattern: re.Pattern | None = None) -> bool:
+        """Prefilter: a file that names no SDK module, configured sink, risky setting or project module
+        known to lead to one, cannot leak."""
+        return (pattern or self.needle_re).search(text) is not None and not suppress.skip_file(text)
 
-    def check_path(self, path: Path, display: str, data: bytes | None = None) -> list[Finding]:
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, path: Path, display: str, info: ModuleInfo, data: bytes | None = None) -> Source:
+        source = Source(display, info=info)
         try:
             if data is None:
                 data = path.read_bytes()
+            source.text = decode(data)
         except IsADirectoryError:
-            return [self._unreadable(display, "is a directory")]
+            source.error = self._unreadable(display, "is a directory")
         except OSError as err:
-            return [self._unreadable(display, f"cannot read: {err.strerror or err}")]
-        try:
-            text = decode(data)
+            source.error = self._unreadable(display, f"cannot read: {err.strerror or err}")
         except Unreadable as err:
-            return [self._unreadable(display, str(err))]
-        if suppress.skip_file(text) or not self.relevant(text):
-            return []
-        folder = path.resolve().parent
-        if folder not in self._roots:
-            self._roots[folder] = project_root(folder)
-        return self.check_text(text, display, module_info(path, self._roots[folder]))
+            source.error = self._unreadable(display, str(err))
+        return source
 
+    def parse(self, source: Source) -> None:
+        if source.module is None and source.error is None:
+            try:
+                source.module = parse(source.text)
+            except Unreadable as err:
+                source.error = self._unreadable(source.display, str(err), err.line, err.col)
+
+    # -- checking --------------------------------------------------------------------------
     def check_text(self, text: str, display: str, info: ModuleInfo | None = None) -> list[Finding]:
-        try:
-            module = parse(text)
-        except Unreadable as err:
-            return [self._unreadable(display, str(err), err.line, err.col)]
+        """Findings for one module given as text (tests, stdin), analysed on its own."""
+        from .project import Project
+
+        project = Project(self, [Source(display, text, info or ModuleInfo())])
+        return project.findings()
+
+    def walk(self, source: Source, options: Options, *, on_sink=None, on_return=None) -> tuple[list[Report], Walker]:
+        """Run the rules over one parsed module; `on_sink(use, scope)` and `on_return` feed the index."""
         reports: list[Report] = []
+        walker: Walker
 
         def on_call(call: cst.Call, func: Value, args: list[Value], ev: Evaluator) -> None:
             for check in self.call_checks:
@@ -118,12 +148,13 @@ class Checker:
             if use is not None:
                 for check in self.sink_checks:
                     reports.extend(check(use))
+                if on_sink is not None and walker.current is not None:
+                    on_sink(use, walker.current)
 
-        Walker(self.options, Imports(info or ModuleInfo()), on_call).run(module)
-        reports.extend(self._literal_settings(module, text))
-        if not reports:
-            return []
-        return self._findings(module, text, display, reports)
+        walker = Walker(options, Imports(source.info), on_call, on_return)
+        walker.run(source.module)
+        reports.extend(self._literal_settings(source.module, source.text))
+        return reports, walker
 
     def _literal_settings(self, module: cst.Module, text: str) -> list[Report]:
         wanted = {s.literal: s for s in self.options.catalogue.settings if s.literal and s.literal in text}
@@ -137,7 +168,13 @@ class Checker:
                                   (), node, setting.fix))
         return out
 
-    def _findings(self, module: cst.Module, text: str, display: str, reports: list[Report]) -> list[Finding]:
+    def findings(self, source: Source, reports: list[Report]) -> list[Finding]:
+        """Reports to findings: positions (computed only now), suppressions and rule selection."""
+        if source.error is not None:
+            return [source.error] if self.settings.enabled("LL900", source.display) else []
+        if not reports:
+            return []
+        module, text, display = source.module, source.text, source.display
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         lines = text.splitlines()
         table = suppress.suppressed_codes(lines)

@@ -1,22 +1,22 @@
-"""Intra-procedural dataflow: what each expression carries, following local assignments in order.
+"""Dataflow values: what each expression carries.
 
 `Evaluator.evaluate(expr)` returns a `Value`: the personal data the expression carries (with the
 place each piece was found), whether it is a whole serialised object, whether it is an SDK module,
-class or object (`ref`), an SDK carrier object built earlier, or provably clean.  `Walker` runs over
-a module's statements in order, binding names, and hands every call it evaluates to a callback.
+class or object (`ref`), an SDK carrier object built earlier, which of the enclosing function's
+parameters it derives from, or that it is provably clean.  `walk.Walker` drives it statement by statement.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 import libcst as cst
 
 from . import pii
 from .catalogue import Bound, Catalogue, Sink
 from .pii import PiiKind
-from .resolve import Imports, dotted, last_name
+from .resolve import dotted, last_name
 
 MAX_DEPTH = 200  # evaluation depth; deeper expressions are treated as unknown
 
@@ -76,6 +76,8 @@ class Value:
     local: bool = False             # `ref` names the project's own code
     carrier: Carrier | None = None
     clean: bool = False             # provably no personal data (literal, count, flag, scrubbed)
+    params: tuple[str, ...] = ()    # parameters of the enclosing function this value derives from
+    partial: tuple[str | None, ...] = ()  # `functools.partial(ref, ...)`: the arguments already bound
 
     def merge(self, other: "Value") -> "Value":
         return Value(
@@ -85,6 +87,8 @@ class Value:
             local=self.local and other.local,
             carrier=self.carrier or other.carrier,
             clean=self.clean and other.clean,
+            params=_unique(self.params + other.params),
+            partial=self.partial if self.ref == other.ref else (),
         )
 
     @property
@@ -127,11 +131,20 @@ class Env:
         self.names[name] = old.merge(value) if weak and old is not None else value
 
 
+class ProjectView(Protocol):
+    """What the evaluator may ask about the rest of the project (see `index.ProjectIndex`)."""
+
+    def lookup(self, ref: str) -> Value | None: ...
+    def is_class(self, ref: str) -> bool: ...
+    def returns(self, ref: str) -> Value | None: ...
+
+
 @dataclass
 class Options:
-    """What the evaluator needs from the configuration."""
+    """What the evaluator needs from the configuration and the project."""
 
     catalogue: Catalogue
+    project: ProjectView | None = None
     scrubbers: frozenset[str] = frozenset({"leaklint.scrub.scrub", "leaklint.scrub.pseudonymize", "leaklint.scrub"})
     extra_words: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
     never: frozenset[str] = frozenset()
@@ -208,8 +221,17 @@ class Evaluator:
             return CLEAN
         bound = self.env.get(node.value)
         if bound is not None and (bound.tainted or bound.clean or bound.ref):
-            return bound
-        return self._classify(node.value, node, node.value)
+            return self.resolve_local(bound)
+        named = self._classify(node.value, node, node.value)
+        return named.merge(bound) if bound is not None and bound.params else named
+
+    def resolve_local(self, value: Value) -> Value:
+        """A name imported from the project's own code stands for what that module binds to it."""
+        if value.local and value.ref and self.options.project is not None:
+            found = self.options.project.lookup(value.ref)
+            if found is not None:
+                return replace(found, partial=found.partial + value.partial) if value.partial else found
+        return value
 
     def _eval_Attribute(self, node: cst.Attribute) -> Value:
         attr = node.attr.value
@@ -218,7 +240,14 @@ class Evaluator:
         owner = self.evaluate(node.value)
         if owner.ref:
             path = f"{owner.ref}.{attr}"
-            return Value(ref=self.options.catalogue.instances.get(path, path), local=owner.local)
+            if not owner.local:
+                return Value(ref=self.options.catalogue.instances.get(path, path))
+            known = self.options.project.lookup(path) if self.options.project is not None else None
+            if known is not None:
+                return known
+            if path in self.options.catalogue.sinks:
+                return Value(ref=path, local=True)
+            # Otherwise an attribute of project code we know nothing about: classify it by name below.
         owner_name = last_name(node.value)
         if attr == "__dict__":
             return self._whole(node.value, node)
@@ -255,6 +284,11 @@ class Evaluator:
         short = last_name(node.func) or ""
         if self.is_scrubber(func, name):
             return CLEAN
+        if (func.ref == "functools.partial" or name == "partial") and args and args[0].ref:
+            # `partial(send, user)` is `send` with its first arguments bound: calls to it bind after them.
+            first = args[0]
+            bound = tuple(a.keyword.value if a.keyword else None for a in node.args[1:] if not a.star)
+            return Value(ref=first.ref, local=first.local, partial=first.partial + bound)
         if func.ref and not func.local:
             sinks = self.options.catalogue.sinks.get(func.ref, [])
             carrier = next((s for s in sinks if s.carrier), None)
@@ -265,6 +299,18 @@ class Evaluator:
                 return Value(ref=cls, carrier=Carrier(carrier, tuple(bound), values, node))
             if cls is not None:
                 return Value(ref=cls)
+        if func.ref and func.local and self.options.project is not None:
+            project = self.options.project
+            if project.is_class(func.ref):
+                return Value(ref=func.ref, local=True)  # an instance of a project class
+            returned = project.returns(func.ref)
+            if returned is not None and returned.tainted:
+                # Re-anchor the helper's evidence at this call: its nodes belong to another module.
+                label = f"{_code(node.func)}()"
+                return merge_all([Value(pii=tuple(Evidence(e.kind, f"{label} returns {e.what}", node, e.matched)
+                                                  for e in returned.pii),
+                                        wholes=tuple(Whole(f"{label} returns {w.what}", node) for w in returned.wholes)),
+                                  *(a for a in args if a.tainted)])
         if short in WHOLE_OBJECT_FUNCS or name in WHOLE_OBJECT_FUNCS:
             if node.args:
                 return self._whole(node.args[0].value, node)
@@ -401,216 +447,3 @@ def _call_args(call: cst.Call) -> list[tuple[str | None, str, cst.BaseExpression
 
 call_args = _call_args
 code = _code
-
-
-class Walker:
-    """Runs over statements in order, keeping each scope's names, and evaluates every expression."""
-
-    def __init__(self, options: Options, imports: Imports, on_call: CallHook):
-        self.options = options
-        self.imports = imports
-        self.on_call = on_call
-        self._pending: list[tuple[cst.FunctionDef, Env, str | None, dict[str, Value]]] = []
-
-    def run(self, module: cst.Module) -> None:
-        env = Env()
-        self.block(module.body, Evaluator(self.options, env, self.on_call), weak=False)
-        while self._pending:  # functions run after their enclosing scope, so they see its final names
-            func, parent, self_name, attrs = self._pending.pop(0)
-            self.function(func, parent, self_name, attrs)
-
-    def function(self, func: cst.FunctionDef, parent: Env, self_name: str | None, attrs: dict[str, Value]) -> None:
-        env = Env(parent)
-        for param in _params(func.params):
-            env.names[param] = UNKNOWN  # parameters shadow outer names
-        ev = Evaluator(self.options, env, self.on_call, self_name, dict(attrs))
-        self.block(func.body.body if isinstance(func.body, cst.IndentedBlock) else [func.body], ev, weak=False)
-
-    def block(self, body: Iterable[cst.CSTNode], ev: Evaluator, *, weak: bool) -> None:
-        for stmt in body:
-            self.statement(stmt, ev, weak=weak)
-
-    def statement(self, stmt: cst.CSTNode, ev: Evaluator, *, weak: bool) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                self.small(small, ev, weak=weak)
-        elif isinstance(stmt, cst.SimpleStatementSuite):
-            for small in stmt.body:
-                self.small(small, ev, weak=weak)
-        elif isinstance(stmt, cst.FunctionDef):
-            for deco in stmt.decorators:
-                ev.evaluate(deco.decorator)
-            in_class = ev.self_name == "__class__"
-            # Methods do not see the class body's names, only the scope around the class.
-            self._pending.append((stmt, ev.env.parent if in_class else ev.env,
-                                  _self_param(stmt) if in_class else ev.self_name, ev.self_attrs))
-            ev.env.set(stmt.name.value, UNKNOWN)
-        elif isinstance(stmt, cst.ClassDef):
-            self.klass(stmt, ev)
-        else:
-            self.compound(stmt, ev)
-
-    def klass(self, node: cst.ClassDef, ev: Evaluator) -> None:
-        for base in node.bases:
-            ev.evaluate(base.value)
-        attrs = self.class_attributes(node, ev.env)
-        # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
-        body_ev = Evaluator(self.options, Env(ev.env), self.on_call, "__class__", attrs)
-        self.block(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body], body_ev, weak=False)
-        ev.env.set(node.name.value, UNKNOWN)
-
-    def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
-        """SDK objects a class keeps on itself: `client = Mixpanel(...)` or `self.mp = Mixpanel(...)`."""
-        quiet = Evaluator(self.options, Env(env), None)
-        attrs: dict[str, Value] = {}
-        for stmt in _walk_statements(node.body):
-            if not isinstance(stmt, cst.Assign):
-                continue
-            for target in stmt.targets:
-                t = target.target
-                name = None
-                if isinstance(t, cst.Name):
-                    name = t.value
-                elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls"):
-                    name = t.attr.value
-                if name:
-                    value = quiet.evaluate(stmt.value)
-                    if value.ref or value.carrier:
-                        attrs[name] = value
-        return attrs
-
-    def small(self, node: cst.BaseSmallStatement, ev: Evaluator, *, weak: bool) -> None:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
-            for b in self.imports.bindings(node):
-                ev.env.set(b.name, Value(ref=b.target, local=b.local))
-        elif isinstance(node, cst.Assign):
-            value = ev.evaluate(node.value)
-            for target in node.targets:
-                self.bind(target.target, value, ev, weak=weak)
-        elif isinstance(node, cst.AnnAssign):
-            if node.value is not None:
-                self.bind(node.target, ev.evaluate(node.value), ev, weak=weak)
-        elif isinstance(node, cst.AugAssign):
-            self.bind(node.target, ev.evaluate(node.value), ev, weak=True)
-        elif isinstance(node, cst.Expr):
-            self.expression_statement(node.value, ev)
-        else:
-            for child in node.children:
-                if isinstance(child, cst.BaseExpression):
-                    ev.evaluate(child)
-
-    def expression_statement(self, expr: cst.BaseExpression, ev: Evaluator) -> None:
-        value = ev.evaluate(expr)
-        del value
-        # `payload.update(...)` / `payload.setdefault(k, v)` add entries to a local dict.
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Name):
-            method = expr.func.attr.value
-            target = expr.func.value
-            if method == "update":
-                added = merge_all([*(ev.evaluate(a.value) for a in expr.args if a.keyword is None and a.star == ""),
-                                   *ev.keyword_entries(expr)])
-                self.bind(target, added, ev, weak=True)
-            elif method == "setdefault" and len(expr.args) == 2:
-                key = _string_key(expr.args[0].value)
-                value = ev.evaluate(expr.args[1].value)
-                self.bind(target, ev.classify_key(key, expr, value) if key else value, ev, weak=True)
-
-    def bind(self, target: cst.BaseExpression, value: Value, ev: Evaluator, *, weak: bool) -> None:
-        if isinstance(target, cst.Name):
-            ev.env.set(target.value, value, weak=weak)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self.bind(element.value, _strip_ref(value), ev, weak=weak)
-        elif isinstance(target, cst.StarredElement):
-            self.bind(target.value, value, ev, weak=weak)
-        elif isinstance(target, cst.Subscript):
-            # `traits["phone"] = profile.mobile` adds an entry to the dict `traits`.
-            ev.evaluate(target.slice[0].slice.value if isinstance(target.slice[0].slice, cst.Index) else None)
-            key = _string_key(target.slice[0].slice) if len(target.slice) == 1 else None
-            entry = ev.classify_key(key, target, value) if key is not None else value
-            self._add_to(target.value, entry, ev)
-        elif isinstance(target, cst.Attribute):
-            owner = target.value
-            if isinstance(owner, cst.Name) and owner.value == ev.self_name:
-                ev.self_attrs[target.attr.value] = value
-                return
-            current = ev.evaluate(owner)
-            if current.carrier is not None:
-                # `event.user_properties = {...}` fills a field of an SDK carrier object.
-                param = next((p for p in current.carrier.sink.params if p.name == target.attr.value), None)
-                if param is not None:
-                    c = current.carrier
-                    carrier = replace(c, bound=c.bound + (Bound(param, target),), values=c.values + (value,))
-                    self._set_root(owner, replace(current, carrier=carrier), ev)
-
-    def _add_to(self, container: cst.BaseExpression, entry: Value, ev: Evaluator) -> None:
-        if isinstance(container, cst.Name):
-            ev.env.set(container.value, entry, weak=True)
-        elif isinstance(container, cst.Subscript):
-            self._add_to(container.value, entry, ev)
-
-    def _set_root(self, owner: cst.BaseExpression, value: Value, ev: Evaluator) -> None:
-        if isinstance(owner, cst.Name):
-            ev.env.set(owner.value, value)
-
-    def compound(self, stmt: cst.CSTNode, ev: Evaluator) -> None:
-        if isinstance(stmt, (cst.For,)):
-            self.bind(stmt.target, _strip_ref(ev.evaluate(stmt.iter)), ev, weak=True)
-        elif isinstance(stmt, (cst.If, cst.While)):
-            ev.evaluate(stmt.test)
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                value = ev.evaluate(item.item)
-                if item.asname is not None:
-                    self.bind(item.asname.name, value, ev, weak=False)
-        elif isinstance(stmt, cst.Match):
-            ev.evaluate(stmt.subject)
-        for child in stmt.children:
-            if isinstance(child, cst.BaseSuite):
-                body = child.body if isinstance(child, cst.IndentedBlock) else [child]
-                self.block(body, ev, weak=True)
-            elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase,
-                                    cst.ExceptStarHandler)):
-                if isinstance(child, cst.If):
-                    self.compound(child, ev)
-                else:
-                    self.compound_part(child, ev)
-
-    def compound_part(self, part: cst.CSTNode, ev: Evaluator) -> None:
-        for child in part.children:
-            if isinstance(child, cst.BaseSuite):
-                body = child.body if isinstance(child, cst.IndentedBlock) else [child]
-                self.block(body, ev, weak=True)
-
-
-def _params(params: cst.Parameters) -> list[str]:
-    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            names.append(star.name.value)
-    return names
-
-
-def _self_param(func: cst.FunctionDef) -> str | None:
-    if any(_decorator_name(d) == "staticmethod" for d in func.decorators):
-        return None
-    params = [*func.params.posonly_params, *func.params.params]
-    return params[0].name.value if params else None
-
-
-def _decorator_name(deco: cst.Decorator) -> str | None:
-    return last_name(deco.decorator)
-
-
-def _walk_statements(body: cst.BaseSuite) -> Iterable[cst.BaseSmallStatement]:
-    """Every small statement in a class body and its methods (not nested classes)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
-            yield from node.body
-            continue
-        if isinstance(node, cst.ClassDef):
-            continue
-        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
-                                                                         cst.BaseCompoundStatement))]))

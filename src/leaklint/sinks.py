@@ -31,8 +31,13 @@ class SinkUse:
     @property
     def label(self) -> str:
         """`Mixpanel people_set`: the SDK and the method, as users know them."""
+        if self.sink.via:
+            return f"{self.sink.sdk} via {self.sink.via}"
         sdk = self.sink.sdk.split(" (", 1)[0]
         return f"{sdk} {self.sink.method}" if not self.sink.project else self.sink.id
+
+
+_BOUND_EARLIER = cst.Name("_")
 
 
 def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator) -> SinkUse | None:
@@ -41,7 +46,8 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
                   if not s.carrier and (s.project or not func.local)]
     by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
-    raw = call_args(call)
+    # Arguments a `functools.partial` bound earlier come first; their values were checked where bound.
+    raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + call_args(call)
     for sink in candidates:
         bound = sink.bind(raw)
         if bound is not None:

@@ -72,6 +72,7 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     transmits: str = "yes"
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
+    via: str = ""              # for a project function that forwards to a sink: the chain, for messages
 
     @property
     def method(self) -> str:

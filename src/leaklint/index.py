@@ -1,0 +1,190 @@
+"""The project index: what each module binds, and which project functions lead to SDK sinks.
+
+Real applications create one SDK client in `telemetry.py`, import it everywhere and wrap it in helpers.
+The index walks the modules that can matter (those naming an SDK, and then those naming a module
+already known to matter), records per module the names it binds (`mp = Mixpanel(...)`, re-exports),
+and per function which parameter reaches which sink and what it returns.  A function whose parameter
+reaches a sink becomes a *derived sink* with that parameter's role, so calls to it are checked like
+calls to the SDK itself; rounds repeat until nothing changes (wrappers of wrappers), up to a bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .catalogue import Catalogue, Param, ParamKind, Role, Sink
+from .flow import Value, merge_all
+from .walk import FunctionScope
+
+MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
+
+# Roles whose data is inspected as a payload; `**kwargs` reaching one makes every keyword a payload key.
+PAYLOAD_ROLES = frozenset({Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS})
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A parameter of a project function that reaches a sink."""
+
+    role: Role
+    target: str      # the SDK call at the end of the chain, e.g. "Mixpanel track"
+    via: str         # the chain of project functions below this one ("" when the sink is the SDK's)
+
+
+@dataclass
+class FunctionFacts:
+    scope: FunctionScope
+    module: str
+    flows: dict[str, Flow] = field(default_factory=dict)
+    returns: Value = field(default_factory=Value)
+
+    def key(self) -> tuple:
+        """What callers see of this function; rounds stop when no key changes."""
+        return (tuple(sorted((p, f.role.value, f.target, f.via) for p, f in self.flows.items())),
+                tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
+                tuple(sorted(w.what for w in self.returns.wholes)))
+
+
+@dataclass
+class ModuleFacts:
+    name: str
+    names: dict[str, Value]              # module-level bindings after the walk
+    classes: frozenset[str]
+
+
+class ProjectIndex:
+    """Answers `flow.ProjectView` questions from the facts of the last round."""
+
+    def __init__(self) -> None:
+        self.modules: dict[str, ModuleFacts] = {}
+        self.functions: dict[str, FunctionFacts] = {}
+        self.classes: set[str] = set()
+        self.rounds = 0
+        self.bound_hit = False
+
+    # -- ProjectView ---------------------------------------------------------------------
+    def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:
+        if ref in _seen:
+            return None
+        parts = ref.split(".")
+        for i in range(len(parts), 0, -1):
+            module = self.modules.get(".".join(parts[:i]))
+            if module is None:
+                continue
+            if i == len(parts):
+                return Value(ref=ref, local=True)
+            value = module.names.get(parts[i])
+            if value is None:
+                break
+            defined = ".".join(parts[: i + 1])
+            if value.local and value.ref and value.ref != defined:
+                value = self.lookup(value.ref, _seen | {ref}) or value
+            for attr in parts[i + 1:]:
+                if not value.ref:
+                    return None
+                path = f"{value.ref}.{attr}"
+                value = (self.lookup(path, _seen | {ref}) if value.local else Value(ref=path))
+                if value is None:
+                    return None
+            return value
+        if ref in self.functions or ref in self.classes:
+            return Value(ref=ref, local=True)
+        return None
+
+    def is_class(self, ref: str) -> bool:
+        return ref in self.classes
+
+    def returns(self, ref: str) -> Value | None:
+        facts = self.functions.get(ref)
+        return facts.returns if facts is not None else None
+
+    # -- building ------------------------------------------------------------------------
+    def derived_sinks(self, base: Catalogue) -> Catalogue:
+        """`base` plus one sink per project function whose parameters reach a sink."""
+        cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, base.instances, base.settings, base.setting_calls)
+        for qualname, facts in self.functions.items():
+            if facts.flows:
+                cat.add_sink(derived_sink(qualname, facts))
+        return cat
+
+    def replace_functions(self, module: str, fresh: dict[str, FunctionFacts], catalogue: Catalogue) -> None:
+        """Swap in a module's new function facts, and its derived sinks in the round's catalogue."""
+        for qualname in [q for q, f in self.functions.items() if f.module == module]:
+            if qualname not in fresh:
+                del self.functions[qualname]
+                catalogue.sinks.pop(qualname, None)
+        for qualname, facts in fresh.items():
+            self.functions[qualname] = facts
+            catalogue.sinks.pop(qualname, None)
+            if facts.flows:
+                catalogue.add_sink(derived_sink(qualname, facts))
+
+    def interesting(self) -> set[str]:
+        """Module names whose bindings or functions can lead a caller to a sink."""
+        out = set()
+        for name, module in self.modules.items():
+            if any(v.ref and not v.local or v.carrier for v in module.names.values()):
+                out.add(name)
+        for facts in self.functions.values():
+            if facts.flows or facts.returns.tainted:
+                out.add(facts.scope.qualname.rsplit(".", 1)[0])
+        # Re-exports: a module binding a name from an interesting module is interesting too.
+        for name, module in self.modules.items():
+            if any(v.local and v.ref and any(v.ref.startswith(m + ".") or v.ref == m for m in out)
+                   for v in module.names.values()):
+                out.add(name)
+        return out
+
+
+def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
+    """After a sink call inside a function: which of its parameters reached which role."""
+    kwargs = scope.node.params.star_kwarg
+    kwargs_name = kwargs.name.value if isinstance(kwargs, cst.Param) else None
+    for arg in use.args:
+        for param in arg.value.params:
+            role = arg.role
+            if param == kwargs_name and role in PAYLOAD_ROLES:
+                role = Role.PII_KWARGS
+            target = use.sink.sdk if use.sink.via or use.sink.project else use.label
+            via = use.sink.via if use.sink.via else ""
+            facts.flows.setdefault(param, Flow(role, target, via))
+
+
+def record_return(facts: FunctionFacts, value: Value) -> None:
+    if value.tainted:
+        facts.returns = merge_all([facts.returns, Value(pii=value.pii, wholes=value.wholes)]) \
+            if facts.returns.tainted else Value(pii=value.pii, wholes=value.wholes)
+
+
+def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
+    node = facts.scope.node.params
+    params: list[Param] = []
+
+    def add(p: cst.Param, kind: ParamKind) -> None:
+        flow = facts.flows.get(p.name.value)
+        params.append(Param(p.name.value, flow.role if flow else None, kind,
+                            required=p.default is None and kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY,
+                                                                    ParamKind.POSITIONAL_ONLY)))
+
+    positional = [*node.posonly_params, *node.params]
+    if facts.scope.method:
+        positional = positional[1:]
+    for p in positional:
+        add(p, ParamKind.POSITIONAL_ONLY if p in node.posonly_params else ParamKind.POSITIONAL)
+    if isinstance(node.star_arg, cst.Param):
+        add(node.star_arg, ParamKind.VAR_POSITIONAL)
+    for p in node.kwonly_params:
+        add(p, ParamKind.KEYWORD_ONLY)
+    if isinstance(node.star_kwarg, cst.Param):
+        add(node.star_kwarg, ParamKind.VAR_KEYWORD)
+    parts = qualname.split(".")
+    shown = ".".join(parts[1:]) if len(parts) > 2 else qualname  # without the top-level package
+    # Name the parameters that carry data (an event name or user id alone is shown only if that is all).
+    carrying = [p for p in params if p.role and p.role not in (Role.EVENT, Role.USER_ID)] or \
+        [p for p in params if p.role]
+    spec = ", ".join(("**" if p.kind is ParamKind.VAR_KEYWORD else "") + p.name for p in carrying)
+    first = next(iter(facts.flows.values()))
+    via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
+    return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via)
