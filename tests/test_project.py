@@ -127,3 +127,27 @@ def test_functools_partial_of_a_wrapper(tmp_path):
     })
     [finding] = check_files(tmp_path, tmp_path / "app.py")
     assert (finding.code, finding.line) == ("LL001", 8)
+
+
+def test_model_helper_methods_are_summarised_like_functions(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "models.py": """
+            class Customer:
+                def get_analytics_metadata(self):
+                    return {"email": self.email, "plan": self.plan}
+                def public_metadata(self):
+                    return {"plan": self.plan, "seats": self.seats}
+        """,
+        "views.py": """
+            import mixpanel
+            from models import Customer
+            mp = mixpanel.Mixpanel("t")
+            def view(customer: Customer):
+                mp.track(str(customer.pk), "Viewed", customer.get_analytics_metadata())
+                mp.track(str(customer.pk), "Viewed", customer.public_metadata())
+        """,
+    })
+    [finding] = check_files(tmp_path, tmp_path / "views.py")
+    assert (finding.code, finding.line) == ("LL001", 5)
+    assert "customer.get_analytics_metadata() returns self.email" in finding.message

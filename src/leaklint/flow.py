@@ -137,6 +137,7 @@ class ProjectView(Protocol):
     def lookup(self, ref: str) -> Value | None: ...
     def is_class(self, ref: str) -> bool: ...
     def returns(self, ref: str) -> Value | None: ...
+    def method_returns(self, name: str) -> Value | None: ...
 
 
 @dataclass
@@ -305,12 +306,7 @@ class Evaluator:
                 return Value(ref=func.ref, local=True)  # an instance of a project class
             returned = project.returns(func.ref)
             if returned is not None and returned.tainted:
-                # Re-anchor the helper's evidence at this call: its nodes belong to another module.
-                label = f"{_code(node.func)}()"
-                return merge_all([Value(pii=tuple(Evidence(e.kind, f"{label} returns {e.what}", node, e.matched)
-                                                  for e in returned.pii),
-                                        wholes=tuple(Whole(f"{label} returns {w.what}", node) for w in returned.wholes)),
-                                  *(a for a in args if a.tainted)])
+                return self._returned(node, returned, args)
         if short in WHOLE_OBJECT_FUNCS or name in WHOLE_OBJECT_FUNCS:
             if node.args:
                 return self._whole(node.args[0].value, node)
@@ -329,7 +325,14 @@ class Evaluator:
             if match:
                 return Value(pii=(Evidence(match.kind, _code(node), node, match.matched),))
             receiver = self.evaluate(node.func.value) if method in STRING_METHODS else UNKNOWN
-            return _strip_ref(merge_all([receiver, *args]) if args else receiver)
+            result = _strip_ref(merge_all([receiver, *args]) if args else receiver)
+            if self.options.project is not None and not result.tainted:
+                # `user.get_analytics_metadata()` on an object of unknown class: what the project's
+                # methods of that name return (the same summaries as for functions, found by name).
+                returned = self.options.project.method_returns(method)
+                if returned is not None and returned.tainted:
+                    return self._returned(node, returned, [])
+            return result
         if short in CLEAN_CALLS or (short and is_descriptor(short)):
             return CLEAN
         if short == "dict":
@@ -338,6 +341,14 @@ class Evaluator:
         if short in ("str", "repr", "format", "list", "tuple", "set", "frozenset", "sorted", "reversed"):
             return _strip_ref(merge_all(args))
         return _strip_ref(merge_all(args)) if any(a.tainted for a in args) else UNKNOWN
+
+    def _returned(self, node: cst.Call, returned: Value, args: list[Value]) -> Value:
+        """A helper's return value, re-anchored at this call (its nodes belong to another module)."""
+        label = f"{_code(node.func)}()"
+        return merge_all([Value(pii=tuple(Evidence(e.kind, f"{label} returns {e.what}", node, e.matched)
+                                          for e in returned.pii),
+                                wholes=tuple(Whole(f"{label} returns {w.what}", node) for w in returned.wholes)),
+                          *(a for a in args if a.tainted)])
 
     def keyword_entries(self, call: cst.Call) -> list[Value]:
         """`f(email=x, **extra)`: each keyword is a payload key."""

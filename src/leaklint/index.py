@@ -100,6 +100,11 @@ class ProjectIndex:
         facts = self.functions.get(ref)
         return facts.returns if facts is not None else None
 
+    def method_returns(self, name: str) -> Value | None:
+        found = [f.returns for f in self.functions.values()
+                 if f.scope.method and f.scope.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted]
+        return merge_all(found) if found else None
+
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:
         """`base` plus one sink per project function whose parameters reach a sink."""

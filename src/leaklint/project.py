@@ -76,6 +76,16 @@ class Project:
                 break
             needles |= new
             pattern = needle_pattern(new)  # only files that name a newly interesting module can be added
+        # One level of the relevant modules' own imports (models, utils): their helpers' return values
+        # can carry personal data into a sink call even though they name no SDK themselves.
+        by_name = {s.info.name: s for s in self.sources if s.info.name and s.error is None}
+        imported = {name for source in relevant.values() for name in _local_imports(source, by_name)}
+        for name in sorted(imported):
+            source = by_name[name]
+            if source.display not in relevant:
+                self.checker.parse(source)
+                if source.module is not None:
+                    relevant[source.display] = source
         for _ in range(MAX_ROUNDS):
             if not self.run_round(list(relevant.values())):
                 return
@@ -114,20 +124,7 @@ class Project:
 def _import_order(sources: list[Source], checker: Checker) -> list[Source]:
     """Modules ordered so that a module comes after the project modules it imports (cycles: any order)."""
     by_name = {s.info.name: s for s in sources if s.info.name}
-    deps: dict[str, list[str]] = {}
-    for name, source in by_name.items():
-        imports = Imports(source.info)
-        found = []
-        for stmt in source.module.body:
-            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
-                    for binding in imports.bindings(small):
-                        target = binding.target
-                        while target and target not in by_name:
-                            target = target.rpartition(".")[0]
-                        if target and target != name:
-                            found.append(target)
-        deps[name] = sorted(set(found))
+    deps = {name: sorted(_local_imports(source, by_name)) for name, source in by_name.items()}
     ordered: list[Source] = []
     state: dict[str, int] = {}
 
@@ -149,6 +146,22 @@ def _import_order(sources: list[Source], checker: Checker) -> list[Source]:
         if name not in state:
             visit(name)
     return ordered + sorted((s for s in sources if not s.info.name), key=lambda s: s.display)
+
+
+def _local_imports(source: Source, modules: dict[str, Source]) -> set[str]:
+    """The project modules (keys of `modules`) a module imports at its top level."""
+    imports = Imports(source.info)
+    found = set()
+    for stmt in source.module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for binding in imports.bindings(small):
+                    target = binding.target
+                    while target and target not in modules:
+                        target = target.rpartition(".")[0]
+                    if target and target != source.info.name:
+                        found.add(target)
+    return found
 
 
 def _key(index: ProjectIndex) -> tuple:
