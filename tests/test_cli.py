@@ -39,7 +39,7 @@ def test_concise_is_flake8_format_relative_to_cwd(tmp_path):
     write(tmp_path, "app/views.py", LEAK)
     result = run_cli("check", "app", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith(f"app{__import__('os').sep}views.py:4:28: LL001 email sent to Mixpanel people_set")
+    assert result.stdout.startswith(f"app{__import__('os').sep}views.py:4:28: LL001 [*] email sent to Mixpanel people_set")
     assert "Found 1 finding" in result.stderr
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -34,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     check.add_argument("--output-format", choices=sorted(FORMATS), default="concise")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes (wrap payloads in the scrubber)")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (pseudonymize user ids)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
@@ -110,29 +115,89 @@ def check(args: argparse.Namespace) -> int:
     from .discover import discover
     from .engine import Checker
     from .output import FORMATS
-    from .project import Project
 
     paths = list(args.paths or [Path(".")])
     settings = settings_for(args, paths)
     found = discover(paths, settings)
     checker = Checker(settings)
-    findings, notes = [], []
-    for root, files in group_by_project(found.files).items():
-        project = Project.from_files(checker, root, [(f, display_path(f)) for f in files])
-        findings.extend(project.findings())
-        notes.extend(project.notes)
-    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
-    sys.stdout.write(FORMATS[args.output_format](findings))
-    for line in [*found.errors, *notes]:
-        print(f"leaklint: {'error: ' if line in found.errors else ''}{line}", file=sys.stderr)
+    findings, notes, sources = collect(checker, found.files)
+    errors = [f"error: {e}" for e in found.errors]
+    fixed: list = []
+    if args.fix or args.diff:
+        from .fix import fix_findings
+
+        run = fix_findings(findings, sources, settings, unsafe=args.unsafe_fixes, dry_run=args.diff)
+        errors += [f"error: {p}" for p in run.problems]
+        if args.diff:
+            sys.stdout.write(run.diff)
+            for line in errors:
+                print(f"leaklint: {line}", file=sys.stderr)
+            n = len(run.fixed)
+            print(f"Would fix {n} finding{'s' if n != 1 else ''} in {run.changed_files} files.", file=sys.stderr)
+            return EXIT_ERROR if found.errors or run.problems else (EXIT_FINDINGS if run.diff else EXIT_CLEAN)
+        fixed = run.fixed
+        if args.show_fixes:
+            show_fixes(fixed)
+        if run.changed_files:  # report what is left where it now stands in the rewritten files
+            findings, notes, sources = collect(checker, found.files)
+    remaining = [f for f in findings if not any(f is x for x in fixed)]
+    hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
+    shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
+    sys.stdout.write(FORMATS[args.output_format](shown))
+    for line in [*errors, *notes]:
+        print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet:
-        n = len(findings)
-        files = f"{len(found.files)} file{'s' if len(found.files) != 1 else ''}"
-        summary = f"Found {n} finding{'s' if n != 1 else ''} in {files}." if n else f"All checks passed ({files})."
-        print(summary, file=sys.stderr)
+        print_summary(shown, fixed, len(found.files), hidden)
     if found.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
+
+
+def collect(checker, files: list[Path]) -> tuple[list, list[str], dict]:
+    """Findings for the files (each project indexed once), notes from the index, and the sources read."""
+    from .project import Project
+
+    findings, notes, sources = [], [], {}
+    for root, group in group_by_project(files).items():
+        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group])
+        findings.extend(project.findings())
+        notes.extend(project.notes)
+        sources.update({s.display: s for s in project.sources})
+    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
+    return findings, notes, sources
+
+
+def print_summary(findings: list, fixed: list, files: int, hidden: int) -> None:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    if fixed:
+        print(f"Found {plural(len(findings) + len(fixed), 'finding')} ({len(fixed)} fixed, {len(findings)} remaining).",
+              file=sys.stderr)
+    elif findings:
+        print(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}.", file=sys.stderr)
+    else:
+        print(f"All checks passed ({plural(files, 'file')}).", file=sys.stderr)
+    fixable = sum(1 for f in findings if f.fixable)
+    if fixable:
+        print(f"[*] {fixable} fixable with the `--fix` option"
+              + (" (add `--unsafe-fixes` for the unsafe ones)." if any(f.fixable == "unsafe" for f in findings) else "."),
+              file=sys.stderr)
+    if hidden:
+        print(f"({plural(hidden, 'more fix')} available with `--unsafe-fixes`)", file=sys.stderr)
+
+
+def show_fixes(fixed: list) -> None:
+    from collections import Counter
+
+    by_file: dict[str, Counter] = {}
+    for f in fixed:
+        by_file.setdefault(f.path, Counter())[f.code] += 1
+    print(f"Fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''}:", file=sys.stderr)
+    for path, counts in sorted(by_file.items()):
+        print(f"- {path}:", file=sys.stderr)
+        for code, n in sorted(counts.items()):
+            print(f"    {n} x {code}", file=sys.stderr)
 
 
 def show_rules(code: str | None) -> int:

@@ -17,6 +17,8 @@ DEFAULT_EXCLUDE = (
     "site-packages", "_build", "buck-out", ".direnv", "__pypackages__", ".ipynb_checkpoints",
 )
 DEFAULT_SCRUBBERS = ("leaklint.scrub.scrub", "leaklint.scrub.pseudonymize")
+DEFAULT_SCRUBBER = "leaklint.scrub:scrub"
+DEFAULT_PSEUDONYMIZER = "leaklint.scrub:pseudonymize"
 CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
 KIND_KEYS = {k.name.lower(): k for k in PiiKind}
 
@@ -37,7 +39,8 @@ class Settings:
     pii_names: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
     never_pii: frozenset[str] = frozenset()
     scrubbers: list[str] = field(default_factory=lambda: list(DEFAULT_SCRUBBERS))
-    scrubber: str = "leaklint.scrub:scrub"
+    scrubber: str = DEFAULT_SCRUBBER            # what `--fix` wraps payloads in
+    pseudonymizer: str = DEFAULT_PSEUDONYMIZER  # what `--unsafe-fixes` wraps user ids in
     respect_gitignore: bool = True
     path: Path | None = None   # the file the settings came from
 
@@ -138,19 +141,20 @@ def from_table(table: dict, where: str = "config") -> Settings:
                 s.pii_names[KIND_KEYS[kind]] = frozenset(" ".join(words(n)) for n in names)
         elif key == "sinks":
             s.sinks = _sinks(value, where)
-        elif key == "scrubber":
-            if not isinstance(value, str) or ":" not in value:
-                raise ConfigError(f"{where}: 'scrubber' must be \"module:function\"")
-            s.scrubber = value
+        elif key in ("scrubber", "pseudonymizer"):
+            if not isinstance(value, str) or value.count(":") != 1 or not all(value.split(":")):
+                raise ConfigError(f"{where}: '{key}' must be \"module:function\", e.g. \"myapp.privacy:clean\"")
+            setattr(s, key, value)
         elif key == "respect-gitignore":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: 'respect-gitignore' must be true or false")
             s.respect_gitignore = value
         else:
             raise ConfigError(f"{where}: unknown key '{key}' in [tool.leaklint]")
-    module, _, func = s.scrubber.partition(":")
-    if f"{module}.{func}" not in s.scrubbers:
-        s.scrubbers.append(f"{module}.{func}")
+    for spec in (s.scrubber, s.pseudonymizer):  # what the fixes call is, of course, clean
+        dotted = spec.replace(":", ".")
+        if dotted not in s.scrubbers:
+            s.scrubbers.append(dotted)
     return s
 
 

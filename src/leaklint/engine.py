@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import tokenize
@@ -36,11 +37,11 @@ class Unreadable(Exception):
         self.line, self.col = line, col
 
 
-def decode(data: bytes) -> str:
-    """Source bytes to text, honouring a BOM and an encoding cookie (PEP 263)."""
+def decode(data: bytes) -> tuple[str, str]:
+    """Source bytes to (text, encoding), honouring a BOM ("utf-8-sig") and an encoding cookie (PEP 263)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        return data.decode(encoding), encoding
     except (SyntaxError, LookupError) as err:
         raise Unreadable(f"cannot decode: {err}") from None
     except UnicodeDecodeError as err:
@@ -76,6 +77,9 @@ class Source:
     info: ModuleInfo = field(default_factory=ModuleInfo)
     module: cst.Module | None = None
     error: Finding | None = None      # LL900: could not be read, decoded or parsed
+    path: Path | None = None
+    encoding: str = "utf-8"           # to write a fixed file back as it was ("utf-8-sig" keeps a BOM)
+    digest: str = ""                  # of the bytes read, to notice a file changed before a fix is written
 
 
 @dataclass
@@ -108,11 +112,12 @@ class Checker:
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, path: Path, display: str, info: ModuleInfo, data: bytes | None = None) -> Source:
-        source = Source(display, info=info)
+        source = Source(display, info=info, path=path)
         try:
             if data is None:
                 data = path.read_bytes()
-            source.text = decode(data)
+            source.digest = hashlib.sha256(data).hexdigest()
+            source.text, source.encoding = decode(data)
         except IsADirectoryError:
             source.error = self._unreadable(display, "is a directory")
         except OSError as err:
@@ -189,9 +194,10 @@ class Checker:
             details = [self._describe(e, span, positions) for e in report.evidence]
             message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
             line = where.start.line
+            fixable = ("safe" if report.fix_safe else "unsafe") if report.fix_node is not None else ""
             finding = Finding(display, line, where.start.column + 1, report.code, message,
                               where.end.line, where.end.column + 1, report.fix,
-                              lines[line - 1] if 0 < line <= len(lines) else "")
+                              lines[line - 1] if 0 < line <= len(lines) else "", fixable, report)
             out.setdefault((report.code, line, finding.col), finding)
         return sorted(out.values())
 

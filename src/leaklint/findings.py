@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +16,8 @@ class Finding:
     end_col: int = 0
     fix: str = ""        # the suggestion shown with the finding
     source_line: str = ""
+    fixable: str = ""    # "safe" or "unsafe" when an automatic fix exists
+    report: object = field(default=None, compare=False, repr=False)  # the rule's report, for fixing
 
     def as_dict(self) -> dict:
         return {

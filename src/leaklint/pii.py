@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from collections import namedtuple
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class PiiKind(enum.Enum):
@@ -95,12 +98,10 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _WORD_RE.findall(name)]
 
 
-@dataclass(frozen=True)
-class Match:
-    """Why a name was classified: the kind and the words that decided it."""
+class Match(namedtuple("Match", "kind matched")):
+    """Why a name was classified: the kind (a PiiKind) and the words that decided it (matched)."""
 
-    kind: PiiKind
-    matched: str
+    __slots__ = ()
 
 
 def _phrases(ws: list[str]) -> Iterable[tuple[int, str]]:

@@ -20,6 +20,12 @@ class Arg:
     value: Value
     node: cst.CSTNode               # the argument as written in the call
     via: Carrier | None = None      # the value travelled inside an SDK object built elsewhere
+    expression: cst.BaseExpression | None = None  # where the value is written, if a fix may wrap it
+
+    @property
+    def is_payload_dict(self) -> bool:
+        """A dict-shaped payload: wrapping it in a scrubber keeps the call working."""
+        return self.role in DICT_ROLES and self.expression is not None
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class SinkUse:
 
 
 _BOUND_EARLIER = cst.Name("_")
+DICT_ROLES = frozenset({Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS})
 
 
 def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator) -> SinkUse | None:
@@ -81,11 +88,22 @@ def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst
             carrier = value.carrier
             by_node = {id(cb.node): cv for cb, cv in zip(carrier.bound, carrier.values)}
             for inner in _args(list(carrier.bound), by_node, ev, call, carrier):
-                yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier)
+                yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier,
+                          expression=inner.expression)
             continue
         if role in (Role.EVENT_OBJECT, Role.USER_OBJECT):
             role = Role.TRAITS
-        yield Arg(role, b.key or b.param.name, value, anchor, via)
+        yield Arg(role, b.key or b.param.name, value, anchor, via, _written(b, via))
+
+
+def _written(b: Bound, via: Carrier | None) -> cst.BaseExpression | None:
+    """The expression a fix may wrap: a whole argument; not one `**kwargs` field, an unpacked mapping,
+    an argument a `partial` bound elsewhere, or a carrier field assigned as an attribute."""
+    if b.key is not None or b.star or b.node is _BOUND_EARLIER:
+        return None
+    if via is not None and isinstance(b.node, cst.Attribute):  # `event.user_properties = {...}`
+        return None
+    return b.node if isinstance(b.node, cst.BaseExpression) else None
 
 
 def _anchor(b: Bound, call: cst.Call) -> cst.CSTNode:

@@ -8,4 +8,5 @@ from ..findings import Finding
 
 
 def render(findings: Sequence[Finding]) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}\n" for f in findings)
+    return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {'[*] ' if f.fixable else ''}{f.message}\n"
+                   for f in findings)

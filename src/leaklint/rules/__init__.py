@@ -23,7 +23,10 @@ class Report:
     message: str
     evidence: tuple[Evidence | Whole, ...] = ()
     call: cst.CSTNode | None = None  # the sink call, whose lines a suppression comment may sit on
-    fix: str = ""
+    fix: str = ""                    # the suggestion shown with the finding
+    fix_node: cst.BaseExpression | None = None  # an automatic fix wraps this expression ...
+    fix_wrap: str = ""                          # ... in "scrubber" or "pseudonymizer"
+    fix_safe: bool = True                       # False: applied only with --unsafe-fixes
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ def check(use):
             continue
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
         if found:
+            fix = {"fix_node": arg.expression, "fix_wrap": "pseudonymizer", "fix_safe": False} if arg.expression else {}
             yield Report("LL010", arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
-                         found, use.call, FIX)
+                         found, use.call, FIX, **fix)
 
 
 RULES = [Rule(
@@ -36,5 +37,6 @@ RULES = [Rule(
             PH(key).capture("Invited", distinct_id=str(member.pk))
     """).strip() + "\n",
     fix=FIX, check_sink=check,
-    fix_safety="No automatic fix: replacing the identifier changes who the person is in the analytics tool.",
+    fix_safety="Unsafe fix (`--unsafe-fixes`): the identifier is wrapped in `pseudonymize(...)`, a keyed "
+               "HMAC; it changes who the person is in the analytics tool, so it is never applied by `--fix` alone.",
 )]

@@ -15,6 +15,11 @@ PAYLOAD_ROLES = frozenset({
 FIX = "send an opaque id instead, or wrap the payload in scrub(...) from leaklint.scrub"
 
 
+def scrub_fix(arg) -> dict:
+    """A dict payload can be wrapped in the scrubber: the call keeps working, minus the personal data."""
+    return {"fix_node": arg.expression, "fix_wrap": "scrubber"} if arg.is_payload_dict else {}
+
+
 def _checker(kinds: frozenset[PiiKind], code: str):
     def check(use):
         for arg in use.args:
@@ -25,14 +30,17 @@ def _checker(kinds: frozenset[PiiKind], code: str):
                           and not (arg.role is Role.GROUP_ID and e.kind is PiiKind.ORG_ID))
             if found:
                 kind = found[0].kind.value
-                yield Report(code, arg.node, f"{kind} sent to {use.label} in '{arg.param}'", found, use.call, FIX)
+                yield Report(code, arg.node, f"{kind} sent to {use.label} in '{arg.param}'", found, use.call, FIX,
+                             **scrub_fix(arg))
     return check
 
 
 def _rule(code, name, kinds, summary, why, bad, good):
     return Rule(code=code, name=name, summary=summary, why=why, bad=dedent(bad).strip() + "\n",
                 good=dedent(good).strip() + "\n", fix=FIX, check_sink=_checker(frozenset(kinds), code),
-                fix_safety="No automatic fix yet: wrap the payload in the scrubber by hand.")
+                fix_safety="Safe fix (`--fix`) when the data is a properties / traits / context dict: it is "
+                           "wrapped in the configured scrubber (default `leaklint.scrub.scrub`) and the import is "
+                           "added. Data passed as single keyword fields or settings gets no automatic fix.")
 
 
 RULES = [

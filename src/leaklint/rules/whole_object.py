@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 from . import Report, Rule
-from .payload import PAYLOAD_ROLES
+from .payload import PAYLOAD_ROLES, scrub_fix
 
 FIX = "send the few fields the analysis needs, by name, instead of the whole object"
 
@@ -15,7 +15,7 @@ def check(use):
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
             yield Report("LL011", arg.node, f"whole object {whole.what} sent to {use.label} in '{arg.param}'",
-                         arg.value.wholes, use.call, FIX)
+                         arg.value.wholes, use.call, FIX, **scrub_fix(arg))
 
 
 RULES = [Rule(
@@ -35,4 +35,6 @@ RULES = [Rule(
             mp.track(user.pk, "Profile Updated", {"fields_changed": 3})
     """).strip() + "\n",
     fix=FIX, check_sink=check,
+    fix_safety="Safe fix (`--fix`): the payload is wrapped in the configured scrubber, which removes the "
+               "personal fields; sending named fields instead remains the better change.",
 )]

@@ -1,0 +1,167 @@
+"""Autofix: wrap leaking arguments in the scrubber (or pseudonymizer), add its import, write atomically.
+
+A fix never loses a byte: the file keeps its encoding, BOM, line endings and mode; the new text must
+parse before it is written; the file is written through a temporary file and a rename; and a file
+that changed since it was read is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from .config import Settings
+from .engine import Source
+from .findings import Finding
+
+
+@dataclass
+class FileFix:
+    """The outcome of fixing one file."""
+
+    source: Source
+    new_text: str = ""
+    fixed: list[Finding] = field(default_factory=list)
+    problem: str = ""      # why nothing was written, when something went wrong
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed) and not self.problem and self.new_text != self.source.text
+
+    def new_bytes(self) -> bytes:
+        return self.new_text.encode(self.source.encoding)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fixable == "safe" or (unsafe and finding.fixable == "unsafe")
+
+
+def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bool) -> FileFix:
+    """Apply every applicable fix of one file in one pass; the text is not written here."""
+    result = FileFix(source)
+    chosen = [f for f in findings if applicable(f, unsafe) and f.report is not None]
+    if not chosen or source.module is None:
+        return result
+    targets = {"scrubber": _target(settings.scrubber), "pseudonymizer": _target(settings.pseudonymizer)}
+    edits: dict[int, str] = {}
+    spans: list[tuple[tuple[int, int], tuple[int, int], int]] = []
+    for finding in chosen:
+        node = finding.report.fix_node
+        if id(node) not in edits:
+            edits[id(node)] = finding.report.fix_wrap
+            spans.append(((finding.line, finding.col), (finding.end_line, finding.end_col), id(node)))
+    # Overlapping fixes: wrap the outermost expression only, once.
+    for start, end, key in spans:
+        if any(o_key != key and o_start <= start and end <= o_end and (o_start, o_end) != (start, end)
+               for o_start, o_end, o_key in spans):
+            edits.pop(key, None)
+    used = {edits[k] for k in edits}
+    names = {role: targets[role][1] for role in used}
+    try:
+        module = source.module.visit(_Wrap(edits, names))
+        context = CodemodContext()
+        for role in sorted(used):
+            module_name, name = targets[role]
+            AddImportsVisitor.add_needed_import(context, module_name, name)
+        module = AddImportsVisitor(context).transform_module(module)
+        new_text = module.code
+        compile(new_text, str(source.path or source.display), "exec", flags=0x400, dont_inherit=True)
+        cst.parse_module(new_text)
+    except Exception as err:  # noqa: BLE001 - a fix that cannot be made is reported, never written
+        result.problem = f"fix dropped, the result would not parse: {type(err).__name__}: {err}".splitlines()[0]
+        return result
+    result.new_text = new_text
+    result.fixed = chosen
+    return result
+
+
+def _target(spec: str) -> tuple[str, str]:
+    module, _, name = spec.partition(":")
+    return module, name
+
+
+class _Wrap(cst.CSTTransformer):
+    """Wraps the expressions named by identity in a call: `expr` -> `scrub(expr)`."""
+
+    def __init__(self, edits: dict[int, str], names: dict[str, str]):
+        super().__init__()
+        self.edits, self.names = edits, names
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        role = self.edits.get(id(original_node))
+        if role is None or not isinstance(updated_node, cst.BaseExpression):
+            return updated_node
+        return cst.Call(func=cst.Name(self.names[role]), args=[cst.Arg(value=updated_node)])
+
+
+def write(fix: FileFix) -> str:
+    """Write a planned fix atomically; returns a one-line problem, or "" when written."""
+    path = fix.source.path
+    if path is None or not fix.changed:
+        return fix.problem
+    try:
+        current = path.read_bytes()
+    except OSError as err:
+        return f"cannot re-read before fixing: {err.strerror or err}"
+    if hashlib.sha256(current).hexdigest() != fix.source.digest:
+        return "changed since it was read; fix skipped"
+    try:
+        mode = os.stat(path).st_mode
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".leaklint", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(fix.new_bytes())
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, mode & 0o7777)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        return f"cannot write the fix: {err.strerror or err}"
+    return ""
+
+
+@dataclass
+class FixRun:
+    """What `--fix` / `--diff` did over a whole run."""
+
+    fixed: list[Finding] = field(default_factory=list)
+    diff: str = ""
+    problems: list[str] = field(default_factory=list)   # one line each, "path: reason"
+    changed_files: int = 0
+
+
+def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: Settings, *,
+                 unsafe: bool, dry_run: bool) -> FixRun:
+    """Fix every file that has applicable fixes; with `dry_run`, build the unified diff instead."""
+    import difflib
+
+    run = FixRun()
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if applicable(finding, unsafe):
+            by_file.setdefault(finding.path, []).append(finding)
+    for display, items in sorted(by_file.items()):
+        planned = plan(sources[display], items, settings, unsafe)
+        problem = planned.problem or ("" if dry_run else write(planned))
+        if problem:
+            run.problems.append(f"{display}: {problem}")
+            continue
+        if not planned.changed:
+            continue
+        run.changed_files += 1
+        run.fixed.extend(planned.fixed)
+        if dry_run:
+            run.diff += "".join(difflib.unified_diff(
+                planned.source.text.splitlines(keepends=True), planned.new_text.splitlines(keepends=True),
+                fromfile=f"a/{display}", tofile=f"b/{display}"))
+    return run
