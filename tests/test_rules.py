@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from leaklint.config import Settings
 from leaklint.rules import all_rules
 from leaklint.rules.docs import render
 
@@ -12,13 +13,22 @@ from conftest import ROOT, codes
 RULES = all_rules()
 
 
+def only(rule) -> Settings:
+    return Settings(select=[rule.code])
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_bad_example_is_reported(rule):
-    assert rule.code in codes(rule.bad)
+    assert rule.code in codes(rule.bad, only(rule))
+    if rule.default:
+        assert rule.code in codes(rule.bad)  # default rules need no selection
+    else:
+        assert rule.code not in codes(rule.bad)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_good_example_is_quiet(rule):
+    assert codes(rule.good, only(rule)) == []
     assert codes(rule.good) == []
 
 

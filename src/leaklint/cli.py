@@ -39,9 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (pseudonymize user ids)")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply exclusions to paths named on the command line too (for pre-commit)")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings and exit 0")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+    check.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                       help="read the source from stdin; PATH names it (for config, project and output)")
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
+    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
     return parser
 
 
@@ -51,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             return show_rules(args.code)
+        if args.command == "server":
+            from .server import main as serve
+
+            return serve()
         return check(args)
     except ConfigError as err:
         print(f"leaklint: error: {err}", file=sys.stderr)
@@ -72,6 +84,7 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
     if args.select is not None:
         settings.select = args.select
     settings.extend_select += args.extend_select
+    settings.force_exclude = settings.force_exclude or getattr(args, "force_exclude", False)
     settings.ignore += args.ignore
     _check_selectors(settings)
     return settings
@@ -116,13 +129,33 @@ def check(args: argparse.Namespace) -> int:
     from .engine import Checker
     from .output import FORMATS
 
-    paths = list(args.paths or [Path(".")])
-    settings = settings_for(args, paths)
-    found = discover(paths, settings)
+    if args.stdin_filename is not None:
+        paths = [args.stdin_filename]
+        settings = settings_for(args, paths)
+        found = discover([], settings)
+        found.files.append(args.stdin_filename)
+        stdin = {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
+    else:
+        paths = list(args.paths or [Path(".")])
+        settings = settings_for(args, paths)
+        found = discover(paths, settings)
+        stdin = {}
     checker = Checker(settings)
-    findings, notes, sources = collect(checker, found.files)
+    findings, notes, sources = collect(checker, found.files, stdin)
+    if args.write_baseline is not None:
+        from . import baseline
+
+        baseline.write(args.write_baseline, findings)
+        print(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.", file=sys.stderr)
+        return EXIT_CLEAN
+    if args.baseline is not None:
+        from . import baseline
+
+        findings = baseline.new_only(findings, baseline.read(args.baseline))
     errors = [f"error: {e}" for e in found.errors]
     fixed: list = []
+    if stdin and args.fix:
+        return fix_stdin(findings, sources, settings, args)
     if args.fix or args.diff:
         from .fix import fix_findings
 
@@ -140,10 +173,12 @@ def check(args: argparse.Namespace) -> int:
             show_fixes(fixed)
         if run.changed_files:  # report what is left where it now stands in the rewritten files
             findings, notes, sources = collect(checker, found.files)
+            if args.baseline is not None:
+                findings = baseline.new_only(findings, baseline.read(args.baseline))
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
-    sys.stdout.write(FORMATS[args.output_format](shown))
+    sys.stdout.write(statistics(shown) if args.statistics else FORMATS[args.output_format](shown))
     for line in [*errors, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet:
@@ -153,13 +188,39 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
 
 
-def collect(checker, files: list[Path]) -> tuple[list, list[str], dict]:
-    """Findings for the files (each project indexed once), notes from the index, and the sources read."""
+def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace) -> int:
+    """Editors' `--fix --stdin-filename`: the fixed source goes to stdout, nothing is written."""
+    from .fix import plan
+
+    source = sources[display_path(args.stdin_filename)]
+    planned = plan(source, [f for f in findings if f.path == source.display], settings, args.unsafe_fixes)
+    sys.stdout.write(planned.new_text if planned.changed else source.text)
+    if planned.problem:
+        print(f"leaklint: error: {source.display}: {planned.problem}", file=sys.stderr)
+    left = len(findings) - len(planned.fixed) if planned.changed else len(findings)
+    return EXIT_FINDINGS if left and not args.exit_zero else EXIT_CLEAN
+
+
+def statistics(findings: list) -> str:
+    from collections import Counter
+
+    from .rules import all_rules
+
+    names = {r.code: r.name for r in all_rules()}
+    counts = Counter(f.code for f in findings)
+    fixable = {f.code for f in findings if f.fixable}
+    return "".join(f"{n:5}\t{code}\t{'[*] ' if code in fixable else '    '}{names.get(code, '')}\n"
+                   for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def collect(checker, files: list[Path], data: dict | None = None) -> tuple[list, list[str], dict]:
+    """Findings for the files (each project indexed once), notes from the index, and the sources read.
+    `data` gives the content of files that are not read from disk (stdin), by absolute path."""
     from .project import Project
 
     findings, notes, sources = [], [], {}
     for root, group in group_by_project(files).items():
-        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group])
+        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group], data or {})
         findings.extend(project.findings())
         notes.extend(project.notes)
         sources.update({s.display: s for s in project.sources})

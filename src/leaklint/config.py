@@ -42,14 +42,18 @@ class Settings:
     scrubber: str = DEFAULT_SCRUBBER            # what `--fix` wraps payloads in
     pseudonymizer: str = DEFAULT_PSEUDONYMIZER  # what `--unsafe-fixes` wraps user ids in
     respect_gitignore: bool = True
+    force_exclude: bool = False      # apply exclusions to paths named explicitly too
     path: Path | None = None   # the file the settings came from
 
     @property
     def root(self) -> Path | None:
         return self.path.parent if self.path else None
 
-    def enabled(self, code: str, relpath: str | None = None) -> bool:
+    def enabled(self, code: str, relpath: str | None = None, *, opt_in: bool = False) -> bool:
+        """Whether a rule runs for a file.  An opt-in rule runs only when its code is selected by name."""
         chosen = _longest(code, self.select + self.extend_select)
+        if opt_in and chosen < len(code):
+            return False
         dropped = _longest(code, self.ignore)
         if relpath is not None:
             for pattern, codes in self.per_file_ignores.items():
@@ -145,10 +149,10 @@ def from_table(table: dict, where: str = "config") -> Settings:
             if not isinstance(value, str) or value.count(":") != 1 or not all(value.split(":")):
                 raise ConfigError(f"{where}: '{key}' must be \"module:function\", e.g. \"myapp.privacy:clean\"")
             setattr(s, key, value)
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: 'respect-gitignore' must be true or false")
-            s.respect_gitignore = value
+                raise ConfigError(f"{where}: '{key}' must be true or false")
+            setattr(s, key.replace("-", "_"), value)
         else:
             raise ConfigError(f"{where}: unknown key '{key}' in [tool.leaklint]")
     for spec in (s.scrubber, s.pseudonymizer):  # what the fixes call is, of course, clean

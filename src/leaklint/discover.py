@@ -108,7 +108,8 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
             out.errors.append(f"{given}: no such file or directory")
             continue
         if given.is_file() or not given.is_dir():
-            add(given)
+            if not (settings.force_exclude and _force_excluded(given, excluded)):
+                add(given)
             continue
         rules: list[IgnoreRule] = []
         if settings.respect_gitignore:
@@ -116,6 +117,12 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
                 rules += _gitignore(parent)
         walk(given, rules, excluded, settings.respect_gitignore, add, set())
     return out
+
+
+def _force_excluded(path: Path, excluded: "Excludes") -> bool:
+    """An explicitly named file under an excluded folder, or excluded itself (`--force-exclude`)."""
+    absolute = path.absolute()
+    return any(excluded(p) for p in [absolute, *absolute.parents] if p != excluded.root and excluded.root in p.parents)
 
 
 def walk(folder: Path, rules: list[IgnoreRule], excluded: Excludes, gitignore: bool, add, visited) -> None:

@@ -29,6 +29,13 @@ def needle_pattern(words) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else re.compile(r"(?!)")
 
 
+def fingerprint(code: str, path: str, call: str) -> str:
+    """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
+    A hash, so a baseline stores no code and no data."""
+    normalised = " ".join(call.split())
+    return hashlib.sha256(f"{code}\0{Path(path).as_posix()}\0{normalised}".encode()).hexdigest()[:32]
+
+
 class Unreadable(Exception):
     """The file cannot be decoded or parsed; the message is the one-line reason."""
 
@@ -177,28 +184,40 @@ class Checker:
         """Reports to findings: positions (computed only now), suppressions and rule selection."""
         if source.error is not None:
             return [source.error] if self.settings.enabled("LL900", source.display) else []
-        if not reports:
+        check_unused = self.settings.enabled("LL901", source.display, opt_in=True)
+        if not reports and not (check_unused and suppress.mentions_leaklint(source.text)):
             return []
         module, text, display = source.module, source.text, source.display
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         lines = text.splitlines()
         table = suppress.suppressed_codes(lines)
+        used: set[tuple[int, str]] = set()
         out: dict[tuple, Finding] = {}
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if reports else {}
         for report in reports:
             if not self.settings.enabled(report.code, display):
                 continue
             where = positions[report.node]
             span = positions[report.call] if report.call is not None else where
-            if suppress.is_suppressed(report.code, range(span.start.line, span.end.line + 1), table):
+            hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
+            if hit is not None:
+                used.add(hit)
                 continue
             details = [self._describe(e, span, positions) for e in report.evidence]
             message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
             line = where.start.line
             fixable = ("safe" if report.fix_safe else "unsafe") if report.fix_node is not None else ""
+            call = module.code_for_node(report.call if report.call is not None else report.node)
             finding = Finding(display, line, where.start.column + 1, report.code, message,
                               where.end.line, where.end.column + 1, report.fix,
-                              lines[line - 1] if 0 < line <= len(lines) else "", fixable, report)
+                              lines[line - 1] if 0 < line <= len(lines) else "", fixable, report,
+                              fingerprint(report.code, display, call))
             out.setdefault((report.code, line, finding.col), finding)
+        if check_unused:
+            for line, col, what in suppress.unused(lines, used):
+                out.setdefault(("LL901", line, col), Finding(
+                    display, line, col, "LL901", f"unused suppression of {what}: nothing is reported here",
+                    fix="remove the comment", source_line=lines[line - 1],
+                    fingerprint=fingerprint("LL901", display, f"{what} {lines[line - 1].strip()}")))
         return sorted(out.values())
 
     @staticmethod
@@ -212,7 +231,8 @@ class Checker:
 
     @staticmethod
     def _unreadable(display: str, reason: str, line: int = 1, col: int = 1) -> Finding:
-        return Finding(display, line, col, "LL900", reason, fix="fix the file or exclude it")
+        return Finding(display, line, col, "LL900", reason, fix="fix the file or exclude it",
+                       fingerprint=fingerprint("LL900", display, reason))
 
 
 def _strings(module: cst.Module):

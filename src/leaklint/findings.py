@@ -18,6 +18,7 @@ class Finding:
     source_line: str = ""
     fixable: str = ""    # "safe" or "unsafe" when an automatic fix exists
     report: object = field(default=None, compare=False, repr=False)  # the rule's report, for fixing
+    fingerprint: str = field(default="", compare=False)  # stable across line moves, for baselines
 
     def as_dict(self) -> dict:
         return {

@@ -32,15 +32,19 @@ class Project:
         self.timings: Counter[str] = Counter()   # seconds per phase: parse, index, report
 
     @classmethod
-    def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]]) -> "Project":
-        """The asked-for `files` (path, display) plus every other Python file under `root`."""
+    def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]],
+                   data: dict[Path, bytes] | None = None) -> "Project":
+        """The asked-for `files` (path, display) plus every other Python file under `root`; `data` holds
+        the content of files given on stdin (by absolute path) instead of what is on disk."""
+        data = data or {}
         wanted = {display for _, display in files}
         known = {path.resolve() for path, _ in files}
         extra: list[tuple[Path, str]] = []
         if root is not None:
             extra = [(p, str(p)) for p in discover([root], checker.settings).files if p.resolve() not in known]
         start = time.perf_counter()
-        sources = [checker.read(path, display, module_info(path, root)) for path, display in [*files, *extra]]
+        sources = [checker.read(path, display, module_info(path, root), data.get(path.absolute()))
+                   for path, display in [*files, *extra]]
         project = cls(checker, sources, wanted)
         project.timings["read"] += time.perf_counter() - start
         return project

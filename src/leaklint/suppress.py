@@ -34,9 +34,36 @@ def suppressed_codes(lines: list[str]) -> dict[int, frozenset[str]]:
     return out
 
 
-def is_suppressed(code: str, lines: range, table: dict[int, frozenset[str]]) -> bool:
+def suppressing(code: str, lines: range, table: dict[int, frozenset[str]]) -> tuple[int, str] | None:
+    """The (line, code) of the comment that suppresses `code` on any of `lines`, if one does."""
     for number in lines:
         codes = table.get(number)
-        if codes and ("*" in codes or code in codes):
-            return True
-    return False
+        if codes and code in codes:
+            return number, code
+        if codes and "*" in codes:
+            return number, "*"
+    return None
+
+
+def mentions_leaklint(text: str) -> bool:
+    return "leaklint:" in text or "noqa: LL" in text or "noqa:LL" in text
+
+
+def unused(lines: list[str], used: set[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """leaklint's own suppressions that suppressed nothing: (line, column, code).  A bare `# noqa` is
+    not counted: it may be there for another tool."""
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if "#" not in line:
+            continue
+        for regex in (NOQA, IGNORE):
+            for m in regex.finditer(line):
+                raw = m.group("codes")
+                if raw is None:
+                    codes = ["*"] if regex is IGNORE else []
+                else:
+                    codes = [c.strip().upper() for c in re.split(r"[,\s]+", raw) if c.strip()]
+                for code in codes:
+                    if (code == "*" or code.startswith("LL")) and (number, code) not in used:
+                        out.append((number, m.start() + 1, "all findings" if code == "*" else code))
+    return out

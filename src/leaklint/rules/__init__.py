@@ -41,14 +41,15 @@ class Rule:
     check_sink: Callable | None = None    # (SinkUse) -> Iterable[Report]
     check_call: Callable | None = None    # (call, callee Value, Evaluator) -> Iterable[Report]
     fix_safety: str = "No automatic fix."
+    default: bool = True                  # False: runs only when selected by its code
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def all_rules() -> list[Rule]:
-    from . import event_name, identifier, payload, sdk_settings, unreadable, whole_object
+    from . import event_name, identifier, payload, sdk_settings, unreadable, unused_suppression, whole_object
 
     rules: list[Rule] = []
-    for module in (payload, identifier, whole_object, event_name, sdk_settings, unreadable):
+    for module in (payload, identifier, whole_object, event_name, sdk_settings, unreadable, unused_suppression):
         rules.extend(module.RULES)
     return sorted(rules, key=lambda r: r.code)
 

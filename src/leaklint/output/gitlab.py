@@ -1,0 +1,26 @@
+"""GitLab Code Quality report (a JSON list of issues)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePath
+from typing import Sequence
+
+from ..findings import Finding
+
+
+def render(findings: Sequence[Finding]) -> str:
+    issues = []
+    for f in findings:
+        fingerprint = hashlib.sha256(f"{f.code}\0{f.path}\0{f.line}\0{f.col}\0{f.message}".encode()).hexdigest()
+        issues.append({
+            "type": "issue",
+            "check_name": f.code,
+            "description": f"{f.code} {f.message}",
+            "categories": ["Security"],
+            "severity": "minor" if f.code.startswith("LL9") else "major",
+            "fingerprint": fingerprint,
+            "location": {"path": PurePath(f.path).as_posix(), "lines": {"begin": f.line, "end": f.end_line or f.line}},
+        })
+    return json.dumps(issues, indent=2) + "\n"

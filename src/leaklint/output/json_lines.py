@@ -1,0 +1,12 @@
+"""One JSON object per line, the same objects as the `json` format."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from ..findings import Finding
+
+
+def render(findings: Sequence[Finding]) -> str:
+    return "".join(json.dumps(f.as_dict()) + "\n" for f in findings)

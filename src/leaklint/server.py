@@ -1,0 +1,128 @@
+"""`leaklint server`: a language server (pygls) publishing findings as diagnostics, with quick fixes.
+
+Install with `pip install leaklint[lsp]`.  Diagnostics are published on open, change and save and
+cleared on close; each offers "suppress on this line" and, where there is one, the automatic fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from . import __version__
+
+SOURCE = "leaklint"
+
+
+def path_of(uri: str) -> Path:
+    parsed = urlparse(uri)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(uri)
+
+
+def utf16_column(line: str, column: int) -> int:
+    """LSP counts characters in UTF-16 code units; leaklint counts code points."""
+    return len(line[:column].encode("utf-16-le")) // 2
+
+
+def analyse(path: Path, text: str):
+    """Findings and sources for one open document, with its project's index and configuration."""
+    from .config import find_config, load, project_root
+    from .engine import Checker
+    from .project import Project
+
+    checker = Checker(load(find_config(path if path.exists() else path.parent)))
+    project = Project.from_files(checker, project_root(path.parent), [(path, str(path))],
+                                 {path.absolute(): text.encode("utf-8")})
+    return project.findings(), project.sources[0], checker.settings
+
+
+def build_server():
+    from lsprotocol import types as t
+    from pygls.lsp.server import LanguageServer
+
+    server = LanguageServer("leaklint", __version__, text_document_sync_kind=t.TextDocumentSyncKind.Full)
+    state: dict[str, tuple] = {}
+
+    def diagnostics(uri: str, text: str) -> list:
+        findings, source, settings = analyse(path_of(uri), text)
+        state[uri] = (findings, source, settings)
+        lines = text.splitlines()
+        out = []
+        for i, f in enumerate(findings):
+            line = lines[f.line - 1] if f.line - 1 < len(lines) else ""
+            end_line = lines[f.end_line - 1] if f.end_line and f.end_line - 1 < len(lines) else line
+            start = t.Position(f.line - 1, utf16_column(line, f.col - 1))
+            end = t.Position((f.end_line or f.line) - 1, utf16_column(end_line, (f.end_col or f.col) - 1))
+            out.append(t.Diagnostic(
+                range=t.Range(start, end), message=f.message, severity=t.DiagnosticSeverity.Warning,
+                code=f.code, source=SOURCE, data={"index": i, "fixable": f.fixable},
+                code_description=t.CodeDescription(href=f"https://leaklint.invalid/rules#{f.code.lower()}")))
+        return out
+
+    def publish(uri: str, text: str | None) -> None:
+        items = [] if text is None else diagnostics(uri, text)
+        server.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+
+    @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls, params: t.DidOpenTextDocumentParams) -> None:
+        publish(params.text_document.uri, params.text_document.text)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls, params: t.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        publish(uri, ls.workspace.get_text_document(uri).source)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls, params: t.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        publish(uri, ls.workspace.get_text_document(uri).source)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls, params: t.DidCloseTextDocumentParams) -> None:
+        state.pop(params.text_document.uri, None)
+        publish(params.text_document.uri, None)
+
+    @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
+                    t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+    def code_action(ls, params: t.CodeActionParams) -> list:
+        uri = params.text_document.uri
+        if uri not in state:
+            return []
+        findings, source, settings = state[uri]
+        text = ls.workspace.get_text_document(uri).source
+        lines = text.splitlines()
+        actions = []
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != SOURCE or not isinstance(diagnostic.data, dict):
+                continue
+            finding = findings[diagnostic.data["index"]]
+            if finding.fixable:
+                from .fix import plan
+
+                planned = plan(source, [finding], settings, unsafe=True)
+                if planned.changed:
+                    whole = t.Range(t.Position(0, 0), t.Position(len(lines) + 1, 0))
+                    title = f"Fix {finding.code}: wrap in " + ("pseudonymize()" if finding.fixable == "unsafe" else "scrub()")
+                    actions.append(t.CodeAction(title=title, kind=t.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                                                edit=t.WorkspaceEdit(changes={uri: [t.TextEdit(whole, planned.new_text)]}),
+                                                is_preferred=finding.fixable == "safe"))
+            line_no = finding.line - 1
+            end = t.Position(line_no, utf16_column(lines[line_no], len(lines[line_no])))
+            actions.append(t.CodeAction(
+                title=f"Suppress {finding.code} on this line", kind=t.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                edit=t.WorkspaceEdit(changes={uri: [t.TextEdit(t.Range(end, end), f"  # noqa: {finding.code}")]})))
+        return actions
+
+    return server
+
+
+def main() -> int:
+    try:
+        server = build_server()
+    except ImportError:
+        import sys
+
+        print("leaklint: error: the language server needs pygls: pip install 'leaklint[lsp]'", file=sys.stderr)
+        return 2
+    server.start_io()
+    return 0
