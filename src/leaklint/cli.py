@@ -114,12 +114,12 @@ def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
     """Files by the project they belong to (nearest pyproject.toml / .git), in a stable order."""
     from .config import project_root
 
-    roots: dict[Path, Path | None] = {}
+    roots: dict[str, Path | None] = {}
     groups: dict[Path | None, list[Path]] = {}
     for file in files:
-        folder = file.resolve().parent
+        folder = os.path.dirname(os.path.abspath(file))
         if folder not in roots:
-            roots[folder] = project_root(folder)
+            roots[folder] = project_root(Path(folder))
         groups.setdefault(roots[folder], []).append(file)
     return groups
 
@@ -141,7 +141,7 @@ def check(args: argparse.Namespace) -> int:
         found = discover(paths, settings)
         stdin = {}
     checker = Checker(settings)
-    findings, notes, sources = collect(checker, found.files, stdin)
+    findings, notes, sources = collect(checker, found.files, stdin, paths)
     if args.write_baseline is not None:
         from . import baseline
 
@@ -172,7 +172,7 @@ def check(args: argparse.Namespace) -> int:
         if args.show_fixes:
             show_fixes(fixed)
         if run.changed_files:  # report what is left where it now stands in the rewritten files
-            findings, notes, sources = collect(checker, found.files)
+            findings, notes, sources = collect(checker, found.files, None, paths)
             if args.baseline is not None:
                 findings = baseline.new_only(findings, baseline.read(args.baseline))
     remaining = [f for f in findings if not any(f is x for x in fixed)]
@@ -213,14 +213,18 @@ def statistics(findings: list) -> str:
                    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def collect(checker, files: list[Path], data: dict | None = None) -> tuple[list, list[str], dict]:
+def collect(checker, files: list[Path], data: dict | None = None, given: list[Path] = ()) -> tuple[list, list[str], dict]:
     """Findings for the files (each project indexed once), notes from the index, and the sources read.
-    `data` gives the content of files that are not read from disk (stdin), by absolute path."""
+    `data` gives the content of files that are not read from disk (stdin), by absolute path; when one of
+    the `given` folders contains a project's root, its files are all here already."""
     from .project import Project
 
+    folders = [os.path.abspath(g) for g in given if os.path.isdir(g)]
     findings, notes, sources = [], [], {}
     for root, group in group_by_project(files).items():
-        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group], data or {})
+        complete = root is not None and any(str(root) == f or str(root).startswith(f + os.sep) for f in folders)
+        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group], data or {},
+                                     discover_root=not complete)
         findings.extend(project.findings())
         notes.extend(project.notes)
         sources.update({s.display: s for s in project.sources})

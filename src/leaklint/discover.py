@@ -1,4 +1,8 @@
-"""Find the Python files to check: walk folders, skip excluded and git-ignored paths."""
+"""Find the Python files to check: walk folders, skip excluded and git-ignored paths.
+
+The walk works on strings from `os.scandir` (no `Path` per entry): on a large tree it is a good part of
+a run that parses almost nothing.
+"""
 
 from __future__ import annotations
 
@@ -20,28 +24,30 @@ class Discovery:
 
 @dataclass(frozen=True)
 class IgnoreRule:
-    base: Path
+    """One line of a .gitignore, relative to the folder (`base`) holding it."""
+
+    base: str
     pattern: str
     negate: bool
     dir_only: bool
     anchored: bool
 
-    def matches(self, path: Path, is_dir: bool) -> bool:
+    def matches(self, path: str, name: str, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
-        try:
-            rel = path.relative_to(self.base).as_posix()
-        except ValueError:
+        if not path.startswith(self.base + os.sep):
             return False
+        rel = path[len(self.base) + 1:].replace(os.sep, "/")
         if self.anchored:
             return fnmatch.fnmatch(rel, self.pattern)
-        return fnmatch.fnmatch(path.name, self.pattern) or fnmatch.fnmatch(rel, "*/" + self.pattern) \
-            or fnmatch.fnmatch(rel, self.pattern)
+        return fnmatch.fnmatch(name, self.pattern) or fnmatch.fnmatch(rel, self.pattern) \
+            or fnmatch.fnmatch(rel, "*/" + self.pattern)
 
 
-def _gitignore(folder: Path) -> list[IgnoreRule]:
+def _gitignore(folder: str) -> list[IgnoreRule]:
     try:
-        text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return []
     rules = []
@@ -53,52 +59,52 @@ def _gitignore(folder: Path) -> list[IgnoreRule]:
         line = line.lstrip("!")
         dir_only = line.endswith("/")
         line = line.rstrip("/")
-        anchored = "/" in line
-        rules.append(IgnoreRule(folder, line.lstrip("/"), negate, dir_only, anchored))
+        rules.append(IgnoreRule(folder, line.lstrip("/"), negate, dir_only, anchored="/" in line))
     return rules
 
 
-def _ignored(path: Path, is_dir: bool, rules: list[IgnoreRule]) -> bool:
+def _ignored(path: str, name: str, is_dir: bool, rules: list[IgnoreRule]) -> bool:
     ignored = False
     for rule in rules:
-        if rule.matches(path, is_dir):
+        if rule.matches(path, name, is_dir):
             ignored = not rule.negate
     return ignored
 
 
 @dataclass(frozen=True)
 class Excludes:
-    """Exclude patterns split once: plain names (a set lookup) and globs (matched on name and path)."""
+    """Exclude patterns split once: plain names (a set lookup), globs on the name, globs on the path."""
 
     names: frozenset[str]
-    globs: tuple[str, ...]
-    root: Path
+    name_globs: tuple[str, ...]   # globs without "/": matched on the name only
+    path_globs: tuple[str, ...]   # globs with "/": matched on the path relative to the root
+    root: str
 
     @classmethod
     def of(cls, patterns: list[str], root: Path) -> "Excludes":
         plain = {p for p in patterns if not any(c in p for c in "*?[/")}
-        return cls(frozenset(plain), tuple(p for p in patterns if p not in plain), root)
+        globs = [p for p in patterns if p not in plain]
+        return cls(frozenset(plain), tuple(p for p in globs if "/" not in p), tuple(p for p in globs if "/" in p),
+                   str(root))
 
-    def __call__(self, path: Path) -> bool:
-        if path.name in self.names:
+    def __call__(self, path: str, name: str) -> bool:
+        if name in self.names or any(fnmatch.fnmatch(name, p) for p in self.name_globs):
             return True
-        if not self.globs:
+        if not self.path_globs:
             return False
-        try:
-            rel = path.absolute().relative_to(self.root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        return any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(rel, p) for p in self.globs)
+        rel = path[len(self.root) + 1:] if path.startswith(self.root + os.sep) else path
+        rel = rel.replace(os.sep, "/")
+        return any(fnmatch.fnmatch(rel, p) for p in self.path_globs)
 
 
 def discover(paths: list[Path], settings: Settings) -> Discovery:
-    """Every file to check, each once, in a stable order.  Paths named explicitly are always checked."""
+    """Every file to check, each once, in a stable order.  Paths named explicitly are always checked
+    (unless `force_exclude`)."""
     out = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     excluded = Excludes.of(settings.exclude + settings.extend_exclude, (settings.root or Path.cwd()).absolute())
 
-    def add(file: Path) -> None:
-        key = file.resolve()
+    def add(file: Path, key: str) -> None:
         if key not in seen:
             seen.add(key)
             out.files.append(file)
@@ -109,42 +115,52 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
             continue
         if given.is_file() or not given.is_dir():
             if not (settings.force_exclude and _force_excluded(given, excluded)):
-                add(given)
+                add(given, os.path.realpath(given))
             continue
+        top = os.path.abspath(given)
         rules: list[IgnoreRule] = []
         if settings.respect_gitignore:
-            for parent in reversed(given.resolve().parents):
-                rules += _gitignore(parent)
-        walk(given, rules, excluded, settings.respect_gitignore, add, set())
+            for parent in reversed(Path(top).parents):
+                rules += _gitignore(str(parent))
+        # Walk with the path as given (so output paths look like what the user typed); match on absolutes.
+        walk(str(given), top, rules, excluded, settings.respect_gitignore, add, {os.path.realpath(given)})
     return out
 
 
-def _force_excluded(path: Path, excluded: "Excludes") -> bool:
+def _force_excluded(path: Path, excluded: Excludes) -> bool:
     """An explicitly named file under an excluded folder, or excluded itself (`--force-exclude`)."""
     absolute = path.absolute()
-    return any(excluded(p) for p in [absolute, *absolute.parents] if p != excluded.root and excluded.root in p.parents)
+    root = Path(excluded.root)
+    return any(excluded(str(p), p.name) for p in [absolute, *absolute.parents] if root in p.parents)
 
 
-def walk(folder: Path, rules: list[IgnoreRule], excluded: Excludes, gitignore: bool, add, visited) -> None:
+def walk(folder: str, absolute: str, rules: list[IgnoreRule], excluded: Excludes, gitignore: bool, add,
+         visited: set[str]) -> None:
+    """Depth-first, sorted by name.  `visited` holds the real paths of folders entered through links,
+    so a symlink loop is entered once."""
     try:
-        real = folder.resolve()
-        if real in visited:  # symlink loop
-            return
-        visited.add(real)
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     if gitignore:
-        rules = rules + _gitignore(folder)
+        rules = rules + _gitignore(absolute)
     for entry in entries:
-        path = Path(entry.path)
+        name = entry.name
         try:
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if excluded(path) or (rules and _ignored(path, is_dir, rules)):
+        if not is_dir and not name.endswith(SUFFIXES):
+            continue
+        full = os.path.join(absolute, name)
+        if excluded(full, name) or (rules and _ignored(full, name, is_dir, rules)):
             continue
         if is_dir:
-            walk(path, rules, excluded, gitignore, add, visited)
-        elif entry.name.endswith(SUFFIXES):
-            add(path)
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if real in visited:
+                    continue
+                visited.add(real)
+            walk(entry.path, full, rules, excluded, gitignore, add, visited)
+        else:
+            add(Path(entry.path), full)

@@ -10,12 +10,13 @@ calls to the SDK itself; rounds repeat until nothing changes (wrappers of wrappe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from .catalogue import Catalogue, Param, ParamKind, Role, Sink
 from .flow import Value, merge_all
+from .resolve import Imports
 from .walk import FunctionScope
 
 MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
@@ -126,11 +127,12 @@ class ProjectIndex:
             if facts.flows:
                 catalogue.add_sink(derived_sink(qualname, facts))
 
-    def interesting(self) -> set[str]:
+    def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
         """Module names whose bindings or functions can lead a caller to a sink."""
         out = set()
         for name, module in self.modules.items():
-            if any(v.ref and not v.local or v.carrier for v in module.names.values()):
+            if any(v.carrier or v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots
+                   for v in module.names.values()):
                 out.add(name)
         for facts in self.functions.values():
             if facts.flows or facts.returns.tainted:
@@ -193,3 +195,95 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     first = next(iter(facts.flows.values()))
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via)
+
+
+def run_round(checker, index: ProjectIndex, sources: list, reports: dict) -> bool:
+    """Walk every relevant module, callees first, updating the index as each module is done;
+    True when the index changed.  Walking in import order lets most chains settle in one round."""
+    before = _key(index)
+    catalogue = index.derived_sinks(checker.options.catalogue)
+    options = replace(checker.options, catalogue=catalogue, project=index)
+    for source in _import_order(sources):
+        fresh: dict[str, FunctionFacts] = {}
+
+        def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
+            return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
+
+        file_reports, walker = checker.walk(
+            source, options,
+            on_sink=lambda use, scope: record_flows(facts_for(scope), use, scope),
+            on_return=lambda scope, value: record_return(facts_for(scope), value))
+        reports[source.display] = file_reports
+        name = source.info.name
+        if name:
+            module_classes = frozenset(_classes(source.module, name))
+            index.classes |= module_classes
+            index.modules[name] = ModuleFacts(name, dict(walker.module_env.names), module_classes)
+            index.replace_functions(name, fresh, catalogue)
+    index.rounds += 1
+    return _key(index) != before
+
+
+def _import_order(sources: list) -> list:
+    """Modules ordered so that a module comes after the project modules it imports (cycles: any order)."""
+    by_name = {s.info.name: s for s in sources if s.info.name}
+    deps = {name: sorted(local_imports(source, by_name)) for name, source in by_name.items()}
+    ordered: list = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        stack = [(name, iter(deps[name]))]
+        state[name] = 1
+        while stack:
+            current, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                state[current] = 2
+                ordered.append(by_name[current])
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(deps[child])))
+
+    for name in sorted(by_name):
+        if name not in state:
+            visit(name)
+    return ordered + sorted((s for s in sources if not s.info.name), key=lambda s: s.display)
+
+
+def local_imports(source, modules: dict) -> set[str]:
+    """The project modules (keys of `modules`) a module imports at its top level."""
+    imports = Imports(source.info)
+    found = set()
+    for stmt in source.module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for binding in imports.bindings(small):
+                    target = binding.target
+                    while target and target not in modules:
+                        target = target.rpartition(".")[0]
+                    if target and target != source.info.name:
+                        found.add(target)
+    return found
+
+
+def _key(index: ProjectIndex) -> tuple:
+    functions = tuple(sorted((q, f.key()) for q, f in index.functions.items()))
+    names = tuple(sorted((m, n, v.ref or "", v.local) for m, facts in index.modules.items()
+                         for n, v in facts.names.items() if v.ref))
+    return functions, names
+
+
+def _classes(module: cst.Module, prefix: str) -> list[str]:
+    out = []
+    stack: list[tuple[str, cst.CSTNode]] = [(prefix, module)]
+    while stack:
+        name, node = stack.pop()
+        body = node.body if isinstance(node, cst.Module) else node.body.body
+        for stmt in body:
+            if isinstance(stmt, cst.ClassDef):
+                qual = f"{name}.{stmt.name.value}"
+                out.append(qual)
+                if isinstance(stmt.body, cst.IndentedBlock):
+                    stack.append((qual, stmt))
+    return out

@@ -9,51 +9,10 @@ Segment's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
-
-@dataclass(frozen=True)
-class ModuleInfo:
-    """Where a checked file sits: its dotted module name and the project's own top-level modules."""
-
-    name: str = ""                          # e.g. "shop.views.orders" ("" when unknown)
-    is_package: bool = False                # the file is an __init__.py
-    local_roots: frozenset[str] = frozenset()  # top-level names that are the project's own code
-
-    @property
-    def package(self) -> str:
-        return self.name if self.is_package else self.name.rpartition(".")[0]
-
-
-def module_info(path: Path, project_root: Path | None) -> ModuleInfo:
-    """Derive the module name by walking up through packages (`__init__.py`), and list local roots."""
-    path = path.resolve()
-    parts = [] if path.stem == "__init__" else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    roots = set(_top_level_names(folder))
-    if project_root is not None:
-        for base in (project_root, project_root / "src"):
-            roots.update(_top_level_names(base))
-    return ModuleInfo(".".join(parts), path.stem == "__init__", frozenset(roots))
-
-
-def _top_level_names(folder: Path) -> list[str]:
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
-    names = []
-    for entry in entries:
-        if entry.suffix in (".py", ".pyi") and entry.is_file():
-            names.append(entry.stem)
-        elif (entry / "__init__.py").is_file():
-            names.append(entry.name)
-    return names
+from .layout import ModuleInfo
 
 
 def dotted(node: cst.BaseExpression | None) -> str | None:

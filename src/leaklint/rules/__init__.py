@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-import libcst as cst
+TYPE_CHECKING = False  # rule metadata is read at start-up: the parser is imported only to analyse
+if TYPE_CHECKING:
+    import libcst as cst
 
-from ..flow import Evidence, Whole
+    from ..flow import Evidence, Whole
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-import libcst as cst
-
 from . import Report, Rule
 
 
-def check(call: cst.Call, func, ev):
+def check(call, func, ev):
     if not func.ref or func.local:
         return
     for setting in ev.options.catalogue.setting_calls.get(func.ref, ()):
@@ -19,7 +17,9 @@ def check(call: cst.Call, func, ev):
                              (), call, setting.fix)
 
 
-def _literal(node: cst.BaseExpression) -> object:
+def _literal(node) -> object:
+    import libcst as cst
+
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return object()

@@ -1,0 +1,138 @@
+"""The heavy half of checking a file, imported only when a file passes the prefilter: parse with
+libcst, walk with the rules, and turn reports into findings (positions computed only then)."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from . import suppress
+from .engine import Source, Unreadable, fingerprint, unreadable
+from .findings import Finding
+from .flow import Evaluator, Options, Value, code
+from .resolve import Imports
+from .rules import Report
+from .sinks import sink_use
+from .walk import Walker
+
+
+def parse_text(text: str) -> cst.Module:
+    if "\x00" in text:
+        raise Unreadable("cannot parse: source contains a null byte")
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as err:
+        line, col, reason = err.raw_line, err.raw_column + 1, str(err.message).splitlines()[0]
+        try:  # Python's own parser words syntax errors better and places them exactly
+            compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+        except SyntaxError as py_err:
+            line, col, reason = py_err.lineno or line, py_err.offset or col, py_err.msg
+        except (ValueError, RecursionError, MemoryError):
+            pass
+        raise Unreadable(f"syntax error: {reason}", line, col) from None
+    except RecursionError:
+        raise Unreadable("cannot parse: expression nested too deeply") from None
+    except Exception as err:  # noqa: BLE001 - the parser's own failures are reported, never raised
+        raise Unreadable(f"cannot parse: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
+
+
+
+def parse(source: Source) -> None:
+    """Parse a source in place; a failure becomes its LL900 finding."""
+    if source.module is None and source.error is None:
+        try:
+            source.module = parse_text(source.text)
+        except Unreadable as err:
+            source.error = unreadable(source.display, str(err), err.line, err.col)
+
+
+def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=None) -> tuple[list[Report], Walker]:
+    """Run the rules over one parsed module; `on_sink(use, scope)` and `on_return` feed the index."""
+    reports: list[Report] = []
+    walker: Walker
+
+    def on_call(call: cst.Call, func: Value, args: list[Value], ev: Evaluator) -> None:
+        for check in checker.call_checks:
+            reports.extend(check(call, func, ev))
+        use = sink_use(call, func, args, ev)
+        if use is not None:
+            for check in checker.sink_checks:
+                reports.extend(check(use))
+            if on_sink is not None and walker.current is not None:
+                on_sink(use, walker.current)
+
+    walker = Walker(options, Imports(source.info), on_call, on_return)
+    walker.run(source.module)
+    reports.extend(_literal_settings(options, source.module, source.text))
+    return reports, walker
+
+def _literal_settings(options: Options, module: cst.Module, text: str) -> list[Report]:
+    wanted = {s.literal: s for s in options.catalogue.settings if s.literal and s.literal in text}
+    if not wanted:
+        return []
+    out = []
+    for node in _strings(module):
+        setting = wanted.get(node.evaluated_value) if isinstance(node.evaluated_value, str) else None
+        if setting:
+            out.append(Report("LL020", node, f"{setting.literal}: {setting.effect}",
+                              (), node, setting.fix))
+    return out
+
+
+def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
+    """Reports to findings: positions (computed only now), suppressions and rule selection."""
+    check_unused = settings.enabled("LL901", source.display, opt_in=True)
+    module, text, display = source.module, source.text, source.display
+    lines = text.splitlines()
+    table = suppress.suppressed_codes(lines)
+    used: set[tuple[int, str]] = set()
+    out: dict[tuple, Finding] = {}
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if reports else {}
+    for report in reports:
+        if not settings.enabled(report.code, display):
+            continue
+        where = positions[report.node]
+        span = positions[report.call] if report.call is not None else where
+        hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
+        if hit is not None:
+            used.add(hit)
+            continue
+        details = [_describe(e, span, positions) for e in report.evidence]
+        message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
+        line = where.start.line
+        fixable = ("safe" if report.fix_safe else "unsafe") if report.fix_node is not None else ""
+        call = module.code_for_node(report.call if report.call is not None else report.node)
+        finding = Finding(display, line, where.start.column + 1, report.code, message,
+                          where.end.line, where.end.column + 1, report.fix,
+                          lines[line - 1] if 0 < line <= len(lines) else "", fixable, report,
+                          fingerprint(report.code, display, call))
+        out.setdefault((report.code, line, finding.col), finding)
+    if check_unused:
+        for line, col, what in suppress.unused(lines, used):
+            out.setdefault(("LL901", line, col), Finding(
+                display, line, col, "LL901", f"unused suppression of {what}: nothing is reported here",
+                fix="remove the comment", source_line=lines[line - 1],
+                fingerprint=fingerprint("LL901", display, f"{what} {lines[line - 1].strip()}")))
+    return sorted(out.values())
+
+
+def _describe(evidence, span, positions) -> str:
+    text = evidence.explain() if hasattr(evidence, "explain") else evidence.what
+    pos = positions.get(evidence.node)
+    if pos is not None and not (span.start.line <= pos.start.line <= span.end.line):
+        return f"from line {pos.start.line}: {code(evidence.node)}" + (
+            f" [{evidence.matched}]" if getattr(evidence, "matched", "") else "")
+    return text
+
+
+def _strings(module: cst.Module):
+    class Collect(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.found: list[cst.SimpleString] = []
+
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            self.found.append(node)
+
+    collector = Collect()
+    module.visit(collector)
+    return collector.found
