@@ -20,7 +20,7 @@ def _codes(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .output import FORMATS
+    from .output import MODULES
 
     parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.")
     parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
@@ -33,12 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
-    check.add_argument("--output-format", choices=sorted(FORMATS), default="concise")
+    check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     check.add_argument("--fix", action="store_true", help="apply safe fixes (wrap payloads in the scrubber)")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (pseudonymize user ids)")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
     check.add_argument("--force-exclude", action="store_true",
                        help="apply exclusions to paths named on the command line too (for pre-commit)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
     sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
+    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
+    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
     return parser
 
 
@@ -59,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             return show_rules(args.code)
+        if args.command == "clean":
+            return clean_caches(args.paths or [Path(".")])
         if args.command == "server":
             from .server import main as serve
 
@@ -127,7 +132,7 @@ def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
 def check(args: argparse.Namespace) -> int:
     from .discover import discover
     from .engine import Checker
-    from .output import FORMATS
+    from .output import formatter
 
     if args.stdin_filename is not None:
         paths = [args.stdin_filename]
@@ -140,8 +145,9 @@ def check(args: argparse.Namespace) -> int:
         settings = settings_for(args, paths)
         found = discover(paths, settings)
         stdin = {}
-    checker = Checker(settings)
-    findings, notes, sources = collect(checker, found.files, stdin, paths)
+    use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # fixing needs the syntax trees
+    checker = Checker(settings, cache_dir=cache_folder(paths[0]) if use_cache else None)
+    findings, notes, sources = collect(checker, found.files, stdin, paths, use_cache)
     if args.write_baseline is not None:
         from . import baseline
 
@@ -178,7 +184,7 @@ def check(args: argparse.Namespace) -> int:
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
-    sys.stdout.write(statistics(shown) if args.statistics else FORMATS[args.output_format](shown))
+    sys.stdout.write(statistics(shown) if args.statistics else formatter(args.output_format)(shown))
     for line in [*errors, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet:
@@ -213,7 +219,8 @@ def statistics(findings: list) -> str:
                    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def collect(checker, files: list[Path], data: dict | None = None, given: list[Path] = ()) -> tuple[list, list[str], dict]:
+def collect(checker, files: list[Path], data: dict | None = None, given: list[Path] = (),
+            use_cache: bool = False) -> tuple[list, list[str], dict]:
     """Findings for the files (each project indexed once), notes from the index, and the sources read.
     `data` gives the content of files that are not read from disk (stdin), by absolute path; when one of
     the `given` folders contains a project's root, its files are all here already."""
@@ -223,13 +230,37 @@ def collect(checker, files: list[Path], data: dict | None = None, given: list[Pa
     findings, notes, sources = [], [], {}
     for root, group in group_by_project(files).items():
         complete = root is not None and any(str(root) == f or str(root).startswith(f + os.sep) for f in folders)
+        cache = None
+        if use_cache:
+            from .cache import Cache
+
+            cache = Cache.for_run(cache_folder(root or Path.cwd()), checker.settings)
         project = Project.from_files(checker, root, [(f, display_path(f)) for f in group], data or {},
-                                     discover_root=not complete)
+                                     discover_root=not complete, cache=cache)
         findings.extend(project.findings())
         notes.extend(project.notes)
         sources.update({s.display: s for s in project.sources})
     findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
     return findings, notes, sources
+
+
+def cache_folder(path: Path) -> Path:
+    """`.leaklint_cache` in the project root of `path` (or the current folder)."""
+    from .config import project_root
+
+    return (project_root(path) or Path.cwd()) / ".leaklint_cache"
+
+
+def clean_caches(paths: list[Path]) -> int:
+    from .cache import clean
+
+    removed = 0
+    for path in paths:
+        for folder in [path, *path.rglob(".leaklint_cache")] if path.is_dir() else []:
+            target = folder if folder.name == ".leaklint_cache" else folder / ".leaklint_cache"
+            removed += clean(target)
+    print(f"Removed {removed} cache folder{'s' if removed != 1 else ''}.", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def print_summary(findings: list, fixed: list, files: int, hidden: int) -> None:

@@ -15,7 +15,7 @@ from .catalogue import builtin, with_project_sinks
 from .config import Settings
 from .findings import Finding
 from .layout import ModuleInfo
-from .prefilter import Prefilter
+from .prefilter import Prefilter, import_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -63,6 +63,10 @@ class Source:
     path: Path | None = None
     encoding: str = "utf-8"           # to write a fixed file back as it was ("utf-8-sig" keeps a BOM)
     digest: str = ""                  # of the bytes read, to notice a file changed before a fix is written
+    words: frozenset[str] | None = None  # words of its import statements (from the cache, or computed once)
+    literal: bool | None = None          # holds a risky setting's literal
+    marked: bool | None = None           # holds a leaklint comment (suppression, skip-file)
+    loaded: bool = True                  # False: known from the cache only; the text is read on demand
 
 
 @dataclass
@@ -70,10 +74,14 @@ class Checker:
     """Checks files with one configuration; reusable across files (and processes)."""
 
     settings: Settings
+    cache_dir: Path | None = None   # where the parsed catalogue may be kept between runs
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.catalogue = with_project_sinks(builtin(), s.sinks)
+        from .cache import catalogue_path
+
+        cached = catalogue_path(self.cache_dir) if self.cache_dir is not None else None
+        self.catalogue = with_project_sinks(builtin(cached), s.sinks)
         # Every SDK reference starts with an import naming the SDK's top-level module; a configured sink
         # is imported through one of its dotted parts; settings' literals can sit anywhere.
         self.sdk_roots = self.catalogue.roots
@@ -101,10 +109,30 @@ class Checker:
 
         return [r.check_call for r in all_rules() if r.check_call]
 
-    def relevant(self, text: str, prefilter: Prefilter | None = None) -> bool:
+    def relevant(self, source: Source, prefilter: Prefilter | None = None) -> bool:
         """A file that imports no SDK, configured sink or project module known to lead to one (and holds
         no risky setting) cannot leak."""
-        return (prefilter or self.prefilter).matches(text) and not suppress.skip_file(text)
+        self.facts(source)
+        prefilter = prefilter or self.prefilter
+        if not (source.literal or not prefilter.imported.isdisjoint(source.words)):
+            return False
+        return not (source.marked and suppress.skip_file(self.load(source).text))
+
+    def facts(self, source: Source) -> None:
+        """What the prefilter needs of a file's text, computed once (or known from the cache)."""
+        if source.words is None:
+            source.words = frozenset(import_words(source.text))
+            source.literal = any(literal in source.text for literal in self.prefilter.anywhere)
+            source.marked = suppress.mentions_leaklint(source.text)
+
+    def load(self, source: Source) -> Source:
+        """Read the text of a source known only from the cache."""
+        if not source.loaded and source.path is not None:
+            fresh = self.read(source.path, source.display, source.info)
+            source.text, source.encoding, source.error, source.loaded = fresh.text, fresh.encoding, fresh.error, True
+            if fresh.digest != source.digest:
+                source.digest = fresh.digest  # changed since it was stat-ed: analyse what is there now
+        return source
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, path: Path, display: str, info: ModuleInfo, data: bytes | None = None) -> Source:
@@ -125,7 +153,7 @@ class Checker:
     def parse(self, source: Source) -> None:
         from .analysis import parse
 
-        parse(source)
+        parse(self.load(source))
 
     # -- checking --------------------------------------------------------------------------
     def check_text(self, text: str, display: str, info: ModuleInfo | None = None) -> list[Finding]:
@@ -144,10 +172,11 @@ class Checker:
         """Reports to findings: positions, suppressions and rule selection (LL900 for unreadable files)."""
         if source.error is not None:
             return [source.error] if self.settings.enabled("LL900", source.display) else []
-        if not reports and not (self.settings.enabled("LL901", source.display, opt_in=True)
-                                and suppress.mentions_leaklint(source.text)):
+        if not reports and not (self.settings.enabled("LL901", source.display, opt_in=True) and source.marked):
             return []
         from .analysis import findings
+
+        self.load(source)
 
         return findings(self.settings, source, reports)
 

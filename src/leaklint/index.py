@@ -48,11 +48,37 @@ class FunctionFacts:
                 tuple(sorted(w.what for w in self.returns.wholes)))
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What callers see of a project function, without syntax-tree nodes, so that it can be cached."""
+
+    qualname: str
+    module: str
+    method: bool
+    sink: Sink | None      # the derived sink, when a parameter reaches one
+    returns: Value         # personal data it returns (evidence without nodes)
+    key: tuple
+
+    @classmethod
+    def of(cls, qualname: str, facts: FunctionFacts) -> "Summary":
+        returns = Value(pii=tuple(replace(e, node=None) for e in facts.returns.pii),
+                        wholes=tuple(replace(w, node=None) for w in facts.returns.wholes))
+        return cls(qualname, facts.module, facts.scope.method,
+                   derived_sink(qualname, facts) if facts.flows else None, returns, facts.key())
+
+
 @dataclass
 class ModuleFacts:
     name: str
-    names: dict[str, Value]              # module-level bindings after the walk
+    names: dict[str, Value]              # module-level names bound to a module, class, function or SDK object
     classes: frozenset[str]
+
+    @classmethod
+    def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str]) -> "ModuleFacts":
+        """Only the names another module could reach a sink through: project code and SDK objects."""
+        kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items()
+                if v.ref and (v.local or v.ref.split(".", 1)[0] in sdk_roots)}
+        return cls(name, kept, classes)
 
 
 class ProjectIndex:
@@ -60,7 +86,7 @@ class ProjectIndex:
 
     def __init__(self) -> None:
         self.modules: dict[str, ModuleFacts] = {}
-        self.functions: dict[str, FunctionFacts] = {}
+        self.functions: dict[str, Summary] = {}
         self.classes: set[str] = set()
         self.rounds = 0
         self.bound_hit = False
@@ -103,16 +129,16 @@ class ProjectIndex:
 
     def method_returns(self, name: str) -> Value | None:
         found = [f.returns for f in self.functions.values()
-                 if f.scope.method and f.scope.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted]
+                 if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted]
         return merge_all(found) if found else None
 
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:
         """`base` plus one sink per project function whose parameters reach a sink."""
         cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, base.instances, base.settings, base.setting_calls)
-        for qualname, facts in self.functions.items():
-            if facts.flows:
-                cat.add_sink(derived_sink(qualname, facts))
+        for summary in self.functions.values():
+            if summary.sink is not None:
+                cat.add_sink(summary.sink)
         return cat
 
     def replace_functions(self, module: str, fresh: dict[str, FunctionFacts], catalogue: Catalogue) -> None:
@@ -122,21 +148,23 @@ class ProjectIndex:
                 del self.functions[qualname]
                 catalogue.sinks.pop(qualname, None)
         for qualname, facts in fresh.items():
-            self.functions[qualname] = facts
             catalogue.sinks.pop(qualname, None)
-            if facts.flows:
-                catalogue.add_sink(derived_sink(qualname, facts))
+            if not facts.flows and not facts.returns.tainted:
+                self.functions.pop(qualname, None)  # nothing a caller could learn from it
+                continue
+            summary = self.functions[qualname] = Summary.of(qualname, facts)
+            if summary.sink is not None:
+                catalogue.add_sink(summary.sink)
 
     def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
         """Module names whose bindings or functions can lead a caller to a sink."""
         out = set()
         for name, module in self.modules.items():
-            if any(v.carrier or v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots
-                   for v in module.names.values()):
+            if any(v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots for v in module.names.values()):
                 out.add(name)
-        for facts in self.functions.values():
-            if facts.flows or facts.returns.tainted:
-                out.add(facts.scope.qualname.rsplit(".", 1)[0])
+        for summary in self.functions.values():
+            if summary.sink is not None or summary.returns.tainted:
+                out.add(summary.module)
         # Re-exports: a module binding a name from an interesting module is interesting too.
         for name, module in self.modules.items():
             if any(v.local and v.ref and any(v.ref.startswith(m + ".") or v.ref == m for m in out)
@@ -218,7 +246,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict) -> boo
         if name:
             module_classes = frozenset(_classes(source.module, name))
             index.classes |= module_classes
-            index.modules[name] = ModuleFacts(name, dict(walker.module_env.names), module_classes)
+            index.modules[name] = ModuleFacts.of(name, walker.module_env.names, module_classes, checker.sdk_roots)
             index.replace_functions(name, fresh, catalogue)
     index.rounds += 1
     return _key(index) != before
@@ -268,7 +296,7 @@ def local_imports(source, modules: dict) -> set[str]:
 
 
 def _key(index: ProjectIndex) -> tuple:
-    functions = tuple(sorted((q, f.key()) for q, f in index.functions.items()))
+    functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
     names = tuple(sorted((m, n, v.ref or "", v.local) for m, facts in index.modules.items()
                          for n, v in facts.names.items() if v.ref))
     return functions, names

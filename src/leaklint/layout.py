@@ -26,14 +26,22 @@ class ModuleInfo:
 
 def module_info(path: Path, project_root: Path | None) -> ModuleInfo:
     """Derive the module name by walking up through packages (`__init__.py`), and list local roots."""
-    path = path.absolute()
-    package, base = _package_of(str(path.parent))
-    parts = [*package, path.stem] if path.stem != "__init__" else list(package)
+    folder, name = os.path.split(os.path.abspath(path))
+    stem = name.rsplit(".", 1)[0]
+    package, roots = _folder_info(folder, str(project_root) if project_root is not None else None)
+    parts = [*package, stem] if stem != "__init__" else list(package)
+    return ModuleInfo(".".join(parts), stem == "__init__", roots)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_info(folder: str, project_root: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The package of the modules in a folder, and the names that are the project's own code there."""
+    package, base = _package_of(folder)
     roots = set(_top_level_names(base))
     if project_root is not None:
-        roots.update(_top_level_names(str(project_root)))
+        roots.update(_top_level_names(project_root))
         roots.update(_top_level_names(os.path.join(project_root, "src")))
-    return ModuleInfo(".".join(parts), path.stem == "__init__", frozenset(roots))
+    return package, frozenset(roots)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -41,11 +41,10 @@ class Prefilter:
         self.imported = frozenset(imported)
         self.anywhere = tuple(anywhere)
 
-    def matches(self, text: str, words: set[str] | None = None) -> bool:
-        """`words`: the file's import words, when already known (from the cache)."""
+    def matches(self, text: str) -> bool:
         if any(literal in text for literal in self.anywhere):
             return True
-        return not self.imported.isdisjoint(import_words(text) if words is None else words)
+        return not self.imported.isdisjoint(import_words(text))
 
     def with_imports(self, names: Iterable[str]) -> "Prefilter":
         """A prefilter for files importing any of `names` (and nothing else)."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+from .cache import Cache, FileEntry, ProjectEntry
 from .discover import discover
-from .engine import Checker, Source
+from .engine import Checker, Source, unreadable
 from .findings import Finding
 from .layout import module_info
+from .prefilter import Prefilter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,30 +26,36 @@ if TYPE_CHECKING:
 
 
 class Project:
-    def __init__(self, checker: Checker, sources: list[Source], wanted: set[str] | None = None):
+    def __init__(self, checker: Checker, sources: list[Source], wanted: set[str] | None = None,
+                 cache: Cache | None = None, root: Path | None = None):
         self.checker = checker
         self.sources = sources
         self.wanted = wanted if wanted is not None else {s.display for s in sources}
+        self.cache = cache
+        self.root = root
         self.index: ProjectIndex | None = None
         self.reports: dict[str, list[Report]] = {}
+        self.cached: dict[str, list[Finding]] = {}   # display -> findings taken from the cache
         self.notes: list[str] = []
-        self.timings: Counter[str] = Counter()   # seconds per phase: parse, index, report
+        self.timings: Counter[str] = Counter()   # seconds per phase: read, parse, index, report
+        self.cache_use = "none"                  # none | hit | partial | miss, for benchmarks and tests
 
     @classmethod
     def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]],
-                   data: dict[Path, bytes] | None = None, *, discover_root: bool = True) -> "Project":
+                   data: dict[Path, bytes] | None = None, *, discover_root: bool = True,
+                   cache: Cache | None = None) -> "Project":
         """The asked-for `files` (path, display) plus every other Python file under `root`; `data` holds
         the content of files given on stdin (by absolute path) instead of what is on disk."""
         data = data or {}
         wanted = {display for _, display in files}
         extra: list[tuple[Path, str]] = []
         if root is not None and discover_root:
-            known = {os.path.realpath(path) for path, _ in files}
-            extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.realpath(p) not in known]
+            known = {os.path.abspath(path) for path, _ in files}
+            extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.abspath(p) not in known]
         start = time.perf_counter()
-        sources = [checker.read(path, display, module_info(path, root), data.get(path.absolute()))
+        sources = [_source(checker, path, display, root, data.get(path.absolute()), cache)
                    for path, display in [*files, *extra]]
-        project = cls(checker, sources, wanted)
+        project = cls(checker, sources, wanted, cache, root)
         project.timings["read"] += time.perf_counter() - start
         return project
 
@@ -55,20 +64,93 @@ class Project:
         start = time.perf_counter()
         out: list[Finding] = []
         for source in self.sources:
-            if source.display in self.wanted:
+            if source.display in self.cached:
+                out.extend(self.cached[source.display])
+            elif source.display in self.wanted:
                 out.extend(self.checker.findings(source, self.reports.get(source.display, [])))
         self.timings["report"] += time.perf_counter() - start
+        if self.cache is not None and self.cache_use != "partial":  # a partial use changed nothing lasting
+            self.cache.save()
         return out
 
     def build(self) -> None:
         """Grow the set of modules that can matter, then run rounds until the index is stable.
-        When no file can matter, nothing is parsed (and the parser is never imported)."""
+        When no file can matter, nothing is parsed (and the parser is never imported); when the files that
+        matter are as the cache last saw them, nothing is parsed either."""
+        if not any(s.error is None and self.checker.relevant(s) for s in self.sources):
+            return
+        entry = self.cache.project(str(self.root)) if self.cache is not None and self.root is not None else None
+        try:
+            if entry is not None and self._from_cache(entry):
+                return
+        except Exception:  # noqa: BLE001 - a cache entry that does not fit is ignored and rebuilt
+            self.cached.clear()
+            self.reports.clear()
+        self._build_all()
+        if self.cache is not None and self.root is not None:
+            self._store()
+
+    def _closure(self, interesting: set[str]) -> dict[str, Source]:
+        """The files that import an SDK or one of the `interesting` project modules (text facts only)."""
+        base = self.checker.prefilter
+        prefilter = Prefilter(base.imported | interesting, base.anywhere)
+        return {os.path.abspath(s.path): s for s in self.sources
+                if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
+
+    def _from_cache(self, entry: ProjectEntry) -> bool:
+        """Use the cached results if the files that matter are unchanged, or if only asked-for files
+        changed and their summaries came out the same.  False: the caller builds everything."""
+        relevant = self._closure({n.rsplit(".", 1)[-1] for n in entry.interesting})
+        by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
+        if not set(relevant) <= set(entry.relevant) or any(p not in by_path for p in entry.relevant):
+            return False
+        changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest}
+        wanted = {p for p, s in by_path.items() if s.display in self.wanted}
+        if not changed <= wanted:
+            return False
+        for path in wanted & set(entry.relevant) - changed:
+            self.cached[by_path[path].display] = [replace(f, path=by_path[path].display)
+                                                  for f in entry.findings.get(path, [])]
+        if not changed:
+            self.cache_use = "hit"
+            return True
+        # Pre-commit's case: re-analyse the changed files against the cached index of the others.
+        from . import index as idx
+
+        index: idx.ProjectIndex = entry.index()
+        before = {p: _summary_key(index, by_path[p].info.name) for p in changed}
+        sources = [by_path[p] for p in sorted(changed)]
+        for source in sources:
+            self.checker.parse(source)
+        self.index = index
+        for _ in range(idx.MAX_ROUNDS):
+            if not self.run_round([s for s in sources if s.module is not None]):
+                break
+        if any(_summary_key(index, by_path[p].info.name) != before[p] for p in changed):
+            self.cached.clear()
+            self.reports.clear()
+            return False  # what others see of the changed files moved: their results may too
+        self.cache_use = "partial"
+        return True
+
+    def _store(self) -> None:
+        """Save the index and every relevant file's findings for the next run."""
+        relevant = [s for s in self.sources if s.display in self.reports and s.path is not None and s.digest]
+        findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.checker.findings(s, self.reports[s.display])]
+                    for s in relevant}
+        digests = {os.path.abspath(s.path): s.digest for s in relevant}
+        import pickle
+
+        interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
+        blob = pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
+        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, blob, findings))
+        self.cache_use = "miss"
+
+    def _build_all(self) -> None:
         prefilter = self.checker.prefilter
         names = set(prefilter.imported)
         relevant: dict[str, Source] = {}
-        added = [s for s in self.sources if s.error is None and self.checker.relevant(s.text, prefilter)]
-        if not added:
-            return
+        added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         from . import index as idx
 
         self.index = idx.ProjectIndex()
@@ -87,7 +169,7 @@ class Project:
             names |= new
             prefilter = prefilter.with_imports(new)  # only files importing a newly interesting module
             added = [s for s in self.sources if s.display not in relevant and s.error is None
-                     and self.checker.relevant(s.text, prefilter)]
+                     and self.checker.relevant(s, prefilter)]
         # One level of the relevant modules' own imports (models, utils): their helpers' return values
         # can carry personal data into a sink call even though they name no SDK themselves.
         by_name = {s.info.name: s for s in self.sources if s.info.name and s.error is None}
@@ -110,3 +192,38 @@ class Project:
         changed = run_round(self.checker, self.index, sources, self.reports)
         self.timings["index"] += time.perf_counter() - start
         return changed
+
+
+def _summary_key(index, module: str) -> tuple:
+    """What other modules see of `module`: its bindings and its functions' summaries."""
+    facts = index.modules.get(module)
+    names = tuple(sorted((n, v.ref, v.local) for n, v in facts.names.items())) if facts else ()
+    return names, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
+
+
+def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,
+            cache: Cache | None) -> Source:
+    """A source from the cache's facts when the file is unchanged (not read now), else read."""
+    info = module_info(path, root)
+    if cache is None or data is not None:
+        return checker.read(path, display, info, data)
+    absolute = os.path.abspath(path)
+    try:
+        stat = os.stat(absolute)
+    except OSError:
+        return checker.read(path, display, info)
+    entry = cache.file(absolute, stat)
+    if entry is not None:
+        source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words, literal=entry.literal,
+                        marked=entry.marked, loaded=False)
+        if entry.error:
+            source.error = unreadable(display, entry.error)
+        return source
+    source = checker.read(path, display, info)
+    if source.error is None:
+        checker.facts(source)
+    if source.digest:  # read (a file that could not be read at all is not cached)
+        cache.put_file(absolute, FileEntry(stat.st_size, stat.st_mtime_ns, source.digest, source.words or frozenset(),
+                                           bool(source.literal), bool(source.marked),
+                                           source.error.message if source.error is not None else ""))
+    return source

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import pickle
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .._toml import tomllib
@@ -222,23 +223,48 @@ def sink_from_table(table: Mapping, sdk: str) -> Sink:
         raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
 
 
+DATA = Path(__file__).parent  # the data files sit beside this module
+
+
 def _data_files() -> Iterable[tuple[str, str]]:
-    root = resources.files(__package__)
-    for entry in sorted((root / "sdks").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            yield entry.name, entry.read_text(encoding="utf-8")
+    for entry in sorted((DATA / "sdks").glob("*.toml")):
+        yield entry.name, entry.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=1)
-def builtin() -> Catalogue:
-    """The catalogue shipped with leaklint (cached: it is the same for every file)."""
+@functools.lru_cache(maxsize=4)
+def builtin(cache: Path | None = None) -> Catalogue:
+    """The catalogue shipped with leaklint.  With `cache` (a file path), the parsed tables are kept
+    there, so that a start-up does not parse thirty TOML files again."""
+    from .. import __version__
+
+    if cache is not None:
+        try:
+            with open(cache, "rb") as handle:
+                version, cat = pickle.load(handle)
+            if version == __version__ and isinstance(cat, Catalogue):
+                return cat
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            pass
+    cat = _build()
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temp = cache.with_suffix(f".{id(cat)}.tmp")
+            temp.write_bytes(pickle.dumps((__version__, cat), protocol=pickle.HIGHEST_PROTOCOL))
+            temp.replace(cache)
+        except OSError:
+            pass
+    return cat
+
+
+def _build() -> Catalogue:
     cat = Catalogue()
     for _name, text in _data_files():
         data = tomllib.loads(text)
         cat.instances.update(data.get("instances", {}))
         for table in data.get("sink", []):
             cat.add_sink(sink_from_table(table, data["sdk"]))
-    settings = tomllib.loads((resources.files(__package__) / "settings.toml").read_text(encoding="utf-8"))
+    settings = tomllib.loads((DATA / "settings.toml").read_text(encoding="utf-8"))
     for table in settings.get("setting", []):
         cat.add_setting(Setting(
             id=table["id"], sdk=table["sdk"], effect=table["effect"], fix=table["fix"],

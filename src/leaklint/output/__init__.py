@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable, Sequence
 
 from ..findings import Finding
-from . import concise, full, github, gitlab, json_format, json_lines, junit, sarif
 
 Formatter = Callable[[Sequence[Finding]], str]
 
-FORMATS: dict[str, Formatter] = {
-    "concise": concise.render,
-    "full": full.render,
-    "json": json_format.render,
-    "json-lines": json_lines.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "junit": junit.render,
+# Format name -> module with a `render(findings) -> str`; imported only when used (start-up time).
+MODULES = {
+    "concise": "concise",
+    "full": "full",
+    "json": "json_format",
+    "json-lines": "json_lines",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
 }
+
+
+def formatter(name: str) -> Formatter:
+    return importlib.import_module(f"{__name__}.{MODULES[name]}").render
