@@ -17,7 +17,10 @@ def only(rule) -> Settings:
     return Settings(select=[rule.code])
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+EXAMPLED = [r for r in RULES if r.bad]  # LL902 (leaklint's own failure) has no example: tests/test_hostile.py
+
+
+@pytest.mark.parametrize("rule", EXAMPLED, ids=[r.code for r in EXAMPLED])
 def test_bad_example_is_reported(rule):
     assert rule.code in codes(rule.bad, only(rule))
     if rule.default:
@@ -35,7 +38,7 @@ def test_good_example_is_quiet(rule):
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_metadata_is_complete(rule):
     assert rule.code.startswith("LL") and rule.code[2:].isdigit()
-    for field in ("name", "summary", "why", "bad", "good", "fix"):
+    for field in ("name", "summary", "why", "good", "fix") + (("bad",) if rule.code != "LL902" else ()):
         assert getattr(rule, field).strip(), f"{rule.code} lacks {field}"
 
 

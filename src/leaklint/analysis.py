@@ -3,6 +3,8 @@ libcst, walk with the rules, and turn reports into findings (positions computed 
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -16,25 +18,49 @@ from .sinks import sink_use
 from .walk import Walker
 
 
+TOO_DEEP = "cannot parse: nested too deeply to analyse safely"
+
+
+def _depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
 def parse_text(text: str) -> cst.Module:
+    """Parse with libcst, after CPython's own parser has vetted the text: CPython refuses nesting that
+    would overflow libcst's native parser (a crash, not an exception), and words errors better."""
     if "\x00" in text:
         raise Unreadable("cannot parse: source contains a null byte")
+    python_error: SyntaxError | None = None
+    limit = sys.getrecursionlimit()
+    # CPython stops at its recursion limit: keep that near the default while vetting, so that what it
+    # accepts is shallow enough for libcst (whose parser is slow or crashes on very deep expressions).
+    sys.setrecursionlimit(_depth() + 1500)
+    try:
+        compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+    except SyntaxError as err:
+        if "too many nested" in str(err.msg) or "too deeply nested" in str(err.msg):
+            raise Unreadable(TOO_DEEP, err.lineno or 1, err.offset or 1) from None
+        python_error = err  # libcst may still know newer syntax than this interpreter
+    except (RecursionError, MemoryError):
+        raise Unreadable(TOO_DEEP) from None
+    except ValueError:
+        pass
+    finally:
+        sys.setrecursionlimit(limit)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
-        line, col, reason = err.raw_line, err.raw_column + 1, str(err.message).splitlines()[0]
-        try:  # Python's own parser words syntax errors better and places them exactly
-            compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
-        except SyntaxError as py_err:
-            line, col, reason = py_err.lineno or line, py_err.offset or col, py_err.msg
-        except (ValueError, RecursionError, MemoryError):
-            pass
-        raise Unreadable(f"syntax error: {reason}", line, col) from None
+        if python_error is not None:
+            raise Unreadable(f"syntax error: {python_error.msg}", python_error.lineno or 1,
+                             python_error.offset or 1) from None
+        raise Unreadable(f"syntax error: {str(err.message).splitlines()[0]}", err.raw_line, err.raw_column + 1) from None
     except RecursionError:
-        raise Unreadable("cannot parse: expression nested too deeply") from None
+        raise Unreadable(TOO_DEEP) from None
     except Exception as err:  # noqa: BLE001 - the parser's own failures are reported, never raised
         raise Unreadable(f"cannot parse: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
-
 
 
 def parse(source: Source) -> None:

@@ -59,6 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    return with_deep_stack(lambda: run(args))
+
+
+def with_deep_stack(work):
+    """Run `work` in a thread with a large stack and recursion limit: syntax trees of odd files are deep,
+    and the parser and visitors recurse; a deep file must become a finding, never a crash."""
+    import threading
+
+    result: list[int] = [EXIT_ERROR]
+    previous_stack = threading.stack_size(512 * 1024 * 1024)
+    previous_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous_limit, 20_000))
+    try:
+        thread = threading.Thread(target=lambda: result.__setitem__(0, work()), name="leaklint")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous_stack)
+        sys.setrecursionlimit(previous_limit)
+    return result[0]
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "rules":
             return show_rules(args.code)
@@ -189,7 +212,7 @@ def check(args: argparse.Namespace) -> int:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet:
         print_summary(shown, fixed, len(found.files), hidden)
-    if found.errors:
+    if found.errors or any(f.code == "LL902" for f in shown):
         return EXIT_ERROR
     return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
 

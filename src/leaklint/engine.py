@@ -164,9 +164,14 @@ class Checker:
         return project.findings()
 
     def walk(self, source: Source, options, **hooks):
+        """Run the rules over one parsed module.  A failure inside leaklint becomes that file's LL902."""
         from .analysis import walk
 
-        return walk(self, source, options, **hooks)
+        try:
+            return walk(self, source, options, **hooks)
+        except Exception as err:  # noqa: BLE001 - one file's bug must not lose the run
+            source.error = internal_error(source.display, err)
+            return [], None
 
     def findings(self, source: Source, reports: list) -> list[Finding]:
         """Reports to findings: positions, suppressions and rule selection (LL900 for unreadable files)."""
@@ -177,8 +182,21 @@ class Checker:
         from .analysis import findings
 
         self.load(source)
+        try:
+            return findings(self.settings, source, reports)
+        except Exception as err:  # noqa: BLE001
+            return [internal_error(source.display, err)]
 
-        return findings(self.settings, source, reports)
+
+def internal_error(display: str, err: BaseException) -> Finding:
+    """LL902: leaklint's own failure on one file, with what a bug report needs."""
+    import traceback
+
+    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    message = (f"internal error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}{where}; "
+               "please report this bug to leaklint")
+    return Finding(display, 1, 1, "LL902", message, fix="report the bug", fingerprint=fingerprint("LL902", display, message))
 
 
 def unreadable(display: str, reason: str, line: int = 1, col: int = 1) -> Finding:

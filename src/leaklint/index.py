@@ -243,7 +243,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict) -> boo
             on_return=lambda scope, value: record_return(facts_for(scope), value))
         reports[source.display] = file_reports
         name = source.info.name
-        if name:
+        if name and walker is not None:
             module_classes = frozenset(_classes(source.module, name))
             index.classes |= module_classes
             index.modules[name] = ModuleFacts.of(name, walker.module_env.names, module_classes, checker.sdk_roots)
