@@ -5,6 +5,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Fuzz budgets: the default keeps CI fast; `pytest --hypothesis-profile=long` is the nightly run.
+_quiet = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_quiet)
+settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_quiet)
+settings.load_profile("default")
 
 from leaklint.config import Settings
 from leaklint.engine import Checker

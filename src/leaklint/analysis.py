@@ -109,7 +109,7 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     """Reports to findings: positions (computed only now), suppressions and rule selection."""
     check_unused = settings.enabled("LL901", source.display, opt_in=True)
     module, text, display = source.module, source.text, source.display
-    lines = text.splitlines()
+    lines = suppress.source_lines(text)
     table = suppress.suppressed_codes(lines)
     used: set[tuple[int, str]] = set()
     out: dict[tuple, Finding] = {}

@@ -43,6 +43,7 @@ class Settings:
     pseudonymizer: str = DEFAULT_PSEUDONYMIZER  # what `--unsafe-fixes` wraps user ids in
     respect_gitignore: bool = True
     force_exclude: bool = False      # apply exclusions to paths named explicitly too
+    max_file_size_kb: int = 1024     # larger files that would need parsing are reported (LL900), not parsed
     path: Path | None = None   # the file the settings came from
 
     @property
@@ -149,6 +150,10 @@ def from_table(table: dict, where: str = "config") -> Settings:
             if not isinstance(value, str) or value.count(":") != 1 or not all(value.split(":")):
                 raise ConfigError(f"{where}: '{key}' must be \"module:function\", e.g. \"myapp.privacy:clean\"")
             setattr(s, key, value)
+        elif key == "max-file-size-kb":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}: 'max-file-size-kb' must be a positive whole number")
+            s.max_file_size_kb = value
         elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")

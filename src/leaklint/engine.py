@@ -151,9 +151,17 @@ class Checker:
         return source
 
     def parse(self, source: Source) -> None:
+        """Parse a source that matters; one too large to parse in reasonable time is reported instead
+        (libcst needs about 15 s per MB)."""
+        self.load(source)
+        size = len(source.text.encode("utf-8", "surrogatepass")) if source.error is None else 0
+        if size > self.settings.max_file_size_kb * 1024:
+            source.error = unreadable(source.display, f"not analysed: {size / 1048576:.1f} MB is over the "
+                                      f"max-file-size-kb limit of {self.settings.max_file_size_kb} KB")
+            return
         from .analysis import parse
 
-        parse(self.load(source))
+        parse(source)
 
     # -- checking --------------------------------------------------------------------------
     def check_text(self, text: str, display: str, info: ModuleInfo | None = None) -> list[Finding]:

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from .config import Settings
 from .engine import Source
 from .findings import Finding
+from .suppress import source_lines_keepends
 
 
 @dataclass
@@ -66,11 +65,8 @@ def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bo
     names = {role: targets[role][1] for role in used}
     try:
         module = source.module.visit(_Wrap(edits, names))
-        context = CodemodContext()
         for role in sorted(used):
-            module_name, name = targets[role]
-            AddImportsVisitor.add_needed_import(context, module_name, name)
-        module = AddImportsVisitor(context).transform_module(module)
+            module = add_import(module, *targets[role])
         new_text = module.code
         compile(new_text, str(source.path or source.display), "exec", flags=0x400, dont_inherit=True)
         cst.parse_module(new_text)
@@ -99,6 +95,49 @@ class _Wrap(cst.CSTTransformer):
         if role is None or not isinstance(updated_node, cst.BaseExpression):
             return updated_node
         return cst.Call(func=cst.Name(self.names[role]), args=[cst.Arg(value=updated_node)])
+
+
+def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:
+    """`from module_name import name`, once: added to an existing `from module_name import ...` if there
+    is one, else on its own line after the top-level imports.  No other line moves or changes (libcst's
+    AddImportsVisitor also re-spaces the import block, which a fix must not do)."""
+    body = list(module.body)
+    last_import = -1
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            if last_import >= 0 or not _is_docstring(stmt):
+                break
+            continue
+        small = stmt.body[0] if len(stmt.body) == 1 else None
+        if isinstance(small, cst.ImportFrom) and not small.relative and _dotted(small.module) == module_name:
+            if isinstance(small.names, cst.ImportStar) or any(
+                    _dotted(alias.name) == name and alias.asname is None for alias in small.names):
+                return module
+            names = [*small.names[:-1], small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                     cst.ImportAlias(cst.Name(name))]
+            body[index] = stmt.with_changes(body=[small.with_changes(names=names)])
+            return module.with_changes(body=body)
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            last_import = index
+        elif not _is_docstring(stmt):
+            break
+    line = cst.parse_statement(f"from {module_name} import {name}{module.default_newline}",
+                               config=module.config_for_parsing)
+    body.insert(last_import + 1, line)
+    return module.with_changes(body=body)
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
 
 
 def write(fix: FileFix) -> str:
@@ -162,6 +201,6 @@ def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: 
         run.fixed.extend(planned.fixed)
         if dry_run:
             run.diff += "".join(difflib.unified_diff(
-                planned.source.text.splitlines(keepends=True), planned.new_text.splitlines(keepends=True),
+                source_lines_keepends(planned.source.text), source_lines_keepends(planned.new_text),
                 fromfile=f"a/{display}", tofile=f"b/{display}"))
     return run

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from . import __version__
+from .suppress import source_lines
 
 SOURCE = "leaklint"
 
@@ -46,7 +47,7 @@ def build_server():
     def diagnostics(uri: str, text: str) -> list:
         findings, source, settings = analyse(path_of(uri), text)
         state[uri] = (findings, source, settings)
-        lines = text.splitlines()
+        lines = source_lines(text)
         out = []
         for i, f in enumerate(findings):
             line = lines[f.line - 1] if f.line - 1 < len(lines) else ""
@@ -90,7 +91,7 @@ def build_server():
             return []
         findings, source, settings = state[uri]
         text = ls.workspace.get_text_document(uri).source
-        lines = text.splitlines()
+        lines = source_lines(text)
         actions = []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != SOURCE or not isinstance(diagnostic.data, dict):

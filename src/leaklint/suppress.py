@@ -11,6 +11,23 @@ SKIP_FILE = re.compile(r"^\s*#\s*leaklint:\s*skip-file\b", re.MULTILINE)
 ALL = frozenset({"*"})
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as Python numbers them: only \\n, \\r\\n and \\r end a line (str.splitlines also splits on
+    form feeds and other characters that may sit inside a line of code or a comment)."""
+    lines = LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def source_lines_keepends(text: str) -> list[str]:
+    parts = LINE_BREAK.split(text)
+    breaks = LINE_BREAK.findall(text)
+    lines = [part + brk for part, brk in zip(parts, breaks)]
+    return lines + ([parts[-1]] if parts[-1] else [])
+
+
 def skip_file(text: str) -> bool:
     return bool(SKIP_FILE.search(text))
 
