@@ -1,0 +1,108 @@
+"""The contracts behind the speed: the prefilter is exact, the cache gives the same answers, and a run
+over files that cannot matter never imports the parser.  (Timings live in benchmarks/, not here.)"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import generate  # noqa: E402
+
+
+def project_findings(root: Path, use_prefilter: bool) -> list[tuple]:
+    from leaklint.config import Settings, find_config, load
+    from leaklint.discover import discover
+    from leaklint.engine import Checker
+    from leaklint.project import Project
+
+    settings = load(find_config(root)) if find_config(root) else Settings()
+    checker = Checker(settings, use_prefilter=use_prefilter)
+    files = discover([root], settings).files
+    project = Project.from_files(checker, root, [(f, str(f.relative_to(root))) for f in files], discover_root=False)
+    return sorted((f.path, f.line, f.col, f.code, f.message) for f in project.findings())
+
+
+@pytest.mark.parametrize("tree", ["demo_shop", "wrapped_app", "synthetic"])
+def test_prefilter_is_exact(tree, tmp_path):
+    if tree == "synthetic":
+        root = tmp_path / "synthetic"
+        generate(root, modules=300, share=0.2, seed=11)
+    else:
+        root = ROOT / "fixtures" / tree
+    with_prefilter = project_findings(root, True)
+    assert with_prefilter == project_findings(root, False)
+    assert with_prefilter  # the trees do leak, so equality is not vacuous
+
+
+@pytest.fixture
+def synthetic(tmp_path) -> Path:
+    root = tmp_path / "synthetic"
+    generate(root, modules=200, share=0.3, seed=5)
+    return root
+
+
+def test_cache_gives_the_same_answers_and_is_tagged(synthetic):
+    cold = run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
+    assert not (synthetic / ".leaklint_cache").exists()  # --no-cache writes nothing
+    first = run_cli("check", ".", cwd=synthetic).stdout
+    second = run_cli("check", ".", cwd=synthetic).stdout
+    assert cold == first == second and cold
+    cache = synthetic / ".leaklint_cache"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (cache / ".gitignore").read_text() == "*\n"
+
+
+def test_one_changed_file_as_pre_commit_checks_it(synthetic):
+    run_cli("check", ".", cwd=synthetic)
+    user = next(p for p in sorted((synthetic / "synth" / "mods").glob("*.py")) if "wrap" in p.read_text())
+    rel = str(user.relative_to(synthetic))
+    user.write_text(user.read_text() + "\n\ndef added(user):\n    send(user, 'Added', email=user.email)\n")
+    changed = run_cli("check", rel, cwd=synthetic).stdout
+    fresh = run_cli("check", rel, "--no-cache", cwd=synthetic).stdout
+    assert changed == fresh and "email sent to Mixpanel track via telemetry.send(**props)" in changed
+
+
+def test_a_changed_helper_rebuilds_what_depends_on_it(synthetic):
+    run_cli("check", ".", cwd=synthetic)
+    telemetry = synthetic / "synth" / "telemetry.py"
+    telemetry.write_text(telemetry.read_text().replace("mp.track(str(user.pk), event, props)", "pass"))
+    assert run_cli("check", ".", cwd=synthetic).stdout == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(synthetic):
+    expected = run_cli("check", ".", cwd=synthetic).stdout
+    for pickle_file in (synthetic / ".leaklint_cache").rglob("*.pickle"):
+        pickle_file.write_bytes(b"\x80\x04not a pickle")
+    result = run_cli("check", ".", cwd=synthetic)
+    assert result.stdout == expected and "Traceback" not in result.stderr
+    assert run_cli("check", ".", cwd=synthetic).stdout == expected
+
+
+def test_clean_removes_the_cache(synthetic):
+    run_cli("check", ".", cwd=synthetic)
+    result = run_cli("clean", cwd=synthetic)
+    assert result.returncode == 0 and "Removed 1 cache folder." in result.stderr
+    assert not (synthetic / ".leaklint_cache").exists()
+
+
+def test_a_clean_file_never_imports_the_parser(tmp_path):
+    (tmp_path / "clean.py").write_text("import os\nprint(os.getcwd())\n")
+    code = ("import sys\nfrom leaklint.cli import main\nrc = main(['check', 'clean.py', '-q'])\n"
+            "print(rc, 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert out.strip() == "0 False"
+
+
+def test_concurrent_runs_share_the_cache_safely(synthetic):
+    procs = [subprocess.Popen([sys.executable, "-m", "leaklint", "check", ".", "-q"], cwd=synthetic,
+                              stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    assert len(set(outputs)) == 1 and outputs[0]
+    shutil.rmtree(synthetic / ".leaklint_cache")
