@@ -130,12 +130,16 @@ def _check_selectors(settings: Settings) -> None:
                 raise ConfigError(f"unknown rule selector '{value}' in {name}")
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """The path as shown: relative to the current folder when inside it, else as given."""
+    text = str(path)
+    if not os.path.isabs(text):
+        return os.path.normpath(text)
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(text, cwd or os.getcwd())
     except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
@@ -250,6 +254,7 @@ def collect(checker, files: list[Path], data: dict | None = None, given: list[Pa
     from .project import Project
 
     folders = [os.path.abspath(g) for g in given if os.path.isdir(g)]
+    cwd = os.getcwd()
     findings, notes, sources = [], [], {}
     for root, group in group_by_project(files).items():
         complete = root is not None and any(str(root) == f or str(root).startswith(f + os.sep) for f in folders)
@@ -258,7 +263,7 @@ def collect(checker, files: list[Path], data: dict | None = None, given: list[Pa
             from .cache import Cache
 
             cache = Cache.for_run(cache_folder(root or Path.cwd()), checker.settings)
-        project = Project.from_files(checker, root, [(f, display_path(f)) for f in group], data or {},
+        project = Project.from_files(checker, root, [(f, display_path(f, cwd)) for f in group], data or {},
                                      discover_root=not complete, cache=cache)
         findings.extend(project.findings())
         notes.extend(project.notes)

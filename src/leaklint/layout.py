@@ -24,7 +24,7 @@ class ModuleInfo:
         return self.name if self.is_package else self.name.rpartition(".")[0]
 
 
-def module_info(path: Path, project_root: Path | None) -> ModuleInfo:
+def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
     """Derive the module name by walking up through packages (`__init__.py`), and list local roots."""
     folder, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]

@@ -53,7 +53,7 @@ class Project:
             known = {os.path.abspath(path) for path, _ in files}
             extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.abspath(p) not in known]
         start = time.perf_counter()
-        sources = [_source(checker, path, display, root, data.get(path.absolute()), cache)
+        sources = [_source(checker, path, display, root, data.get(path.absolute()) if data else None, cache)
                    for path, display in [*files, *extra]]
         project = cls(checker, sources, wanted, cache, root)
         project.timings["read"] += time.perf_counter() - start
@@ -204,10 +204,10 @@ def _summary_key(index, module: str) -> tuple:
 def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,
             cache: Cache | None) -> Source:
     """A source from the cache's facts when the file is unchanged (not read now), else read."""
-    info = module_info(path, root)
+    absolute = os.path.abspath(path)
+    info = module_info(absolute, root)
     if cache is None or data is not None:
         return checker.read(path, display, info, data)
-    absolute = os.path.abspath(path)
     try:
         stat = os.stat(absolute)
     except OSError:
