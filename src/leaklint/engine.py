@@ -86,8 +86,8 @@ class Checker:
         # Every SDK reference starts with an import naming the SDK's top-level module; a configured sink
         # is imported through one of its dotted parts; settings' literals can sit anywhere.
         self.sdk_roots = self.catalogue.roots
-        self.prefilter = Prefilter(self.sdk_roots | {part for name in s.sinks for part in name.split(".")},
-                                   {st.literal for st in self.catalogue.settings if st.literal})
+        self.prefilter = Prefilter({part for name in s.sinks for part in name.split(".")},
+                                   {st.literal for st in self.catalogue.settings if st.literal}, self.sdk_roots)
 
     @functools.cached_property
     def options(self):

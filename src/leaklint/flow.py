@@ -100,8 +100,18 @@ UNKNOWN = Value()
 CLEAN = Value(clean=True)
 
 
+MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
+
+
 def _unique(items: tuple) -> tuple:
-    return tuple(dict.fromkeys(items))
+    if not items:
+        return items
+    unique = tuple(dict.fromkeys(items))
+    if len(unique) <= MAX_EVIDENCE:
+        return unique
+    # Keep a deterministic subset, whatever the merge order: rounds of the index must converge.
+    return tuple(sorted(unique, key=lambda e: (getattr(e, "kind", e) and str(getattr(e, "kind", "")),
+                                               getattr(e, "what", str(e)))))[:MAX_EVIDENCE]
 
 
 def merge_all(values: Iterable[Value]) -> Value:

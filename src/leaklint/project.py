@@ -17,7 +17,6 @@ from .discover import discover
 from .engine import Checker, Source, unreadable
 from .findings import Finding
 from .layout import module_info
-from .prefilter import Prefilter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,8 +91,7 @@ class Project:
 
     def _closure(self, interesting: set[str]) -> dict[str, Source]:
         """The files that import an SDK or one of the `interesting` project modules (text facts only)."""
-        base = self.checker.prefilter
-        prefilter = Prefilter(base.imported | interesting, base.anywhere)
+        prefilter = self.checker.prefilter.plus(interesting)
         return {os.path.abspath(s.path): s for s in self.sources
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
@@ -148,7 +146,7 @@ class Project:
 
     def _build_all(self) -> None:
         prefilter = self.checker.prefilter
-        names = set(prefilter.imported)
+        names = set(prefilter.imported) | set(prefilter.roots)
         relevant: dict[str, Source] = {}
         added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         from . import index as idx
