@@ -23,7 +23,7 @@ MAX_DEPTH = 200  # evaluation depth; deeper expressions are treated as unknown
 # Calls whose result is a number, a flag or a type, whatever goes in.
 CLEAN_CALLS = frozenset({
     "len", "bool", "int", "float", "sum", "any", "all", "isinstance", "issubclass", "hasattr",
-    "callable", "round", "abs", "type", "id", "range", "enumerate", "sorted_count", "count", "exists",
+    "callable", "round", "abs", "type", "id", "range", "enumerate", "count", "exists",
     "uuid4", "uuid1", "now", "utcnow", "time", "today", "timestamp", "isoformat",
 })
 # Methods that return (part of) the string they are called on.

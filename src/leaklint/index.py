@@ -89,7 +89,6 @@ class ProjectIndex:
         self.functions: dict[str, Summary] = {}
         self.classes: set[str] = set()
         self.rounds = 0
-        self.bound_hit = False
 
     # -- ProjectView ---------------------------------------------------------------------
     def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:

@@ -35,6 +35,7 @@ class Project:
         self.index: ProjectIndex | None = None
         self.reports: dict[str, list[Report]] = {}
         self.cached: dict[str, list[Finding]] = {}   # display -> findings taken from the cache
+        self.computed: dict[str, list[Finding]] = {}  # display -> findings already worked out (to store them)
         self.notes: list[str] = []
         self.timings: Counter[str] = Counter()   # seconds per phase: read, parse, index, report
         self.cache_use = "none"                  # none | hit | partial | miss, for benchmarks and tests
@@ -65,6 +66,8 @@ class Project:
         for source in self.sources:
             if source.display in self.cached:
                 out.extend(self.cached[source.display])
+            elif source.display in self.computed and source.display in self.wanted:
+                out.extend(self.computed[source.display])
             elif source.display in self.wanted:
                 out.extend(self.checker.findings(source, self.reports.get(source.display, [])))
         self.timings["report"] += time.perf_counter() - start
@@ -134,7 +137,9 @@ class Project:
     def _store(self) -> None:
         """Save the index and every relevant file's findings for the next run."""
         relevant = [s for s in self.sources if s.display in self.reports and s.path is not None and s.digest]
-        findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.checker.findings(s, self.reports[s.display])]
+        for s in relevant:  # computed once: findings() hands the same lists out for the asked-for files
+            self.computed[s.display] = self.checker.findings(s, self.reports[s.display])
+        findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.computed[s.display]]
                     for s in relevant}
         digests = {os.path.abspath(s.path): s.digest for s in relevant}
         import pickle

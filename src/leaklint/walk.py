@@ -223,18 +223,16 @@ class Walker:
                     self.bind(item.asname.name, value, ev, weak=False)
         elif isinstance(stmt, cst.Match):
             ev.evaluate(stmt.subject)
+        self.suites(stmt, ev)
         for child in stmt.children:
-            if isinstance(child, cst.BaseSuite):
-                body = child.body if isinstance(child, cst.IndentedBlock) else [child]
-                self.block(body, ev, weak=True)
-            elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase,
-                                    cst.ExceptStarHandler)):
-                if isinstance(child, cst.If):
-                    self.compound(child, ev)
-                else:
-                    self.compound_part(child, ev)
+            if isinstance(child, cst.If):  # `elif`: a test, then suites
+                self.compound(child, ev)
+            elif isinstance(child, (cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase, cst.ExceptStarHandler)):
+                self.suites(child, ev)
 
-    def compound_part(self, part: cst.CSTNode, ev: Evaluator) -> None:
+    def suites(self, part: cst.CSTNode, ev: Evaluator) -> None:
+        """Walk the blocks directly under a compound statement or one of its clauses; names bound in a
+        branch are merged with what they held before (the branch may not run)."""
         for child in part.children:
             if isinstance(child, cst.BaseSuite):
                 body = child.body if isinstance(child, cst.IndentedBlock) else [child]
