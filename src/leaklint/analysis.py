@@ -6,12 +6,12 @@ from __future__ import annotations
 import sys
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import suppress
 from .engine import Source, Unreadable, fingerprint, unreadable
 from .findings import Finding
 from .flow import Evaluator, Options, Value, code
+from .positions import positions as positions_of
 from .resolve import Imports
 from .rules import Report
 from .sinks import sink_use
@@ -113,7 +113,8 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     table = suppress.suppressed_codes(lines)
     used: set[tuple[int, str]] = set()
     out: dict[tuple, Finding] = {}
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if reports else {}
+    wanted = [n for r in reports for n in (r.node, r.call, *(e.node for e in r.evidence))]
+    positions = positions_of(module, wanted)
     for report in reports:
         if not settings.enabled(report.code, display):
             continue

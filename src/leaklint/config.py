@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,13 +90,23 @@ def find_config(start: Path) -> Path | None:
 
 def project_root(start: Path) -> Path | None:
     """The nearest folder with pyproject.toml, setup.py/cfg or .git, from `start` upwards."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        if any((candidate / m).exists() for m in ("pyproject.toml", ".git", "setup.py", "setup.cfg")):
-            return candidate
-    return None
+    folder = os.path.realpath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    root = _root_of(folder)
+    return Path(root) if root is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of(folder: str) -> str | None:
+    # Memoised per folder: grouping thousands of files by project asks about the same parents again and again.
+    if any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _root_of(parent)
+
+
+ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 
 def _read(path: Path) -> dict:

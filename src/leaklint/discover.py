@@ -7,7 +7,9 @@ a run that parses almost nothing.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,16 +34,21 @@ class IgnoreRule:
     dir_only: bool
     anchored: bool
 
+    def __post_init__(self) -> None:
+        # Compiled once: a large tree asks every rule about every entry.
+        glob = fnmatch.translate(self.pattern)
+        rel = glob if self.anchored else f"{glob}|{fnmatch.translate('*/' + self.pattern)}"
+        object.__setattr__(self, "_rel", re.compile(rel).match)
+        object.__setattr__(self, "_name", None if self.anchored else re.compile(glob).match)
+
     def matches(self, path: str, name: str, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
         if not path.startswith(self.base + os.sep):
             return False
-        rel = path[len(self.base) + 1:].replace(os.sep, "/")
-        if self.anchored:
-            return fnmatch.fnmatch(rel, self.pattern)
-        return fnmatch.fnmatch(name, self.pattern) or fnmatch.fnmatch(rel, self.pattern) \
-            or fnmatch.fnmatch(rel, "*/" + self.pattern)
+        if self._name is not None and self._name(name):
+            return True
+        return self._rel(path[len(self.base) + 1:].replace(os.sep, "/")) is not None
 
 
 def _gitignore(folder: str) -> list[IgnoreRule]:
@@ -88,13 +95,18 @@ class Excludes:
                    str(root))
 
     def __call__(self, path: str, name: str) -> bool:
-        if name in self.names or any(fnmatch.fnmatch(name, p) for p in self.name_globs):
+        if name in self.names or (self.name_globs and _any_match(self.name_globs)(name)):
             return True
         if not self.path_globs:
             return False
         rel = path[len(self.root) + 1:] if path.startswith(self.root + os.sep) else path
-        rel = rel.replace(os.sep, "/")
-        return any(fnmatch.fnmatch(rel, p) for p in self.path_globs)
+        return _any_match(self.path_globs)(rel.replace(os.sep, "/")) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _any_match(globs: tuple[str, ...]):
+    """One compiled regex for a tuple of globs (fnmatch semantics)."""
+    return re.compile("|".join(fnmatch.translate(g) for g in globs)).match
 
 
 def discover(paths: list[Path], settings: Settings) -> Discovery:
