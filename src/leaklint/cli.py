@@ -19,6 +19,23 @@ def _codes(text: str) -> list[str]:
     return [c.strip().upper() for c in text.split(",") if c.strip()]
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid job count '{text}': give a number, 0 for one per CPU")
+    return value
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers, taskset)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .output import MODULES
 
@@ -40,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
+    check.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                       help="processes to parse and analyse with (default: the number of CPUs; 1: no workers)")
     check.add_argument("--force-exclude", action="store_true",
                        help="apply exclusions to paths named on the command line too (for pre-commit)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
@@ -174,7 +193,9 @@ def check(args: argparse.Namespace) -> int:
         stdin = {}
     use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # fixing needs the syntax trees
     checker = Checker(settings, cache_dir=cache_folder(paths[0]) if use_cache else None)
-    findings, notes, sources = collect(checker, found.files, stdin, paths, use_cache)
+    # Fixing rewrites the syntax trees, which stay in this process: fixes run with one job.
+    jobs = 1 if (stdin or args.fix or args.diff) else (args.jobs or cpu_count())
+    findings, notes, sources = collect(checker, found.files, stdin, paths, use_cache, jobs)
     if args.write_baseline is not None:
         from . import baseline
 
@@ -247,7 +268,7 @@ def statistics(findings: list) -> str:
 
 
 def collect(checker, files: list[Path], data: dict | None = None, given: list[Path] = (),
-            use_cache: bool = False) -> tuple[list, list[str], dict]:
+            use_cache: bool = False, jobs: int = 1) -> tuple[list, list[str], dict]:
     """Findings for the files (each project indexed once), notes from the index, and the sources read.
     `data` gives the content of files that are not read from disk (stdin), by absolute path; when one of
     the `given` folders contains a project's root, its files are all here already."""
@@ -264,7 +285,7 @@ def collect(checker, files: list[Path], data: dict | None = None, given: list[Pa
 
             cache = Cache.for_run(cache_folder(root or Path.cwd()), checker.settings)
         project = Project.from_files(checker, root, [(f, display_path(f, cwd)) for f in group], data or {},
-                                     discover_root=not complete, cache=cache)
+                                     discover_root=not complete, cache=cache, jobs=jobs)
         findings.extend(project.findings())
         notes.extend(project.notes)
         sources.update({s.display: s for s in project.sources})

@@ -89,6 +89,10 @@ class Checker:
         self.prefilter = Prefilter({part for name in s.sinks for part in name.split(".")},
                                    {st.literal for st in self.catalogue.settings if st.literal}, self.sdk_roots)
 
+    def __reduce__(self):
+        # A worker process builds its own (the rule tables hold functions, which do not pickle).
+        return Checker, (self.settings, self.cache_dir, self.use_prefilter)
+
     @functools.cached_property
     def options(self):
         """The dataflow options (importing the analysis, and libcst, only when a file needs it)."""

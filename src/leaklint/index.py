@@ -224,13 +224,16 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via)
 
 
-def run_round(checker, index: ProjectIndex, sources: list, reports: dict) -> bool:
+def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None) -> bool:
     """Walk every relevant module, callees first, updating the index as each module is done;
-    True when the index changed.  Walking in import order lets most chains settle in one round."""
+    True when the index changed.  Walking in import order lets most chains settle in one round.
+    `at(source)` is told which module is being walked."""
     before = _key(index)
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
     for source in _import_order(sources):
+        if at is not None:
+            at(source)
         fresh: dict[str, FunctionFacts] = {}
 
         def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:

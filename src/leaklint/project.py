@@ -21,19 +21,20 @@ from .layout import module_info
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .index import ProjectIndex
-    from .rules import Report
+    from .parallel import Shares
 
 
 class Project:
     def __init__(self, checker: Checker, sources: list[Source], wanted: set[str] | None = None,
-                 cache: Cache | None = None, root: Path | None = None):
+                 cache: Cache | None = None, root: Path | None = None, jobs: int = 1):
         self.checker = checker
+        self.jobs = jobs
         self.sources = sources
         self.wanted = wanted if wanted is not None else {s.display for s in sources}
         self.cache = cache
         self.root = root
         self.index: ProjectIndex | None = None
-        self.reports: dict[str, list[Report]] = {}
+        self.shares: Shares | None = None         # the parsed files, in this process and in workers
         self.cached: dict[str, list[Finding]] = {}   # display -> findings taken from the cache
         self.computed: dict[str, list[Finding]] = {}  # display -> findings already worked out (to store them)
         self.notes: list[str] = []
@@ -43,7 +44,7 @@ class Project:
     @classmethod
     def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]],
                    data: dict[Path, bytes] | None = None, *, discover_root: bool = True,
-                   cache: Cache | None = None) -> "Project":
+                   cache: Cache | None = None, jobs: int = 1) -> "Project":
         """The asked-for `files` (path, display) plus every other Python file under `root`; `data` holds
         the content of files given on stdin (by absolute path) instead of what is on disk."""
         data = data or {}
@@ -55,13 +56,21 @@ class Project:
         start = time.perf_counter()
         sources = [_source(checker, path, display, root, data.get(path.absolute()) if data else None, cache)
                    for path, display in [*files, *extra]]
-        project = cls(checker, sources, wanted, cache, root)
+        project = cls(checker, sources, wanted, cache, root, jobs)
         project.timings["read"] += time.perf_counter() - start
         return project
 
     def findings(self) -> list[Finding]:
-        self.build()
-        start = time.perf_counter()
+        try:
+            self.build()
+            start = time.perf_counter()
+            owned = {}
+            if self.shares is not None:
+                owned = self.shares.findings({s.display for s in self.sources if s.display in self.wanted
+                                              and s.display not in self.cached and s.display not in self.computed})
+        finally:
+            if self.shares is not None:
+                self.shares.close()
         out: list[Finding] = []
         for source in self.sources:
             if source.display in self.cached:
@@ -69,7 +78,8 @@ class Project:
             elif source.display in self.computed and source.display in self.wanted:
                 out.extend(self.computed[source.display])
             elif source.display in self.wanted:
-                out.extend(self.checker.findings(source, self.reports.get(source.display, [])))
+                found = owned.get(source.display)
+                out.extend(found if found is not None else self.checker.findings(source, []))
         self.timings["report"] += time.perf_counter() - start
         if self.cache is not None and self.cache_use != "partial":  # a partial use changed nothing lasting
             self.cache.save()
@@ -87,7 +97,6 @@ class Project:
                 return
         except Exception:  # noqa: BLE001 - a cache entry that does not fit is ignored and rebuilt
             self.cached.clear()
-            self.reports.clear()
         self._build_all()
         if self.cache is not None and self.root is not None:
             self._store()
@@ -120,28 +129,28 @@ class Project:
 
         index: idx.ProjectIndex = entry.index()
         before = {p: _summary_key(index, by_path[p].info.name) for p in changed}
-        sources = [by_path[p] for p in sorted(changed)]
-        for source in sources:
-            self.checker.parse(source)
         self.index = index
+        self.shares = self._shares(1)
+        self.parse([by_path[p] for p in sorted(changed)])
         for _ in range(idx.MAX_ROUNDS):
-            if not self.run_round([s for s in sources if s.module is not None]):
+            if not self.run_round():
                 break
         if any(_summary_key(index, by_path[p].info.name) != before[p] for p in changed):
             self.cached.clear()
-            self.reports.clear()
+            self.shares.close()
             return False  # what others see of the changed files moved: their results may too
         self.cache_use = "partial"
         return True
 
     def _store(self) -> None:
         """Save the index and every relevant file's findings for the next run."""
-        relevant = [s for s in self.sources if s.display in self.reports and s.path is not None and s.digest]
-        for s in relevant:  # computed once: findings() hands the same lists out for the asked-for files
-            self.computed[s.display] = self.checker.findings(s, self.reports[s.display])
+        owned = self.shares.parsed
+        relevant = [s for s in self.sources if s.display in owned and s.path is not None and s.digest]
+        # computed once: findings() hands the same lists out for the asked-for files
+        self.computed = self.shares.findings({s.display for s in relevant})
         findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.computed[s.display]]
                     for s in relevant}
-        digests = {os.path.abspath(s.path): s.digest for s in relevant}
+        digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
         import pickle
 
         interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
@@ -150,49 +159,48 @@ class Project:
         self.cache_use = "miss"
 
     def _build_all(self) -> None:
-        prefilter = self.checker.prefilter
-        names = set(prefilter.imported) | set(prefilter.roots)
-        relevant: dict[str, Source] = {}
-        added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         from . import index as idx
 
+        prefilter = self.checker.prefilter
+        names = set(prefilter.imported) | set(prefilter.roots)
+        added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         self.index = idx.ProjectIndex()
+        self.shares = self._shares(self.jobs)
         while True:
-            start = time.perf_counter()
-            for source in added:
-                self.checker.parse(source)
-                if source.module is not None:
-                    relevant[source.display] = source
-            self.timings["parse"] += time.perf_counter() - start
+            self.parse(added)
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
-            self.run_round([s for s in added if s.module is not None])
+            self.run_round(frozenset(s.display for s in added))
             new = {name.rsplit(".", 1)[-1] for name in self.index.interesting(self.checker.sdk_roots)} - names
             if not new:
                 break
             names |= new
             prefilter = prefilter.with_imports(new)  # only files importing a newly interesting module
-            added = [s for s in self.sources if s.display not in relevant and s.error is None
+            added = [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
                      and self.checker.relevant(s, prefilter)]
         # One level of the relevant modules' own imports (models, utils): their helpers' return values
         # can carry personal data into a sink call even though they name no SDK themselves.
         by_name = {s.info.name: s for s in self.sources if s.info.name and s.error is None}
-        imported = {name for source in relevant.values() for name in idx.local_imports(source, by_name)}
-        for name in sorted(imported):
-            source = by_name[name]
-            if source.display not in relevant:
-                self.checker.parse(source)
-                if source.module is not None:
-                    relevant[source.display] = source
+        imported = {name for parsed in self.shares.parsed.values() for name in parsed.imports}
+        self.parse([by_name[n] for n in sorted(imported) if by_name[n].display not in self.shares.parsed])
         for _ in range(idx.MAX_ROUNDS):
-            if not self.run_round(list(relevant.values())):
+            if not self.run_round():
                 return
         self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
 
-    def run_round(self, sources: list[Source]) -> bool:
-        from .index import run_round
+    def _shares(self, jobs: int) -> "Shares":
+        from .parallel import Shares
 
+        modules = frozenset(s.info.name for s in self.sources if s.info.name and s.error is None)
+        return Shares(self.checker, jobs, modules)
+
+    def parse(self, sources: list[Source]) -> None:
         start = time.perf_counter()
-        changed = run_round(self.checker, self.index, sources, self.reports)
+        self.shares.parse(sources)
+        self.timings["parse"] += time.perf_counter() - start
+
+    def run_round(self, only: frozenset[str] | None = None) -> bool:
+        start = time.perf_counter()
+        changed = self.shares.round(self.index, only)
         self.timings["index"] += time.perf_counter() - start
         return changed
 

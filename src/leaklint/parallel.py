@@ -1,0 +1,293 @@
+"""`--jobs`: the files that matter, shared out between this process and worker processes.
+
+Each share parses its files once and keeps their syntax trees; what crosses between processes is small
+and portable: the index (summaries, no trees) going out before each round, each module's new facts and
+the final findings coming back.  With one job the only share is this process's, on the same path.
+
+A worker that dies (the native parser crashing on some file, the kernel killing it) is replaced: the
+file it was on is reported as LL902 and the rest of its share is parsed again by the new worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import sys
+from dataclasses import dataclass, replace
+
+from .engine import Checker, Source, internal_error
+from .findings import Finding
+
+# Below this much text to parse, starting workers costs more than it saves.
+MIN_BYTES = 150_000
+
+
+@dataclass
+class Parsed:
+    """What the project learns of a file a share parsed."""
+
+    display: str
+    error: Finding | None
+    imports: frozenset[str]   # project modules it imports (to follow one level of helpers)
+    digest: str
+
+
+class Share:
+    """The files one process owns: parsed once, walked each round, turned into findings at the end."""
+
+    def __init__(self, checker: Checker, at=None):
+        self.checker = checker
+        self.sources: dict[str, Source] = {}
+        self.reports: dict[str, list] = {}
+        self.at = at or (lambda position: None)   # which file of a command is being worked on
+
+    def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
+        from .index import local_imports
+
+        out = []
+        for position, source in enumerate(sources):
+            self.at(position)
+            self.checker.parse(source)
+            self.sources[source.display] = source
+            imports = local_imports(source, modules) if source.module is not None else set()
+            out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
+        return out
+
+    def round(self, index, only: frozenset[str] | None = None) -> dict:
+        """Walk this share's modules (or the `only` ones) against `index`, updating it; their facts."""
+        from .index import run_round
+
+        sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
+        positions = {display: i for i, display in enumerate(self.sources)}
+        run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]))
+        return module_facts(index, {s.info.name for s in sources if s.info.name})
+
+    def findings(self, wanted: frozenset[str], portable: bool) -> dict[str, list[Finding]]:
+        out = {}
+        for position, (display, source) in enumerate(self.sources.items()):
+            if display in wanted:
+                self.at(position)
+                found = self.checker.findings(source, self.reports.get(display, []))
+                out[display] = [replace(f, report=None) for f in found] if portable else found
+        return out
+
+
+def module_facts(index, names: set[str]) -> dict:
+    """What `index` knows of the modules `names`: the part of a round one share contributes."""
+    functions = [f for f in index.functions.values() if f.module in names]
+    return {"modules": {n: index.modules[n] for n in names if n in index.modules},
+            "functions": functions, "classes": {c for c in index.classes if c.rpartition(".")[0] in names}}
+
+
+def merge(index, facts: dict) -> None:
+    """Take another share's modules' facts into `index`."""
+    names = set(facts["modules"]) | {f.module for f in facts["functions"]}
+    for qualname in [q for q, f in index.functions.items() if f.module in names]:
+        del index.functions[qualname]
+    index.modules.update(facts["modules"])
+    index.functions.update({f.qualname: f for f in facts["functions"]})
+    index.classes |= facts["classes"]
+
+
+class Worker:
+    """A share in another process, driven through a pipe: send a command, later take its result."""
+
+    def __init__(self, checker: Checker):
+        self.checker = checker
+        self.owned: list[Source] = []       # every source given to it, to replay into a replacement
+        self.dead: dict[str, Finding] = {}  # LL902 for the files it died on
+        self.earlier: list[Source] = []
+        self.last_round: tuple | None = None  # replayed before findings, which need its reports
+        self.pending: tuple = ()
+        self.restarts = 0
+        self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context(start_method())
+        self.position = context.RawValue("i", -1)   # the file it is on, read after a death
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(self.checker, child, self.position), daemon=True,
+                                       name="leaklint-worker")
+        self.process.start()
+        child.close()  # else a dead worker's pipe never reports end-of-file
+
+    def send(self, command: str, *args) -> None:
+        self.earlier = self._alive()  # what a replacement must parse again before redoing this command
+        if command == "parse":
+            self.owned.extend(args[0])
+        self.pending = (command, args)
+        if command == "round" and args[1] is None:
+            self.last_round = args
+        self._send(command, args)
+
+    def _send(self, command: str, args: tuple) -> None:
+        if command == "parse":
+            args = (self._alive(args[0]), *args[1:])
+        self.position.value = -1
+        self.conn.send((command, args))
+
+    def result(self):
+        command, args = self.pending
+        while True:
+            try:
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):
+                self._bury(self._alive(args[0]) if command == "parse" else self._alive())
+                self._restore()
+                self._send(command, args)
+                continue
+            if kind == "raised":
+                raise RuntimeError(f"worker failed: {value}")
+            if command == "parse":  # the files it died on are reported like unreadable ones
+                asked = {s.display for s in args[0]}
+                value += [Parsed(d, f, frozenset(), "") for d, f in self.dead.items() if d in asked]
+            return value
+
+    def _bury(self, files: list[Source]) -> None:
+        """The worker died while going through `files`: the one it was on gets an LL902."""
+        self.process.join(timeout=5)
+        code, position = self.process.exitcode, self.position.value
+        self.restarts += 1
+        if 0 <= position < len(files):
+            display = files[position].display
+            self.dead[display] = internal_error(display, WorkerDied(
+                f"the worker process analysing this file died (exit code {code})"))
+        elif self.restarts > 3:  # dying between files, again and again: nothing to blame, give up
+            raise RuntimeError(f"worker process died (exit code {code}) outside any file")
+
+    def _restore(self) -> None:
+        """A new worker, holding the files the dead one had parsed before the command it died in."""
+        while True:
+            self._start()
+            earlier = self._alive(self.earlier)
+            if not earlier:
+                return
+            try:
+                self._send("parse", (earlier, frozenset()))
+                self.conn.recv()
+                if self.pending[0] == "findings" and self.last_round is not None:
+                    self._send("round", self.last_round)
+                    self.conn.recv()
+                return
+            except (EOFError, OSError):
+                self._bury(earlier)
+
+    def _alive(self, sources: list[Source] | None = None) -> list[Source]:
+        return [s for s in (self.owned if sources is None else sources) if s.display not in self.dead]
+
+    def close(self) -> None:
+        try:
+            self.conn.send(("stop", ()))
+        except OSError:
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+class WorkerDied(Exception):
+    pass
+
+
+def start_method() -> str:
+    """fork where it is safe and cheap (Linux: the worker starts with leaklint already imported), else
+    spawn."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def serve(checker: Checker, conn, position) -> None:
+    """A worker's loop: run the share's commands until told to stop."""
+    from .cli import with_deep_stack
+
+    def loop() -> int:
+        share = Share(checker, lambda at: setattr(position, "value", at))
+        while True:
+            command, args = conn.recv()
+            if command == "stop":
+                return 0
+            try:
+                if command == "round":
+                    args = (pickle.loads(args[0]), *args[1:])
+                result = getattr(share, command)(*args)
+            except Exception as err:  # noqa: BLE001 - reported by the main process as one line
+                conn.send(("raised", f"{type(err).__name__}: {err}"))
+                continue
+            conn.send(("ok", result))
+
+    with_deep_stack(loop)
+
+
+def worth_sharing(sources: list[Source], jobs: int) -> bool:
+    """Enough text to parse to pay for starting workers (a file known only from the cache counts as
+    an average one)."""
+    return len(sources) >= 2 * jobs and sum(len(s.text) if s.loaded else 4000 for s in sources) >= MIN_BYTES
+
+
+class Shares:
+    """This process's share and the workers': files dealt out by size, rounds run side by side."""
+
+    def __init__(self, checker: Checker, jobs: int, modules: frozenset[str]):
+        self.checker = checker
+        self.jobs = jobs
+        self.modules = modules                 # the project's module names (to tell its imports)
+        self.local = Share(checker)
+        self.workers: list[Worker] = []        # started once a batch of files is worth it
+        self.owner: dict[str, int] = {}        # display -> share (0: this process)
+        self.load = [0]                        # text dealt to each share so far
+        self.parsed: dict[str, Parsed] = {}
+
+    def parse(self, sources: list[Source]) -> None:
+        if self.jobs > 1 and not self.workers and worth_sharing(sources, self.jobs):
+            self.workers = [Worker(self.checker) for _ in range(self.jobs - 1)]
+            self.load += [0] * len(self.workers)
+        groups: list[list[Source]] = [[] for _ in self.load]
+        for source in sorted(sources, key=lambda s: (-len(s.text), s.display)):  # biggest first, to the least loaded
+            share = self.load.index(min(self.load))
+            groups[share].append(source)
+            self.load[share] += len(source.text) or 4000
+            self.owner[source.display] = share
+        for worker, group in zip(self.workers, groups[1:]):
+            if group:
+                worker.send("parse", group, self.modules)
+        results = self.local.parse(groups[0], self.modules)
+        for worker, group in zip(self.workers, groups[1:]):
+            if group:
+                results += worker.result()
+        by_display = {s.display: s for s in sources}
+        for parsed in results:
+            self.parsed[parsed.display] = parsed
+            by_display[parsed.display].error = parsed.error
+
+    def round(self, index, only: frozenset[str] | None = None) -> bool:
+        """One round over every share (each walks its modules against the index as it was at the start);
+        True when the index changed."""
+        from .index import _key
+
+        before = _key(index)
+        busy = [w for i, w in enumerate(self.workers, 1) if only is None or any(self.owner.get(d) == i for d in only)]
+        if busy:
+            blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+            for worker in busy:
+                worker.send("round", blob, only)
+        self.local.round(index, only)
+        for worker in busy:
+            merge(index, worker.result())
+        return _key(index) != before
+
+    def findings(self, wanted: set[str]) -> dict[str, list[Finding]]:
+        """Findings of the wanted files among those parsed (the others have none to give)."""
+        asked = [frozenset(d for d in wanted if self.owner.get(d) == i) for i in range(len(self.load))]
+        for worker, displays in zip(self.workers, asked[1:]):
+            if displays:
+                worker.send("findings", displays, True)
+        out = self.local.findings(asked[0], False)
+        for worker, displays in zip(self.workers, asked[1:]):
+            if displays:
+                out.update(worker.result())
+                out.update({d: [f] for d, f in worker.dead.items() if d in displays})
+        return out
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+        self.workers = []
