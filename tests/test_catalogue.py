@@ -81,3 +81,17 @@ def test_a_project_analytics_module_is_not_segment(tmp_path):
     view = tmp_path / "views.py"
     view.write_text("import analytics\ndef f(u):\n    analytics.track(u.pk, 'x', {'email': u.email})\n")
     assert check_files(tmp_path, view) == []
+
+
+def test_prefiltering_facts_match_the_catalogue(tmp_path):
+    """A run that parses nothing reads only the prefilter's part of the stored catalogue; it must say
+    what the whole catalogue (with the project's own sinks) says."""
+    from leaklint.config import from_table
+    from leaklint.engine import Checker
+
+    settings = from_table({"sinks": {"myapp.telemetry.send_event": {"signature": "(user, *, properties: properties)"}}})
+    for cache_dir in (None, tmp_path, tmp_path):  # built, stored, then read back
+        checker = Checker(settings, cache_dir=cache_dir)
+        assert "myapp" in checker.sdk_roots and "mixpanel" in checker.sdk_roots
+        assert checker.sdk_roots == checker.catalogue.roots
+        assert set(checker.prefilter.anywhere) == {s.literal for s in checker.catalogue.settings if s.literal}

@@ -13,10 +13,10 @@ that cannot be read is ignored and rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +87,8 @@ class Cache:
             if not tag.exists():
                 tag.write_text(CACHEDIR_TAG)
                 (self.directory / ".gitignore").write_text("*\n")
+            import tempfile
+
             handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 pickle.dump(self.data, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -114,6 +116,41 @@ class Cache:
 
 def catalogue_path(directory: Path) -> Path:
     return directory / f"{__version__}-{FORMAT}" / "catalogue.pickle"
+
+
+@functools.lru_cache(maxsize=4)
+def stored_catalogue(path: Path | None) -> tuple:
+    """The built-in catalogue as (SDK roots, settings' literals, pickled catalogue), read from `path`
+    without importing the catalogue's code, or built (and kept at `path`) when missing or stale."""
+    stored = _read_catalogue(path) if path is not None else None
+    if stored is None:
+        from .catalogue import stored_form
+
+        stored = stored_form()
+        if path is not None:
+            _write_catalogue(path, stored)
+    return stored
+
+
+def _read_catalogue(path: Path) -> tuple | None:
+    try:
+        with open(path, "rb") as handle:
+            version, roots, literals, blob = pickle.load(handle)
+        if version == __version__ and isinstance(roots, frozenset) and isinstance(blob, bytes):
+            return roots, literals, blob
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _write_catalogue(path: Path, stored: tuple) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps((__version__, *stored), protocol=pickle.HIGHEST_PROTOCOL))
+        temp.replace(path)
+    except OSError:
+        pass
 
 
 def _settings_key(settings) -> tuple:

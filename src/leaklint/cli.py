@@ -7,10 +7,13 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .config import ConfigError, Settings, find_config, load
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Sequence
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -36,12 +39,30 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, told the terminal width itself: argparse would import shutil for it on every run."""
+
+    def __init__(self, prog: str):
+        try:
+            width = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.stdout.fileno()).columns
+        except (ValueError, OSError):
+            width = 80
+        super().__init__(prog, width=max(width, 40) - 2)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .output import MODULES
 
-    parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.")
+    parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.",
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
     check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
@@ -138,6 +159,8 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
 
 
 def _check_selectors(settings: Settings) -> None:
+    if settings.select == ["LL"] and not (settings.extend_select or settings.ignore or settings.per_file_ignores):
+        return  # the defaults: nothing to check, and the rules need not be imported
     from .rules import all_rules
 
     codes = [r.code for r in all_rules()]
@@ -163,14 +186,15 @@ def display_path(path: Path, cwd: str | None = None) -> str:
 
 def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
     """Files by the project they belong to (nearest pyproject.toml / .git), in a stable order."""
-    from .config import project_root
+    from .config import root_of
 
     roots: dict[str, Path | None] = {}
     groups: dict[Path | None, list[Path]] = {}
     for file in files:
         folder = os.path.dirname(os.path.abspath(file))
         if folder not in roots:
-            roots[folder] = project_root(Path(folder))
+            root = root_of(folder)
+            roots[folder] = Path(root) if root is not None else None
         groups.setdefault(roots[folder], []).append(file)
     return groups
 

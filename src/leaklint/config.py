@@ -7,11 +7,11 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # start-up: a run that parses nothing imports as little as it can
+if TYPE_CHECKING:
+    from typing import Any
 
-from ._toml import tomllib
-from .catalogue import CatalogueError, parse_signature
-from .pii import PiiKind, words
+    from .pii import PiiKind
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info", "node_modules",
@@ -22,7 +22,6 @@ DEFAULT_SCRUBBERS = ("leaklint.scrub.scrub", "leaklint.scrub.pseudonymize")
 DEFAULT_SCRUBBER = "leaklint.scrub:scrub"
 DEFAULT_PSEUDONYMIZER = "leaklint.scrub:pseudonymize"
 CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
-KIND_KEYS = {k.name.lower(): k for k in PiiKind}
 
 
 class ConfigError(Exception):
@@ -83,9 +82,17 @@ def find_config(start: Path) -> Path | None:
         for name in CONFIG_FILES:
             path = candidate / name
             if path.is_file():
-                if name != "pyproject.toml" or "leaklint" in _read(path).get("tool", {}):
+                if name != "pyproject.toml" or (_mentions_leaklint(path) and "leaklint" in _read(path).get("tool", {})):
                     return path
     return None
+
+
+def _mentions_leaklint(path: Path) -> bool:
+    """Most pyproject.toml files have no [tool.leaklint]: a look at the bytes spares parsing them."""
+    try:
+        return b"leaklint" in path.read_bytes()
+    except OSError:
+        return True  # let _read report it
 
 
 def project_root(start: Path) -> Path | None:
@@ -93,23 +100,26 @@ def project_root(start: Path) -> Path | None:
     folder = os.path.realpath(start)
     if not os.path.isdir(folder):
         folder = os.path.dirname(folder)
-    root = _root_of(folder)
+    root = root_of(folder)
     return Path(root) if root is not None else None
 
 
 @functools.lru_cache(maxsize=4096)
-def _root_of(folder: str) -> str | None:
+def root_of(folder: str) -> str | None:
+    """project_root() for an absolute folder, as given (symbolic links not resolved)."""
     # Memoised per folder: grouping thousands of files by project asks about the same parents again and again.
     if any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
         return folder
     parent = os.path.dirname(folder)
-    return None if parent == folder else _root_of(parent)
+    return None if parent == folder else root_of(parent)
 
 
 ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 
 def _read(path: Path) -> dict:
+    from ._toml import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -150,12 +160,15 @@ def from_table(table: dict, where: str = "config") -> Settings:
         elif key == "pii-names":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'pii-names' must be a table of kind = [names]")
+            from .pii import PiiKind, words
+
+            kinds = {k.name.lower(): k for k in PiiKind}
             for kind, names in value.items():
-                if kind not in KIND_KEYS:
-                    raise ConfigError(f"{where}: unknown PII kind 'pii-names.{kind}' (one of {', '.join(KIND_KEYS)})")
+                if kind not in kinds:
+                    raise ConfigError(f"{where}: unknown PII kind 'pii-names.{kind}' (one of {', '.join(kinds)})")
                 names = _strings(value[kind], f"pii-names.{kind}", where)
                 # Stored as the classifier's phrases: `contactHandle` and `contact_handle` -> "contact handle".
-                s.pii_names[KIND_KEYS[kind]] = frozenset(" ".join(words(n)) for n in names)
+                s.pii_names[kinds[kind]] = frozenset(" ".join(words(n)) for n in names)
         elif key == "sinks":
             s.sinks = _sinks(value, where)
         elif key in ("scrubber", "pseudonymizer"):
@@ -182,6 +195,8 @@ def from_table(table: dict, where: str = "config") -> Settings:
 def _sinks(value: Any, where: str) -> dict[str, dict]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: 'sinks' must be a table of \"module.function\" = {{ signature = \"(...)\" }}")
+    from .catalogue import CatalogueError, parse_signature
+
     out = {}
     for name, spec in value.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("signature"), str):

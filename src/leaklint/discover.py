@@ -51,7 +51,33 @@ class IgnoreRule:
         return self._rel(path[len(self.base) + 1:].replace(os.sep, "/")) is not None
 
 
-def _gitignore(folder: str) -> list[IgnoreRule]:
+@dataclass(frozen=True)
+class GitIgnore:
+    """The rules of one .gitignore, and one regex on the name and one on the path that say quickly
+    when none of them can match (most entries of a tree match nothing)."""
+
+    base: str
+    rules: tuple[IgnoreRule, ...]
+
+    def __post_init__(self) -> None:
+        names = [fnmatch.translate(r.pattern) for r in self.rules if not r.anchored]
+        paths = [fnmatch.translate(r.pattern if r.anchored else "*/" + r.pattern) for r in self.rules]
+        object.__setattr__(self, "_name", re.compile("|".join(names)).match if names else lambda _: None)
+        object.__setattr__(self, "_path", re.compile("|".join(paths + names)).match)
+
+    def verdict(self, path: str, name: str, is_dir: bool, ignored: bool) -> bool:
+        """`ignored` as these rules leave it (the last rule that matches decides)."""
+        if not path.startswith(self.base + os.sep):
+            return ignored
+        if self._name(name) is None and self._path(path[len(self.base) + 1:].replace(os.sep, "/")) is None:
+            return ignored
+        for rule in self.rules:
+            if rule.matches(path, name, is_dir):
+                ignored = not rule.negate
+        return ignored
+
+
+def _gitignore(folder: str) -> list[GitIgnore]:
     try:
         with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
             text = handle.read()
@@ -67,14 +93,13 @@ def _gitignore(folder: str) -> list[IgnoreRule]:
         dir_only = line.endswith("/")
         line = line.rstrip("/")
         rules.append(IgnoreRule(folder, line.lstrip("/"), negate, dir_only, anchored="/" in line))
-    return rules
+    return [GitIgnore(folder, tuple(rules))] if rules else []
 
 
-def _ignored(path: str, name: str, is_dir: bool, rules: list[IgnoreRule]) -> bool:
+def _ignored(path: str, name: str, is_dir: bool, ignores: list[GitIgnore]) -> bool:
     ignored = False
-    for rule in rules:
-        if rule.matches(path, name, is_dir):
-            ignored = not rule.negate
+    for ignore in ignores:  # outer folders first: a deeper .gitignore has the last word
+        ignored = ignore.verdict(path, name, is_dir, ignored)
     return ignored
 
 
@@ -130,7 +155,7 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
                 add(given, os.path.realpath(given))
             continue
         top = os.path.abspath(given)
-        rules: list[IgnoreRule] = []
+        rules: list[GitIgnore] = []
         if settings.respect_gitignore:
             for parent in reversed(Path(top).parents):
                 rules += _gitignore(str(parent))
@@ -146,7 +171,7 @@ def _force_excluded(path: Path, excluded: Excludes) -> bool:
     return any(excluded(str(p), p.name) for p in [absolute, *absolute.parents] if root in p.parents)
 
 
-def walk(folder: str, absolute: str, rules: list[IgnoreRule], excluded: Excludes, gitignore: bool, add,
+def walk(folder: str, absolute: str, rules: list[GitIgnore], excluded: Excludes, gitignore: bool, add,
          visited: set[str]) -> None:
     """Depth-first, sorted by name.  `visited` holds the real paths of folders entered through links,
     so a symlink loop is entered once."""
@@ -154,7 +179,7 @@ def walk(folder: str, absolute: str, rules: list[IgnoreRule], excluded: Excludes
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
-    if gitignore:
+    if gitignore and any(e.name == ".gitignore" for e in entries):  # not an open() per folder
         rules = rules + _gitignore(absolute)
     for entry in entries:
         name = entry.name
@@ -164,7 +189,7 @@ def walk(folder: str, absolute: str, rules: list[IgnoreRule], excluded: Excludes
             continue
         if not is_dir and not name.endswith(SUFFIXES):
             continue
-        full = os.path.join(absolute, name)
+        full = absolute + os.sep + name
         if excluded(full, name) or (rules and _ignored(full, name, is_dir, rules)):
             continue
         if is_dir:

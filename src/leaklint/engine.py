@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import suppress
-from .catalogue import builtin, with_project_sinks
 from .config import Settings
 from .findings import Finding
 from .layout import ModuleInfo
@@ -79,15 +78,21 @@ class Checker:
 
     def __post_init__(self) -> None:
         s = self.settings
-        from .cache import catalogue_path
+        from .cache import catalogue_path, stored_catalogue
 
-        cached = catalogue_path(self.cache_dir) if self.cache_dir is not None else None
-        self.catalogue = with_project_sinks(builtin(cached), s.sinks)
+        self._catalogue_file = catalogue_path(self.cache_dir) if self.cache_dir is not None else None
+        roots, literals, _ = stored_catalogue(self._catalogue_file)
         # Every SDK reference starts with an import naming the SDK's top-level module; a configured sink
         # is imported through one of its dotted parts; settings' literals can sit anywhere.
-        self.sdk_roots = self.catalogue.roots
-        self.prefilter = Prefilter({part for name in s.sinks for part in name.split(".")},
-                                   {st.literal for st in self.catalogue.settings if st.literal}, self.sdk_roots)
+        self.sdk_roots = roots | frozenset(name.split(".", 1)[0] for name in s.sinks)
+        self.prefilter = Prefilter({part for name in s.sinks for part in name.split(".")}, literals, self.sdk_roots)
+
+    @functools.cached_property
+    def catalogue(self):
+        """The SDK sinks (unpickled only when a file is analysed) and the project's own."""
+        from .catalogue import builtin, with_project_sinks
+
+        return with_project_sinks(builtin(self._catalogue_file), self.settings.sinks)
 
     def __reduce__(self):
         # A worker process builds its own (the rule tables hold functions, which do not pickle).

@@ -8,7 +8,9 @@ settings) are looked for anywhere.  Import statements are found with plain strin
 from __future__ import annotations
 
 import re
-from typing import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable
 
 WORD = re.compile(r"\w+")
 

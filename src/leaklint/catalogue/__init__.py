@@ -235,26 +235,17 @@ def _data_files() -> Iterable[tuple[str, str]]:
 def builtin(cache: Path | None = None) -> Catalogue:
     """The catalogue shipped with leaklint.  With `cache` (a file path), the parsed tables are kept
     there, so that a start-up does not parse thirty TOML files again."""
-    from .. import __version__
+    from ..cache import stored_catalogue
 
-    if cache is not None:
-        try:
-            with open(cache, "rb") as handle:
-                version, cat = pickle.load(handle)
-            if version == __version__ and isinstance(cat, Catalogue):
-                return cat
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            pass
+    return pickle.loads(stored_catalogue(cache)[2])
+
+
+def stored_form() -> tuple[frozenset[str], tuple[str, ...], bytes]:
+    """The catalogue as the cache keeps it: (SDK roots, settings' literals, pickled catalogue); the first
+    two are all that a run parsing nothing needs."""
     cat = _build()
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temp = cache.with_suffix(f".{id(cat)}.tmp")
-            temp.write_bytes(pickle.dumps((__version__, cat), protocol=pickle.HIGHEST_PROTOCOL))
-            temp.replace(cache)
-        except OSError:
-            pass
-    return cat
+    return (cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal})),
+            pickle.dumps(cat, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _build() -> Catalogue:

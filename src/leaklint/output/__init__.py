@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Sequence
 
-from ..findings import Finding
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Sequence
 
-Formatter = Callable[[Sequence[Finding]], str]
+    from ..findings import Finding
+
+    Formatter = Callable[[Sequence[Finding]], str]
 
 # Format name -> module with a `render(findings) -> str`; imported only when used (start-up time).
 MODULES = {

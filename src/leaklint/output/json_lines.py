@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from ..findings import Finding
 

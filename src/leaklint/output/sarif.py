@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import PurePath
-from typing import Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from .. import __version__
 from ..findings import Finding
