@@ -166,10 +166,18 @@ class ProjectIndex:
                 out.add(summary.module)
         # Re-exports: a module binding a name from an interesting module is interesting too.
         for name, module in self.modules.items():
-            if any(v.local and v.ref and any(v.ref.startswith(m + ".") or v.ref == m for m in out)
-                   for v in module.names.values()):
+            if any(v.local and v.ref and _within(v.ref, out) for v in module.names.values()):
                 out.add(name)
         return out
+
+
+def _within(ref: str, modules: set[str]) -> bool:
+    """`ref` is one of `modules` or inside one (`a.b.c` is inside `a.b`)."""
+    while ref:
+        if ref in modules:
+            return True
+        ref = ref.rpartition(".")[0]
+    return False
 
 
 def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
