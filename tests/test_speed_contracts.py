@@ -67,6 +67,13 @@ def test_one_changed_file_as_pre_commit_checks_it(synthetic):
     changed = run_cli("check", rel, cwd=synthetic).stdout
     fresh = run_cli("check", rel, "--no-cache", cwd=synthetic).stdout
     assert changed == fresh and "email sent to Mixpanel track via telemetry.send(**props)" in changed
+    # The partial run stored what it learnt: the next run over the whole project is a plain cache hit
+    # (nothing parsed, the parser not even imported) with the same answers as a fresh run.
+    code = ("import sys\nfrom leaklint.cli import main\nrc = main(['check', '.', '-q', '--exit-zero'])\n"
+            "print(rc, 'libcst' in sys.modules, file=sys.stderr)")
+    warm = subprocess.run([sys.executable, "-c", code], cwd=synthetic, capture_output=True, text=True)
+    assert warm.stderr.strip() == "0 False"
+    assert warm.stdout == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
 
 
 def test_a_changed_helper_rebuilds_what_depends_on_it(synthetic):

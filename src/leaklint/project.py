@@ -81,7 +81,9 @@ class Project:
                 found = owned.get(source.display)
                 out.extend(found if found is not None else self.checker.findings(source, []))
         self.timings["report"] += time.perf_counter() - start
-        if self.cache is not None and self.cache_use != "partial":  # a partial use changed nothing lasting
+        if self.cache is not None:
+            if self.cache_use == "partial":
+                self._store_changed(owned)
             self.cache.save()
         return out
 
@@ -140,7 +142,18 @@ class Project:
             self.shares.close()
             return False  # what others see of the changed files moved: their results may too
         self.cache_use = "partial"
+        self.changed = {p: by_path[p] for p in changed}
         return True
+
+    def _store_changed(self, found: dict[str, list[Finding]]) -> None:
+        """After a partial use: the changed files' new digests and findings, so that the next run is a
+        plain hit (their summaries, and so the stored index, are as before)."""
+        entry = self.cache.project(str(self.root))
+        relevant, findings = dict(entry.relevant), dict(entry.findings)
+        for path, source in self.changed.items():
+            relevant[path] = self.shares.parsed[source.display].digest or source.digest
+            findings[path] = [replace(f, report=None) for f in found.get(source.display, [])]
+        self.cache.put_project(str(self.root), replace(entry, relevant=relevant, findings=findings))
 
     def _store(self) -> None:
         """Save the index and every relevant file's findings for the next run."""
