@@ -74,6 +74,51 @@ def test_recursion_between_helpers_terminates(tmp_path):
     assert finding.code == "LL001" and "via helpers.b(props) -> helpers.a(props)" in finding.message
 
 
+def test_recursive_helpers_returning_personal_data_settle(tmp_path):
+    """A helper that returns what it returns itself (found again by its method name) once made the
+    explanation grow every round, so the rounds never settled."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Members:
+                def for_user(self, user, deep=False):
+                    if deep:
+                        return self.for_user(user)
+                    return user.workspace_id
+            class Buckets:
+                def for_user(self, user):
+                    return Members().for_user(user)
+        """,
+        "app/views.py": """
+            import posthog
+            from app.models import Buckets
+            def view(user):
+                posthog.capture("x", distinct_id="1", properties={"ws": Buckets().for_user(user)})
+        """,
+    })
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert "not followed further" not in result.stderr
+    assert "LL003" in result.stdout
+    assert all(piece.count(" returns ") <= 3 for piece in result.stdout.split("; "))
+
+
+def test_client_bound_on_one_branch_only(tmp_path):
+    """`mp = None` and then `mp = Mixpanel(...)` under a settings check: calls on `mp` are the client's."""
+    write_tree(tmp_path, {"pyproject.toml": "", "track.py": """
+        from mixpanel import Mixpanel
+        from django.conf import settings
+        mp = None
+        if settings.MIXPANEL_TOKEN:
+            mp = Mixpanel(settings.MIXPANEL_TOKEN)
+        def profile(user):
+            if mp is not None:
+                mp.people_set(str(user.id), {"$email": user.email})
+    """})
+    [finding] = check_files(tmp_path, tmp_path / "track.py")
+    assert finding.code == "LL001" and "Mixpanel people_set" in finding.message
+
+
 def test_depth_bound_is_reported(tmp_path):
     chain = ["from mixpanel import Mixpanel", "mp = Mixpanel('t')", "def w0(u, props):", "    mp.track(u.pk, 'x', props)"]
     for i in range(1, 12):

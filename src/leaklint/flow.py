@@ -80,15 +80,24 @@ class Value:
     partial: tuple[str | None, ...] = ()  # `functools.partial(ref, ...)`: the arguments already bound
 
     def merge(self, other: "Value") -> "Value":
+        # A name that is an SDK client on one path and None (or unknown) on the other (`mp = None`, then
+        # `if settings.TOKEN: mp = Mixpanel(...)`) is still that client wherever it is called.
+        named = self if other.ref is None else other if self.ref is None else None
+        if self.ref == other.ref:
+            ref, local, partial = self.ref, self.local and other.local, self.partial
+        elif named is not None:
+            ref, local, partial = named.ref, named.local, named.partial
+        else:
+            ref, local, partial = None, False, ()
         return Value(
             pii=_unique(self.pii + other.pii),
             wholes=_unique(self.wholes + other.wholes),
-            ref=self.ref if self.ref == other.ref else None,
-            local=self.local and other.local,
+            ref=ref,
+            local=local,
             carrier=self.carrier or other.carrier,
             clean=self.clean and other.clean,
             params=_unique(self.params + other.params),
-            partial=self.partial if self.ref == other.ref else (),
+            partial=partial,
         )
 
     @property
@@ -101,6 +110,18 @@ CLEAN = Value(clean=True)
 
 
 MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
+
+
+MAX_HOPS = 3  # helpers named in one explanation ("a() returns b() returns user.email")
+
+
+def _through(label: str, what: str) -> str:
+    """`what` as returned by the helper `label`.  A recursive helper (or one found again by its method
+    name) is not named twice, and chains stop growing after a few helpers: the explanation, which is part
+    of what the index compares between rounds, then stays the same and the rounds end."""
+    if f"{label} returns " in what or what.count(" returns ") >= MAX_HOPS:
+        return what
+    return f"{label} returns {what}"
 
 
 def _unique(items: tuple) -> tuple:
@@ -355,9 +376,9 @@ class Evaluator:
     def _returned(self, node: cst.Call, returned: Value, args: list[Value]) -> Value:
         """A helper's return value, re-anchored at this call (its nodes belong to another module)."""
         label = f"{_code(node.func)}()"
-        return merge_all([Value(pii=tuple(Evidence(e.kind, f"{label} returns {e.what}", node, e.matched)
+        return merge_all([Value(pii=tuple(Evidence(e.kind, _through(label, e.what), node, e.matched)
                                           for e in returned.pii),
-                                wholes=tuple(Whole(f"{label} returns {w.what}", node) for w in returned.wholes)),
+                                wholes=tuple(Whole(_through(label, w.what), node) for w in returned.wholes)),
                           *(a for a in args if a.tainted)])
 
     def keyword_entries(self, call: cst.Call) -> list[Value]:
