@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 3  # bumped whenever what is stored changes shape
+FORMAT = 4  # bumped whenever what is stored changes shape
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by leaklint.\n"
 
 

@@ -126,7 +126,8 @@ class Checker:
         if not self.use_prefilter:
             return True
         prefilter = prefilter or self.prefilter
-        if not (source.literal or not prefilter.imported.isdisjoint(source.words)):
+        if not (source.literal or not prefilter.imported.isdisjoint(source.words)
+                or prefilter.imports_module(source.words, source.info.name)):
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))
 

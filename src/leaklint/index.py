@@ -156,19 +156,27 @@ class ProjectIndex:
                 catalogue.add_sink(summary.sink)
 
     def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
-        """Module names whose bindings or functions can lead a caller to a sink."""
-        out = set()
+        """Module names through which a caller can reach a sink: those binding an SDK object or defining a
+        project sink, and those re-exporting one of these (or the module or class holding it)."""
+        leads: dict[str, str] = {}   # qualified name a caller can reach a sink through -> its module
         for name, module in self.modules.items():
-            if any(v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots for v in module.names.values()):
-                out.add(name)
+            for bound, v in module.names.items():
+                if v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots:
+                    leads[f"{name}.{bound}"] = name
         for summary in self.functions.values():
-            if summary.sink is not None or summary.returns.tainted:
-                out.add(summary.module)
-        # Re-exports: a module binding a name from an interesting module is interesting too.
-        for name, module in self.modules.items():
-            if any(v.local and v.ref and _within(v.ref, out) for v in module.names.values()):
-                out.add(name)
-        return out
+            if summary.sink is not None:  # a helper that only returns personal data is not a lead
+                leads[summary.qualname] = summary.module
+        while True:  # re-exports, and re-exports of those
+            holders = {q.rpartition(".")[0] for q in leads}
+            holders |= {h.rpartition(".")[0] for h in holders}  # `from app import telemetry`, then `telemetry.mp`
+            known = set(leads)
+            added = {f"{name}.{bound}": name for name, module in self.modules.items()
+                     for bound, v in module.names.items()
+                     if v.local and v.ref and f"{name}.{bound}" not in leads
+                     and (v.ref in holders or _within(v.ref, known))}
+            if not added:
+                return set(leads.values())
+            leads.update(added)
 
 
 def _within(ref: str, modules: set[str]) -> bool:

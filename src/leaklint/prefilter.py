@@ -71,20 +71,36 @@ class Prefilter:
     that matter anywhere in an import statement (project modules, configured sinks); `anywhere`:
     literals that matter anywhere in the text."""
 
-    def __init__(self, imported: Iterable[str], anywhere: Iterable[str] = (), roots: Iterable[str] = ()):
+    def __init__(self, imported: Iterable[str], anywhere: Iterable[str] = (), roots: Iterable[str] = (),
+                 modules: Iterable[str] = ()):
         self.imported = frozenset(imported) | frozenset(ROOT_PREFIX + r for r in roots)
         self.anywhere = tuple(anywhere)
         self.roots = frozenset(roots)
+        # Project modules (dotted): as (package, last part), for `imports_module`.
+        self.modules = tuple(sorted({m.rpartition(".")[::2] for m in modules}))
 
-    def matches(self, text: str) -> bool:
+    def matches(self, text: str, own: str = "") -> bool:
         if any(literal in text for literal in self.anywhere):
             return True
-        return not self.imported.isdisjoint(import_words(text))
+        words = import_words(text)
+        return not self.imported.isdisjoint(words) or self.imports_module(words, own)
 
-    def with_imports(self, names: Iterable[str]) -> "Prefilter":
-        """A prefilter for files importing any of `names` (and nothing else)."""
-        return Prefilter(names)
+    def imports_module(self, words: frozenset[str] | set[str], own: str) -> bool:
+        """Whether import statements with these `words`, in the module named `own`, can import one of the
+        project modules: its last part is named, and so is its package's (`from app.core import utils`,
+        `from ..core.utils import x`) unless the importer sits in that package (`from . import utils`).
+        Matching the last part alone made every file importing some `utils` or `models` look relevant."""
+        for package, last in self.modules:
+            if last in words and (not package or package.rpartition(".")[2] in words
+                                  or own == package or own.startswith(package + ".")):
+                return True
+        return False
 
-    def plus(self, names: Iterable[str]) -> "Prefilter":
-        """This prefilter, also matching files that import any of `names`."""
-        return Prefilter(self.imported | frozenset(names), self.anywhere)
+    def with_imports(self, modules: Iterable[str]) -> "Prefilter":
+        """A prefilter for files importing any of the project `modules` (and nothing else)."""
+        return Prefilter((), modules=modules)
+
+    def plus(self, modules: Iterable[str]) -> "Prefilter":
+        """This prefilter, also matching files that import any of the project `modules`."""
+        return Prefilter(self.imported, self.anywhere, modules=[*(".".join(p for p in m if p) for m in self.modules),
+                                                                  *modules])

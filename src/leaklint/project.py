@@ -112,7 +112,7 @@ class Project:
     def _from_cache(self, entry: ProjectEntry) -> bool:
         """Use the cached results if the files that matter are unchanged, or if only asked-for files
         changed and their summaries came out the same.  False: the caller builds everything."""
-        relevant = self._closure({n.rsplit(".", 1)[-1] for n in entry.interesting})
+        relevant = self._closure(set(entry.interesting))
         by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
         if not set(relevant) <= set(entry.relevant) or any(p not in by_path for p in entry.relevant):
             return False
@@ -175,7 +175,7 @@ class Project:
         from . import index as idx
 
         prefilter = self.checker.prefilter
-        names = set(prefilter.imported) | set(prefilter.roots)
+        known: set[str] = set()   # project modules already known to lead to a sink
         added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         self.index = idx.ProjectIndex()
         self.shares = self._shares(self.jobs)
@@ -183,10 +183,10 @@ class Project:
             self.parse(added)
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
             self.run_round(frozenset(s.display for s in added))
-            new = {name.rsplit(".", 1)[-1] for name in self.index.interesting(self.checker.sdk_roots)} - names
+            new = self.index.interesting(self.checker.sdk_roots) - known
             if not new:
                 break
-            names |= new
+            known |= new
             prefilter = prefilter.with_imports(new)  # only files importing a newly interesting module
             added = [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
                      and self.checker.relevant(s, prefilter)]
