@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from hypothesis import HealthCheck, settings
 # Fuzz budgets: the default keeps CI fast; `pytest --hypothesis-profile=long` is the nightly run.
 _quiet = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_quiet)
-settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_quiet)
+# LEAKLINT_FUZZ_EXAMPLES splits a nightly run over processes (run each with its own --hypothesis-seed).
+settings.register_profile("long", max_examples=int(os.environ.get("LEAKLINT_FUZZ_EXAMPLES", "10000")), deadline=None,
+                          suppress_health_check=_quiet)
 settings.load_profile("default")
 
 from leaklint.config import Settings
