@@ -53,14 +53,15 @@ class Share:
             out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
         return out
 
-    def round(self, index, only: frozenset[str] | None = None) -> dict:
-        """Walk this share's modules (or the `only` ones) against `index`, updating it; their facts."""
+    def round(self, index, only: frozenset[str] | None = None, facts: bool = True) -> dict | None:
+        """Walk this share's modules (or the `only` ones) against `index`, updating it; their facts for
+        another process's index (this process's share updates that index itself)."""
         from .index import run_round
 
         sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
         positions = {display: i for i, display in enumerate(self.sources)}
         run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]))
-        return module_facts(index, {s.info.name for s in sources if s.info.name})
+        return module_facts(index, {s.info.name for s in sources if s.info.name}) if facts else None
 
     def findings(self, wanted: frozenset[str], portable: bool) -> dict[str, list[Finding]]:
         out = {}
@@ -269,7 +270,7 @@ class Shares:
             blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
             for worker in busy:
                 worker.send("round", blob, only)
-        self.local.round(index, only)
+        self.local.round(index, only, facts=False)
         for worker in busy:
             merge(index, worker.result())
         return _key(index) != before

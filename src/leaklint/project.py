@@ -35,6 +35,7 @@ class Project:
         self.root = root
         self.index: ProjectIndex | None = None
         self.shares: Shares | None = None         # the parsed files, in this process and in workers
+        self.changed: dict[str, Source] = {}      # absolute path -> source, after a partial use of the cache
         self.cached: dict[str, list[Finding]] = {}   # display -> findings taken from the cache
         self.computed: dict[str, list[Finding]] = {}  # display -> findings already worked out (to store them)
         self.notes: list[str] = []
