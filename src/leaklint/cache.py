@@ -87,12 +87,7 @@ class Cache:
             if not tag.exists():
                 tag.write_text(CACHEDIR_TAG)
                 (self.directory / ".gitignore").write_text("*\n")
-            import tempfile
-
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(self.data, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
+            _write_atomically(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only tree: run without a cache
 
@@ -145,12 +140,27 @@ def _read_catalogue(path: Path) -> tuple | None:
 
 def _write_catalogue(path: Path, stored: tuple) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps((__version__, *stored), protocol=pickle.HIGHEST_PROTOCOL))
-        temp.replace(path)
+        _write_atomically(path, pickle.dumps((__version__, *stored), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        pass
+        pass  # a read-only tree: build the catalogue again next time
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Through a temporary file and a rename: concurrent runs see the old file or the new, never half."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 def _settings_key(settings) -> tuple:

@@ -76,8 +76,8 @@ class Prefilter:
         self.imported = frozenset(imported) | frozenset(ROOT_PREFIX + r for r in roots)
         self.anywhere = tuple(anywhere)
         self.roots = frozenset(roots)
-        # Project modules (dotted): as (package, last part), for `imports_module`.
-        self.modules = tuple(sorted({m.rpartition(".")[::2] for m in modules}))
+        self.module_names = frozenset(modules)  # project modules (dotted) ...
+        self.modules = tuple(sorted({m.rpartition(".")[::2] for m in self.module_names}))  # ... as (package, last)
 
     def matches(self, text: str, own: str = "") -> bool:
         if any(literal in text for literal in self.anywhere):
@@ -102,5 +102,4 @@ class Prefilter:
 
     def plus(self, modules: Iterable[str]) -> "Prefilter":
         """This prefilter, also matching files that import any of the project `modules`."""
-        return Prefilter(self.imported, self.anywhere, modules=[*(".".join(p for p in m if p) for m in self.modules),
-                                                                  *modules])
+        return Prefilter(self.imported, self.anywhere, modules=self.module_names | frozenset(modules))
