@@ -22,7 +22,7 @@ LEAK = (
 )
 FIXED = (
     "import mixpanel\n"
-    "from leaklint.scrub import scrub\n"
+    "from leaklint_scrub import scrub\n"
     "\n"
     "mp = mixpanel.Mixpanel('t')  # keep this comment\n"
     "\n"
@@ -56,7 +56,7 @@ def test_unsafe_fixes_pseudonymize_the_user_id(tmp_path):
     (tmp_path / "a.py").write_text(LEAK)
     assert run_cli("check", "a.py", "--fix", "--unsafe-fixes", cwd=tmp_path).returncode == 0
     text = (tmp_path / "a.py").read_text()
-    assert "from leaklint.scrub import pseudonymize, scrub\n" in text
+    assert "from leaklint_scrub import pseudonymize, scrub\n" in text
     assert "    mp.track(pseudonymize(user.email), 'Seen')\n" in text
 
 
