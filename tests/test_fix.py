@@ -8,6 +8,7 @@ import py_compile
 import shutil
 import stat
 
+import pytest
 from conftest import ROOT, run_cli
 
 LEAK = (
@@ -22,7 +23,7 @@ LEAK = (
 )
 FIXED = (
     "import mixpanel\n"
-    "from leaklint.scrub import scrub\n"
+    "from leaklint_scrub import scrub\n"
     "\n"
     "mp = mixpanel.Mixpanel('t')  # keep this comment\n"
     "\n"
@@ -56,7 +57,7 @@ def test_unsafe_fixes_pseudonymize_the_user_id(tmp_path):
     (tmp_path / "a.py").write_text(LEAK)
     assert run_cli("check", "a.py", "--fix", "--unsafe-fixes", cwd=tmp_path).returncode == 0
     text = (tmp_path / "a.py").read_text()
-    assert "from leaklint.scrub import pseudonymize, scrub\n" in text
+    assert "from leaklint_scrub import pseudonymize, scrub\n" in text
     assert "    mp.track(pseudonymize(user.email), 'Seen')\n" in text
 
 
@@ -140,3 +141,136 @@ def test_demo_project_fix_leaves_only_findings_without_safe_fix(tmp_path):
     after = {p: p.read_bytes() for p in demo.rglob("*.py")}
     run_cli("check", ".", "--fix", cwd=demo)
     assert {p: p.read_bytes() for p in demo.rglob("*.py")} == after
+
+
+# -- each kind of fix, end to end: lint, fix, re-lint, then run the fixed call with real values --------
+
+APP_HEADER = """\
+import analytics
+import mixpanel
+import sentry_sdk
+from amplitude import Identify
+from posthog import Posthog
+
+mp = mixpanel.Mixpanel("token")
+ph = Posthog("key")
+
+
+def send(user, co, request, account):
+"""
+# name: (the body of send(), what the fix must write, the rule it fixes)
+FIX_KINDS = {
+    "email in a dict": ('mp.track(user.pk, "E", {"email": user.email, "plan": "pro"})',
+                        'scrub({"email": user.email, "plan": "pro"})', "LL001"),
+    "name under a key the scrubber cannot read": ('mp.track(user.pk, "N", {"who": user.full_name, "plan": "pro"})',
+                                                  'scrub({"who": user.full_name, "plan": "pro"}, keys=("who",))', "LL002"),
+    "name as a single value": ('Identify().set("name", user.full_name)', 'scrub(user.full_name, kind="name")', "LL002"),
+    "username through a variable": ('props = {"handle": user.username}\n    mp.track(user.pk, "U", props)',
+                                    'scrub(props, keys=("handle",))', "LL002"),
+    "username as a single value": ('Identify().set("login", user.username)', 'scrub(user.username, kind="username")',
+                                   "LL002"),
+    "organisation as a single value": ('Identify().set("company", co.name)', 'scrub(co.name, kind="org")', "LL003"),
+    "phone added to a dict": ('traits = {}\n    traits["phone"] = user.phone\n    analytics.identify(user.pk, traits)',
+                              "analytics.identify(user.pk, scrub(traits))", "LL004"),
+    "address under a key the scrubber cannot read": ('analytics.identify(user.pk, {"where": user.address})',
+                                                     'keys=("where",)', "LL004"),
+    "IP address": ('ph.capture("V", distinct_id="anon", properties={"$ip": request.META["REMOTE_ADDR"]})',
+                   'properties=scrub({"$ip": request.META["REMOTE_ADDR"]})', "LL005"),
+    "credential": ('sentry_sdk.set_context("integration", {"api_key": account.api_key})',
+                   'scrub({"api_key": account.api_key})', "LL006"),
+    "whole object": ('mp.track(user.pk, "W", vars(user))', "scrub(vars(user))", "LL011"),
+    "user id (unsafe fix)": ('mp.track(user.email, "Seen")', "pseudonymize(user.email)", "LL010"),
+}
+SECRETS = ("jane@example.com", "Jane Doe", "jdoe", "Acme Ltd", "7946 0958", "1 Main Street", "203.0.113.7",
+           "sk-live-123")
+
+
+def _fix_in_process(tmp_path, text, settings):
+    from leaklint.engine import Checker
+    from leaklint.fix import fix_findings
+    from leaklint.project import Project
+
+    path = tmp_path / "app.py"
+    path.write_text(text)
+    project = Project.from_files(Checker(settings), tmp_path, [(path, "app.py")])
+    findings = project.findings()
+    run = fix_findings(findings, {s.display: s for s in project.sources}, settings, unsafe=True, dry_run=False)
+    assert not run.problems, run.problems
+    return findings, path.read_text()
+
+
+def _run_send(text, monkeypatch) -> str:
+    """Executes a module's send() with real values against stand-in SDKs; returns what they were given."""
+    import sys
+    import types
+
+    sent: list = []
+
+    class Recorder:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: sent.append((name, args, kwargs))
+
+    for name in ("mixpanel", "analytics", "sentry_sdk", "amplitude", "posthog"):
+        module = types.ModuleType(name)
+        module.__getattr__ = lambda attr, name=name: Recorder if attr[0].isupper() else getattr(Recorder(), attr)
+        monkeypatch.setitem(sys.modules, name, module)
+    namespace: dict = {}
+    exec(compile(text, "app.py", "exec"), namespace)
+    user = types.SimpleNamespace(pk=7, email="jane@example.com", full_name="Jane Doe", username="jdoe",
+                                 phone="+44 20 7946 0958", address="1 Main Street")
+    namespace["send"](user, types.SimpleNamespace(name="Acme Ltd"),
+                      types.SimpleNamespace(META={"REMOTE_ADDR": "203.0.113.7"}),
+                      types.SimpleNamespace(api_key="sk-live-123"))
+    assert sent
+    return repr(sent)
+
+
+@pytest.mark.parametrize("case", sorted(FIX_KINDS))
+@pytest.mark.parametrize("pseudonym_key", ["k1", None])
+def test_each_fix_removes_what_its_finding_names(tmp_path, monkeypatch, case, pseudonym_key):
+    from conftest import lint
+    from leaklint.config import Settings
+
+    body, written, code = FIX_KINDS[case]
+    text = APP_HEADER + "    " + body + "\n"
+    if pseudonym_key:
+        monkeypatch.setenv("LEAKLINT_PSEUDONYM_KEY", pseudonym_key)
+    else:
+        monkeypatch.delenv("LEAKLINT_PSEUDONYM_KEY", raising=False)
+    assert any(secret in _run_send(text, monkeypatch) for secret in SECRETS)  # the unfixed call leaks
+    findings, fixed = _fix_in_process(tmp_path, text, Settings())
+    assert code in {f.code for f in findings}
+    assert written in fixed
+    assert [f for f in lint(fixed) if f.code == code] == []  # the next run has nothing left to say
+    sent = _run_send(fixed, monkeypatch)
+    assert not [secret for secret in SECRETS if secret in sent], sent
+
+
+def test_a_project_pii_word_is_passed_to_the_scrubber(tmp_path, monkeypatch):
+    from conftest import lint
+    from leaklint.config import from_table
+
+    settings = from_table({"pii-names": {"person_name": ["alias"]}})
+    text = APP_HEADER + '    mp.track(user.pk, "A", {"alias": request.alias, "plan": "pro"})\n'
+    _, fixed = _fix_in_process(tmp_path, text, settings)
+    assert 'scrub({"alias": request.alias, "plan": "pro"}, keys=("alias",))' in fixed
+    assert lint(fixed, settings) == []
+    from leaklint_scrub import MARKER, scrub
+
+    assert scrub({"alias": "Jane", "plan": "pro"}, keys=("alias",)) == {"alias": MARKER, "plan": "pro"}
+
+
+def test_the_configured_scrubber_is_imported_and_called_with_the_kind(tmp_path):
+    from conftest import lint
+    from leaklint.config import from_table
+
+    settings = from_table({"scrubber": "myapp.privacy:clean", "pseudonymizer": "myapp.privacy:opaque"})
+    text = APP_HEADER + '    Identify().set("name", user.full_name)\n    mp.track(user.email, "Seen")\n'
+    _, fixed = _fix_in_process(tmp_path, text, settings)
+    assert "from myapp.privacy import opaque, clean\n" in fixed and "leaklint" not in fixed
+    assert 'Identify().set("name", clean(user.full_name, kind="name"))' in fixed
+    assert 'mp.track(opaque(user.email), "Seen")' in fixed
+    assert lint(fixed, settings) == []

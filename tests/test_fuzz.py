@@ -55,7 +55,7 @@ def test_fix_parses_is_idempotent_and_touches_only_fixed_calls(source, unsafe):
     spans = {line for f in planned.fixed for line in range(f.line, (f.end_line or f.line) + 1)}
     old = source_lines(source)
     new = source_lines(planned.new_text)
-    imports = [i for i, line in enumerate(new) if line.startswith("from leaklint.scrub import")
+    imports = [i for i, line in enumerate(new) if line.startswith("from leaklint_scrub import")
                and line not in old]
     assert len(imports) <= 1
     new = [line for i, line in enumerate(new) if i not in imports]

@@ -163,7 +163,7 @@ def test_language_server_publishes_diagnostics_and_code_actions(tmp_path):
         titles = [a["title"] for a in actions]
         assert titles == ["Fix LL001: wrap in scrub()", "Suppress LL001 on this line"]
         fix_text = actions[0]["edit"]["changes"][uri][0]["newText"]
-        assert "scrub({'email': user.email})" in fix_text and "from leaklint.scrub import scrub" in fix_text
+        assert "scrub({'email': user.email})" in fix_text and "from leaklint_scrub import scrub" in fix_text
         assert actions[1]["edit"]["changes"][uri][0]["newText"] == "  # noqa: LL001"
         client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
                                                "contentChanges": [{"text": CLEAN}]})

@@ -122,7 +122,7 @@ def test_fixed_app_sends_no_pii(tmp_path, monkeypatch, sdk):
 
     fixed = run_cli("check", path.name, "--fix", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert "from leaklint.scrub import scrub" in path.read_text(encoding="utf-8")
+    assert "from leaklint_scrub import scrub" in path.read_text(encoding="utf-8")
 
     after = run_app(tmp_path, sdk, monkeypatch)
     for secret in SECRETS:

@@ -18,9 +18,12 @@ DEFAULT_EXCLUDE = (
     "build", "dist", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".leaklint_cache",
     "site-packages", "_build", "buck-out", ".direnv", "__pypackages__", ".ipynb_checkpoints",
 )
-DEFAULT_SCRUBBERS = ("leaklint.scrub.scrub", "leaklint.scrub.pseudonymize")
-DEFAULT_SCRUBBER = "leaklint.scrub:scrub"
-DEFAULT_PSEUDONYMIZER = "leaklint.scrub:pseudonymize"
+# The runtime scrubber is its own distribution, `leaklint-scrub` (runtime/): fixed code imports it, not the
+# linter.  `leaklint.scrub` is the same code under its former name.
+DEFAULT_SCRUBBERS = ("leaklint_scrub.scrub", "leaklint_scrub.pseudonymize", "leaklint_scrub.redact",
+                     "leaklint.scrub.scrub", "leaklint.scrub.pseudonymize", "leaklint.scrub.redact")
+DEFAULT_SCRUBBER = "leaklint_scrub:scrub"
+DEFAULT_PSEUDONYMIZER = "leaklint_scrub:pseudonymize"
 CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
 
 

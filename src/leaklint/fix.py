@@ -8,6 +8,7 @@ that changed since it was read is left alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import libcst as cst
 from .config import Settings
 from .engine import Source
 from .findings import Finding
+from .fix_kinds import scrub_arguments
 from .suppress import source_lines_keepends
 
 
@@ -50,21 +52,27 @@ def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bo
         return result
     targets = {"scrubber": _target(settings.scrubber), "pseudonymizer": _target(settings.pseudonymizer)}
     edits: dict[int, str] = {}
+    evidence: dict[int, list] = {}
     spans: list[tuple[tuple[int, int], tuple[int, int], int]] = []
     for finding in chosen:
         node = finding.report.fix_node
         if id(node) not in edits:
             edits[id(node)] = finding.report.fix_wrap
             spans.append(((finding.line, finding.col), (finding.end_line, finding.end_col), id(node)))
-    # Overlapping fixes: wrap the outermost expression only, once.
+        evidence.setdefault(id(node), []).extend(finding.report.evidence)
+    # Overlapping fixes: wrap the outermost expression only, once (it carries the inner findings' data too).
     for start, end, key in spans:
-        if any(o_key != key and o_start <= start and end <= o_end and (o_start, o_end) != (start, end)
-               for o_start, o_end, o_key in spans):
+        outer = next((o_key for o_start, o_end, o_key in spans if o_key != key and o_start <= start
+                      and end <= o_end and (o_start, o_end) != (start, end)), None)
+        if outer is not None:
             edits.pop(key, None)
+            evidence[outer].extend(evidence.pop(key, ()))
     used = {edits[k] for k in edits}
     names = {role: targets[role][1] for role in used}
+    scrubbed = {k: items for k, items in evidence.items() if edits.get(k) == "scrubber"}
     try:
-        module = source.module.visit(_Wrap(edits, names))
+        arguments = scrub_arguments(source.module, scrubbed)
+        module = source.module.visit(_Wrap(edits, names, arguments))
         for role in sorted(used):
             module = add_import(module, *targets[role])
         new_text = module.code
@@ -84,17 +92,31 @@ def _target(spec: str) -> tuple[str, str]:
 
 
 class _Wrap(cst.CSTTransformer):
-    """Wraps the expressions named by identity in a call: `expr` -> `scrub(expr)`."""
+    """Wraps the expressions named by identity in a call: `expr` -> `scrub(expr)`, with the keyword
+    arguments planned for it: `scrub(expr, kind="name")`."""
 
-    def __init__(self, edits: dict[int, str], names: dict[str, str]):
+    def __init__(self, edits: dict[int, str], names: dict[str, str], arguments: dict[int, tuple]):
         super().__init__()
-        self.edits, self.names = edits, names
+        self.edits, self.names, self.arguments = edits, names, arguments
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         role = self.edits.get(id(original_node))
         if role is None or not isinstance(updated_node, cst.BaseExpression):
             return updated_node
-        return cst.Call(func=cst.Name(self.names[role]), args=[cst.Arg(value=updated_node)])
+        args = [cst.Arg(value=updated_node)]
+        for keyword, value in self.arguments.get(id(original_node), ()):
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(cst.Arg(value=cst.parse_expression(_literal_code(value)), keyword=cst.Name(keyword),
+                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                      whitespace_after=cst.SimpleWhitespace(""))))
+        return cst.Call(func=cst.Name(self.names[role]), args=args)
+
+
+def _literal_code(value: str | tuple[str, ...]) -> str:
+    """`"name"` or `("who", "handle")`, with double quotes."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    return "(" + ", ".join(json.dumps(v) for v in value) + ("," if len(value) == 1 else "") + ")"
 
 
 def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:

@@ -1,0 +1,213 @@
+"""The PII classifier: which names, keys and attribute chains carry personal data.
+
+This module is the single source of truth for "is this personal data?": the runtime scrubber
+(`leaklint_scrub`) uses it on payload keys, and the linter (`leaklint.pii` re-exports it) on code.  It is
+pure standard library and imports nothing of the linter.
+
+Classification works on *words*: `customerEmail`, `customer_email`, `$email` and `Customer-Email` all
+become `["customer", "email"]`.  A name is personal data when its words say so, unless other words say
+it is only *about* personal data (a flag, a count, a template, a file name ...).
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import re
+from collections import namedtuple
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class PiiKind(enum.Enum):
+    EMAIL = "email"
+    PERSON_NAME = "person name"
+    ORG_ID = "organization identifier"
+    PHONE = "phone number"
+    ADDRESS = "postal address"
+    IP_ADDRESS = "IP address"
+    CREDENTIAL = "credential"
+
+
+# Words (or adjacent word pairs, written "a b") that on their own mean a kind of personal data.
+KIND_WORDS: dict[PiiKind, frozenset[str]] = {
+    PiiKind.EMAIL: frozenset({"email", "emails", "e mail", "emailaddress", "email address", "mailto"}),
+    PiiKind.PERSON_NAME: frozenset({
+        "firstname", "lastname", "fullname", "displayname", "username", "usernames", "surname",
+        "nickname", "givenname", "familyname", "middlename", "first name", "last name", "full name",
+        "display name", "user name", "given name", "family name", "middle name", "nick name",
+        "real name", "short name", "login name",
+    }),
+    PiiKind.ORG_ID: frozenset({
+        "org", "orgs", "organization", "organisation", "organizations", "organisations", "company",
+        "companies", "tenant", "workspace", "orgid", "orgname", "tenantid", "workspaceid", "companyid",
+    }),
+    PiiKind.PHONE: frozenset({"phone", "phones", "mobile", "telephone", "msisdn", "cellphone", "tel", "phonenumber"}),
+    PiiKind.ADDRESS: frozenset({
+        "address", "addresses", "street", "zip", "zipcode", "postcode", "postal", "postalcode",
+        "address1", "address2", "addr", "streetaddress",
+    }),
+    PiiKind.IP_ADDRESS: frozenset({
+        "ip", "ip address", "ipaddress", "ipaddr", "ipv4", "ipv6", "remote addr", "remoteaddr", "x forwarded for",
+        "forwarded for", "client ip",
+    }),
+    PiiKind.CREDENTIAL: frozenset({
+        "password", "passwd", "passphrase", "secret", "token", "apikey", "api key", "access key",
+        "private key", "credential", "credentials", "authorization", "bearer", "session key",
+        "access token", "refresh token", "secret key", "client secret", "pwd",
+    }),
+}
+
+# Words that make a name *about* personal data rather than the data itself:
+# flags, counts, lengths, states, templates, files and other descriptors.
+NOT_PII_WORDS = frozenset({
+    "is", "has", "have", "should", "can", "was", "did", "does", "needs", "allow", "allowed",
+    "count", "counts", "num", "total", "length", "len", "size", "limit", "max", "min", "used", "usage",
+    "remaining", "verified", "verify", "verification", "confirmed", "enabled", "disabled", "valid",
+    "invalid", "exists", "sent", "opt", "optin", "opted", "bounced", "subscribed", "unsubscribed",
+    "changed", "updated", "required", "format", "type", "kind", "template", "templates", "tpl",
+    "file", "files", "filename", "path", "dir", "url", "uri", "link", "event", "events", "field",
+    "fields", "column", "label", "domain", "provider", "backend", "host", "port", "server", "config",
+    "settings", "setting", "expiry", "expires", "expired", "expiration", "ttl", "at", "date", "time",
+    "timestamp", "version", "status", "state", "error", "errors", "hash", "hashed", "sha", "sha256",
+    "md5", "encrypted", "masked", "redacted", "scrubbed", "anonymized", "pseudonym", "regex",
+    "pattern", "validator", "form", "class", "model", "prefix", "suffix", "index",
+    "app", "plan", "product", "feature", "flag", "flags", "list", "queue", "job", "task", "source",
+    "campaign", "subject", "body", "button", "page", "screen", "step", "view", "tab",
+})
+
+# An attribute `.name` (or a key "name") is a person's name only on objects that are people;
+# on organisations it is an organisation name; on anything else (`upload.name`, `plan.name`) it is not PII.
+PERSON_WORDS = frozenset({
+    "user", "users", "member", "members", "customer", "customers", "person", "people", "profile",
+    "owner", "author", "contact", "contacts", "employee", "buyer", "recipient", "sender", "subscriber",
+    "student", "patient", "visitor", "lead", "attendee", "participant", "account", "acct",
+    "requester", "assignee", "reporter", "creator", "invitee", "inviter", "admin", "staff", "viewer",
+    "actor", "u", "identity", "human", "applicant", "candidate", "guest", "player",
+})
+ORG_WORDS = frozenset({"org", "organization", "organisation", "company", "tenant", "workspace", "co", "business", "employer"})
+
+# `org_id`, `company_name`, `tenant_slug`: organisation words followed by one of these identify an organisation.
+ORG_SUFFIXES = frozenset({"id", "ids", "name", "names", "slug", "uuid", "key", "title", "domain", "handle"})
+
+_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def words(name: str) -> list[str]:
+    """Split a name, key or header into lower-case words: `userEmail_2` -> ["user", "email", "2"]."""
+    return [w.lower() for w in _WORD_RE.findall(name)]
+
+
+class Match(namedtuple("Match", "kind matched")):
+    """Why a name was classified: the kind (a PiiKind) and the words that decided it (matched)."""
+
+    __slots__ = ()
+
+
+def _phrases(ws: list[str]) -> Iterable[tuple[int, str]]:
+    """Every word and every pair / triple of adjacent words, joined both with and without a space."""
+    for i in range(len(ws)):
+        for n in (3, 2, 1):
+            if i + n <= len(ws):
+                part = ws[i:i + n]
+                yield i, " ".join(part)
+                if n > 1:
+                    yield i, "".join(part)
+
+
+def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = None,
+                  never: frozenset[str] = frozenset(), person_context: bool = False) -> Match | None:
+    """Classify one identifier, key or attribute name.
+
+    `person_context` says the name sits on (or in a payload about) a person, so that a bare `name`
+    is a person's name.  `extra` adds project words per kind, `never` lists names that are never PII.
+    """
+    if not name or name.lower() in never:
+        return None
+    ws = words(name)
+    if not ws:
+        return None
+    if any(w in NOT_PII_WORDS for w in ws):
+        return None
+    kinds = KIND_WORDS if not extra else {k: KIND_WORDS[k] | extra.get(k, frozenset()) for k in KIND_WORDS}
+    # Compound names decide first: `ip_address` is an IP, `email_address` an email, not a postal address.
+    best: Match | None = None
+    best_len = 0
+    for _, phrase in _phrases(ws):
+        for kind, vocab in kinds.items():
+            if phrase in vocab and len(phrase) > best_len:
+                best, best_len = Match(kind, phrase), len(phrase)
+    if best is not None:
+        if best.kind is PiiKind.ORG_ID and ws[-1] not in ORG_SUFFIXES and ws[-1] not in KIND_WORDS[PiiKind.ORG_ID]:
+            return None  # `org_plan`, `company_size`: about an organisation, not identifying it
+        if best.kind is PiiKind.ADDRESS and best.matched in {"address", "addresses", "addr"} and len(ws) > 1:
+            if ws[-2] in {"mac", "wallet", "contract", "server", "web", "memory", "bind"}:
+                return None
+        return best
+    last = ws[-1]
+    if last in {"name", "names"}:
+        owner = ws[-2] if len(ws) > 1 else None
+        if owner in ORG_WORDS:
+            return Match(PiiKind.ORG_ID, " ".join(ws[-2:]))
+        if owner in PERSON_WORDS or (owner is None and person_context):
+            return Match(PiiKind.PERSON_NAME, " ".join(ws[-2:]) if owner else "name")
+    return None
+
+
+def mentions_pii(name: str) -> bool:
+    """Whether any word of `name` is a PII word, descriptors aside (`email_count` mentions email)."""
+    ws = words(name)
+    return any(phrase in vocab for _, phrase in _phrases(ws) for vocab in KIND_WORDS.values())
+
+
+def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
+    """Classify `owner.attr`: `user.name` is a name, `plan.name` is not, `acct.email` is an email."""
+    owner_words = words(owner) if owner else []
+    person = bool(owner_words) and owner_words[-1] in PERSON_WORDS
+    if owner_words and owner_words[-1] in ORG_WORDS and (attr in ("name", "title") or attr in ORG_SUFFIXES or attr == "pk"):
+        return Match(PiiKind.ORG_ID, f"{owner_words[-1]}.{attr}")
+    if attr == "title":
+        return None
+    return classify_name(attr, person_context=person, **kw)
+
+
+def classify_key(key: str, *, person_context: bool = True, **kw) -> Match | None:
+    """Classify a payload key.  A bare "name" in a traits or properties payload is a person's name."""
+    return classify_name(key.lstrip("$"), person_context=person_context, **kw)
+
+
+# The shapes run on request paths over text of any length, so each must stay linear.  Each starts with a
+# character class, so the engine skips text that cannot start a match at C speed, and then rejects a
+# start inside a run (the look-behinds) in constant time, so each run is scanned from one place only.
+# Email and IPv4 match exactly what the plain expressions match (a start inside a run reaches the same
+# end and fails the same way); an IPv4 octet is written from its first digit: "2" may go on to 255.
+_LOCAL = r"[A-Za-z0-9._%+\-]"
+EMAIL_RE = re.compile(_LOCAL + r"(?<!" + _LOCAL * 2 + r")" + _LOCAL + r"*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+IPV4_RE = re.compile(r"\d(?<!\w\d)(?:(?<=2)(?:5[0-5]|[0-4]\d)|(?<=1)\d\d|\d?)\." + rf"(?:{_OCTET}\.){{2}}{_OCTET}\b")
+# Digits with at most three separators between two, after an optional "+": "+44 (20) 7946-0958".  It is a
+# phone number when it has nine digits or more (`is_phone`); a longer run is redacted whole, not cut up.
+_SEP = r"[\s().\-]"
+PHONE_RE = re.compile(rf"[+\d](?!(?<=\+)(?:\D|$))(?<![\w.][+\d])(?<!\d{_SEP}[+\d])(?<!\d{_SEP}{{2}}[+\d])"
+                      rf"(?<!\d{_SEP}{{3}}[+\d])\d*(?:{_SEP}{{1,3}}\d+)*(?!\w|\.\d)")
+PHONE_MIN_DIGITS = 9
+
+
+def is_phone(candidate: str) -> bool:
+    """Whether a PHONE_RE match has enough digits to be a phone number rather than a date or an amount."""
+    digits = (c for c in candidate if c.isdigit())
+    return next(itertools.islice(digits, PHONE_MIN_DIGITS - 1, None), None) is not None
+
+
+def classify_text(text: str) -> PiiKind | None:
+    """Classify a literal string by its shape (used by the scrubber on runtime values)."""
+    if EMAIL_RE.search(text):
+        return PiiKind.EMAIL
+    if IPV4_RE.search(text):
+        return PiiKind.IP_ADDRESS
+    if any(is_phone(m.group()) for m in PHONE_RE.finditer(text)):
+        return PiiKind.PHONE
+    return None
+
