@@ -240,7 +240,7 @@ def check(args: argparse.Namespace) -> int:
         run = fix_findings(findings, sources, settings, unsafe=args.unsafe_fixes, dry_run=args.diff)
         errors += [f"error: {p}" for p in run.problems]
         if args.diff:
-            sys.stdout.write(run.diff)
+            write_stdout(run.diff)
             for line in errors:
                 print(f"leaklint: {line}", file=sys.stderr)
             n = len(run.fixed)
@@ -277,6 +277,13 @@ def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace)
         print(f"leaklint: error: {source.display}: {planned.problem}", file=sys.stderr)
     left = len(findings) - len(planned.fixed) if planned.changed else len(findings)
     return EXIT_FINDINGS if left and not args.exit_zero else EXIT_CLEAN
+
+
+def write_stdout(data: bytes) -> None:
+    """Bytes as they are: a diff or a fixed file keeps its encoding and line endings."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def statistics(findings: list) -> str:
