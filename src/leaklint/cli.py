@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, Settings, find_config, load
+from .config import ConfigError, Settings, check_selectors, find_config, load
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,22 +154,8 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
     settings.extend_select += args.extend_select
     settings.force_exclude = settings.force_exclude or getattr(args, "force_exclude", False)
     settings.ignore += args.ignore
-    _check_selectors(settings)
+    check_selectors(settings)
     return settings
-
-
-def _check_selectors(settings: Settings) -> None:
-    if settings.select == ["LL"] and not (settings.extend_select or settings.ignore or settings.per_file_ignores):
-        return  # the defaults: nothing to check, and the rules need not be imported
-    from .rules import all_rules
-
-    codes = [r.code for r in all_rules()]
-    lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
-    lists.update({"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
-    for name, values in lists.items():
-        for value in values:
-            if value != "ALL" and not any(code.startswith(value) for code in codes):
-                raise ConfigError(f"unknown rule selector '{value}' in {name}")
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:

@@ -224,6 +224,21 @@ def _did_you_mean(key: str) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def check_selectors(settings: Settings) -> None:
+    """Every rule code or prefix named, after the command line's are added, selects some rule."""
+    if settings.select == ["LL"] and not (settings.extend_select or settings.ignore or settings.per_file_ignores):
+        return  # the defaults: nothing to check, and the rules need not be imported
+    from .rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
+    lists.update({"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
+    for name, values in lists.items():
+        for value in values:
+            if value != "ALL" and not any(code.startswith(value) for code in codes):
+                raise ConfigError(f"unknown rule selector '{value}' in {name}")
+
+
 def _sinks(value: Any, where: str) -> dict[str, dict]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: 'sinks' must be a table of \"module.function\" = {{ signature = \"(...)\" }}")
