@@ -3,6 +3,7 @@ BOM and encoding shape, and applying it gives exactly the bytes `--fix` writes."
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -50,7 +51,9 @@ def apply(diff: bytes, originals: dict[str, bytes], tool: list[str]) -> dict[str
         for name, data in originals.items():
             (Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(folder) / name).write_bytes(data)
-        done = subprocess.run(tool, cwd=folder, input=diff, capture_output=True, timeout=60)
+        # Outside any repository, `git apply` patches the folder it runs in, as `patch` does.
+        env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(Path(folder).parent)}
+        done = subprocess.run(tool, cwd=folder, input=diff, capture_output=True, timeout=60, env=env)
         assert done.returncode == 0, (tool, done.stdout, done.stderr, diff)
         return {name: (Path(folder) / name).read_bytes() for name in originals}
 
@@ -152,7 +155,7 @@ def test_the_diff_of_a_latin1_file_is_in_its_own_bytes(tmp_path):
         assert apply(diff, {"a.py": text.encode("latin-1")}, tool) == {"a.py": expected_fix(text).encode("latin-1")}
 
 
-def test_diff_stdout_through_the_text_helper_matches_the_fixed_file(tmp_path):
+def test_an_ordinary_diff_is_what_difflib_prints(tmp_path):
     # The ordinary case stays what difflib prints, so existing tooling reading the diff sees no change.
     (tmp_path / "a.py").write_text("\n".join(LEAK) + "\n")
     diff = run_cli("check", "a.py", "--diff", cwd=tmp_path).stdout
