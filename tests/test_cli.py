@@ -193,3 +193,88 @@ def test_rules_command_lists_and_explains():
     assert "LL001" in listing and "LL900" in listing
     explained = run_cli("rules", "LL010")
     assert explained.returncode == 0 and "distinct_id=member.username" in explained.stdout
+
+
+# One exit-code convention for every mode (Ruff's): 2 a failed run, else 1 findings left, else 0.
+USER_ID_LEAK = LEAK + "    mp.track(user.email, 'Seen')\n"    # LL010: no safe fix
+CASES = {
+    "clean": ("", "import mixpanel\nmp = mixpanel.Mixpanel('t')\nmp.track('u1', 'Opened')\n"),
+    "fixable": ("", LEAK),
+    "unfixable": ("", USER_ID_LEAK.replace('{"$email": user.email}', '{"plan": "pro"}')),
+    "fix cannot be made": ('[tool.leaklint]\nscrubber = "somewhere:lambda"\n', LEAK),  # `lambda(...)` is no Python
+    "bad config": ("[tool]\nleaklint = 5\n", LEAK),
+}
+
+
+@pytest.mark.parametrize("case, flags, code", [
+    ("clean", [], 0), ("fixable", [], 1), ("fixable", ["--exit-zero"], 0), ("bad config", [], 2),
+    ("bad config", ["--exit-zero"], 2),
+    ("clean", ["--fix"], 0), ("fixable", ["--fix"], 0), ("unfixable", ["--fix"], 1),
+    ("unfixable", ["--fix", "--exit-zero"], 0), ("fix cannot be made", ["--fix"], 1), ("bad config", ["--fix"], 2),
+    ("clean", ["--diff"], 0), ("fixable", ["--diff"], 1), ("fixable", ["--diff", "--exit-zero"], 0),
+    ("unfixable", ["--diff"], 0), ("fix cannot be made", ["--diff"], 1), ("bad config", ["--diff"], 2),
+    ("fixable", ["--fix", "--stdin-filename", "a.py"], 0), ("unfixable", ["--fix", "--stdin-filename", "a.py"], 1),
+])
+def test_exit_codes_are_one_convention_across_modes(tmp_path, case, flags, code):
+    config, source = CASES[case]
+    write(tmp_path, "pyproject.toml", config)
+    write(tmp_path, "a.py", source)
+    result = run_cli("check", *([] if "--stdin-filename" in flags else ["a.py"]), *flags, cwd=tmp_path,
+                     stdin=source if "--stdin-filename" in flags else None)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if case == "fix cannot be made":
+        assert "leaklint: warning: a.py: fix dropped, the result would not parse" in result.stderr
+
+
+@pytest.mark.parametrize("files, args, message", [
+    ({"pyproject.toml": "[tool]\nleaklint = 5\n"}, [], "'tool.leaklint' must be a table ([tool.leaklint]), not an integer"),
+    ({"pyproject.toml": 'tool = "leaklint"\n'}, [], "'tool' must be a table, not a string"),
+    ({"pyproject.toml": "[tool.leaklint]\nselect = 'LL001'\n"}, [], "'select' must be a list of strings, not a string"),
+    ({"pyproject.toml": "[tool.leaklint]\nignore = ['LL001', 2]\n"}, [], "not an array holding an integer"),
+    ({"pyproject.toml": "[tool.leaklint]\nselct = ['LL001']\n"}, [], "unknown key 'selct' in [tool.leaklint] (did you mean 'select'?)"),
+    ({"pyproject.toml": "[tool.leaklint]\nper-file-ignores = { 'a.py' = 'LL001' }\n"}, [], "'per-file-ignores.a.py' must be a list"),
+    ({"pyproject.toml": "[tool.leaklint]\nper-file-ignores = ['a.py']\n"}, [], "'per-file-ignores' must be a table"),
+    ({"pyproject.toml": "[tool.leaklint]\npii-names = { email = 'x' }\n"}, [], "'pii-names.email' must be a list"),
+    ({"pyproject.toml": "[tool.leaklint]\nsinks = ['a.b']\n"}, [], "'sinks' must be a table"),
+    ({"pyproject.toml": "[tool.leaklint.sinks.'a.b']\nsignature = '(x: user_id)'\nsdk = 5\n"}, [], "'sdk' must be a string"),
+    ({"pyproject.toml": "[tool.leaklint]\nmax-file-size-kb = '1 MB'\n"}, [], "'max-file-size-kb' must be a positive"),
+    ({"pyproject.toml": "[tool.leaklint]\nrespect-gitignore = 'yes'\n"}, [], "'respect-gitignore' must be true or false"),
+    ({"pyproject.toml": b"[tool.leaklint]\nselect = ['LL\xff']\n"}, [], "cannot read: 'utf-8' codec can't decode"),
+    ({"leaklint.toml": "select = 5\n"}, [], "'select' must be a list of strings, not an integer"),
+    ({}, ["--config", "nope.toml"], "nope.toml: config file not found"),
+    ({}, ["--baseline", "nope.json"], "nope.json: cannot read the baseline: No such file or directory"),
+    ({"b.json": "{"}, ["--baseline", "b.json"], "b.json: the baseline is not valid JSON"),
+    ({"b.json": '{"tool": "leaklint", "version": 1, "findings": {"x": "many"}}'}, ["--baseline", "b.json"],
+     "b.json: not a leaklint baseline (version 1)"),
+    ({"b.json": "[]"}, ["--baseline", "b.json"], "b.json: not a leaklint baseline"),
+    ({}, ["--write-baseline", "missing/dir/b.json"], "missing/dir/b.json: cannot write the baseline: no folder"),
+    ({"folder/x": ""}, ["--write-baseline", "folder"], "folder: cannot write the baseline: it is a folder"),
+    ({}, ["nope.py"], "nope.py: no such file or directory"),
+    ({}, ["--write-baseline", "b.json", "nope.py"], "nope.py: no such file or directory; no baseline written"),
+])
+def test_bad_config_baseline_or_path_is_one_line_and_exit_2(tmp_path, files, args, message):
+    for name, content in files.items():
+        write(tmp_path, name, content)
+    write(tmp_path, "a.py", LEAK)
+    paths = [] if any(a.endswith(".py") for a in args) else ["a.py"]
+    result = run_cli("check", *paths, *args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("leaklint: error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+    assert not (tmp_path / "b.json").exists() or "b.json" in files  # nothing written by a failed run
+
+
+def test_a_missing_path_does_not_end_in_a_summary_and_others_are_still_reported(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "a.py", "nope.py", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout.startswith("a.py:4:28: LL001")
+    assert result.stderr == "leaklint: error: nope.py: no such file or directory\n"
+
+
+def test_write_baseline_is_atomic_and_read_back(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "a.py", "--write-baseline", "b.json", cwd=tmp_path)
+    assert result.returncode == 0 and [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert json.loads((tmp_path / "b.json").read_text())["findings"]
+    assert run_cli("check", "a.py", "--baseline", "b.json", cwd=tmp_path).returncode == 0

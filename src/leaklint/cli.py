@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, Settings, find_config, load
+from .config import ConfigError, Settings, check_selectors, find_config, load
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,22 +154,8 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
     settings.extend_select += args.extend_select
     settings.force_exclude = settings.force_exclude or getattr(args, "force_exclude", False)
     settings.ignore += args.ignore
-    _check_selectors(settings)
+    check_selectors(settings)
     return settings
-
-
-def _check_selectors(settings: Settings) -> None:
-    if settings.select == ["LL"] and not (settings.extend_select or settings.ignore or settings.per_file_ignores):
-        return  # the defaults: nothing to check, and the rules need not be imported
-    from .rules import all_rules
-
-    codes = [r.code for r in all_rules()]
-    lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
-    lists.update({"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
-    for name, values in lists.items():
-        for value in values:
-            if value != "ALL" and not any(code.startswith(value) for code in codes):
-                raise ConfigError(f"unknown rule selector '{value}' in {name}")
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
@@ -199,38 +185,40 @@ def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
     return groups
 
 
-def check(args: argparse.Namespace) -> int:
+def inputs(args: argparse.Namespace):
+    """The paths asked for, their settings, the files found (and paths missing) and stdin's content."""
     from .discover import discover
-    from .engine import Checker
-    from .output import formatter
 
     if args.stdin_filename is not None:
         paths = [args.stdin_filename]
         settings = settings_for(args, paths)
         found = discover([], settings)
         found.files.append(args.stdin_filename)
-        stdin = {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
-    else:
-        paths = list(args.paths or [Path(".")])
-        settings = settings_for(args, paths)
-        found = discover(paths, settings)
-        stdin = {}
+        return paths, settings, found, {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
+    paths = list(args.paths or [Path(".")])
+    settings = settings_for(args, paths)
+    return paths, settings, discover(paths, settings), {}
+
+
+def check(args: argparse.Namespace) -> int:
+    from . import baseline
+    from .engine import Checker
+    from .output import formatter
+
+    paths, settings, found, stdin = inputs(args)
+    # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
+    recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
     use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # fixing needs the syntax trees
     checker = Checker(settings, cache_dir=cache_folder(paths[0]) if use_cache else None)
     # Fixing rewrites the syntax trees, which stay in this process: fixes run with one job.
     jobs = 1 if (stdin or args.fix or args.diff) else (args.jobs or cpu_count())
     findings, notes, sources = collect(checker, found.files, stdin, paths, use_cache, jobs)
     if args.write_baseline is not None:
-        from . import baseline
-
         baseline.write(args.write_baseline, findings)
         print(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.", file=sys.stderr)
         return EXIT_CLEAN
-    if args.baseline is not None:
-        from . import baseline
-
-        findings = baseline.new_only(findings, baseline.read(args.baseline))
-    errors = [f"error: {e}" for e in found.errors]
+    findings = baseline.new_only(findings, recorded)
+    messages = [f"error: {e}" for e in found.errors]
     fixed: list = []
     if stdin and args.fix:
         return fix_stdin(findings, sources, settings, args)
@@ -238,32 +226,46 @@ def check(args: argparse.Namespace) -> int:
         from .fix import fix_findings
 
         run = fix_findings(findings, sources, settings, unsafe=args.unsafe_fixes, dry_run=args.diff)
-        errors += [f"error: {p}" for p in run.problems]
+        messages += [f"warning: {p}" for p in run.problems]   # the finding stays: exit 1, not 2
         if args.diff:
-            sys.stdout.write(run.diff)
-            for line in errors:
-                print(f"leaklint: {line}", file=sys.stderr)
-            n = len(run.fixed)
-            print(f"Would fix {n} finding{'s' if n != 1 else ''} in {run.changed_files} files.", file=sys.stderr)
-            return EXIT_ERROR if found.errors or run.problems else (EXIT_FINDINGS if run.diff else EXIT_CLEAN)
+            return show_diff(run, messages, failed=bool(found.errors) or _crashed(findings), exit_zero=args.exit_zero)
         fixed = run.fixed
         if args.show_fixes:
             show_fixes(fixed)
         if run.changed_files:  # report what is left where it now stands in the rewritten files
             findings, notes, sources = collect(checker, found.files, None, paths)
-            if args.baseline is not None:
-                findings = baseline.new_only(findings, baseline.read(args.baseline))
+            findings = baseline.new_only(findings, recorded)
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
     sys.stdout.write(statistics(shown) if args.statistics else formatter(args.output_format)(shown))
-    for line in [*errors, *notes]:
+    for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
-    if not args.quiet:
+    if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
         print_summary(shown, fixed, len(found.files), hidden)
-    if found.errors or any(f.code == "LL902" for f in shown):
+    return exit_code(failed=bool(found.errors) or _crashed(shown), findings_left=bool(shown), exit_zero=args.exit_zero)
+
+
+def exit_code(*, failed: bool, findings_left: bool, exit_zero: bool) -> int:
+    """Ruff's convention, for every mode: 2 when the run failed (a usage, configuration or internal error),
+    else 1 when findings are left (for --diff: fixes to apply, or fixes that cannot be made), else 0;
+    --exit-zero turns that 1 into 0, never a 2."""
+    if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if findings_left and not exit_zero else EXIT_CLEAN
+
+
+def _crashed(findings: list) -> bool:
+    return any(f.code == "LL902" for f in findings)  # leaklint's own failure on a file
+
+
+def show_diff(run, messages: list[str], *, failed: bool, exit_zero: bool) -> int:
+    write_stdout(run.diff)
+    for line in messages:
+        print(f"leaklint: {line}", file=sys.stderr)
+    n = len(run.fixed)
+    print(f"Would fix {n} finding{'s' if n != 1 else ''} in {run.changed_files} files.", file=sys.stderr)
+    return exit_code(failed=failed, findings_left=bool(run.diff or run.problems), exit_zero=exit_zero)
 
 
 def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace) -> int:
@@ -272,11 +274,18 @@ def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace)
 
     source = sources[display_path(args.stdin_filename)]
     planned = plan(source, [f for f in findings if f.path == source.display], settings, args.unsafe_fixes)
-    sys.stdout.write(planned.new_text if planned.changed else source.text)
+    write_stdout(planned.new_bytes() if planned.changed else planned.old_bytes())
     if planned.problem:
-        print(f"leaklint: error: {source.display}: {planned.problem}", file=sys.stderr)
+        print(f"leaklint: warning: {source.display}: {planned.problem}", file=sys.stderr)
     left = len(findings) - len(planned.fixed) if planned.changed else len(findings)
-    return EXIT_FINDINGS if left and not args.exit_zero else EXIT_CLEAN
+    return exit_code(failed=_crashed(findings), findings_left=bool(left), exit_zero=args.exit_zero)
+
+
+def write_stdout(data: bytes) -> None:
+    """Bytes as they are: a diff or a fixed file keeps its encoding and line endings."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def statistics(findings: list) -> str:

@@ -85,7 +85,7 @@ def find_config(start: Path) -> Path | None:
         for name in CONFIG_FILES:
             path = candidate / name
             if path.is_file():
-                if name != "pyproject.toml" or (_mentions_leaklint(path) and "leaklint" in _read(path).get("tool", {})):
+                if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
                     return path
     return None
 
@@ -135,15 +135,35 @@ def load(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     data = _read(path)
-    table = data.get("tool", {}).get("leaklint", {}) if path.name == "pyproject.toml" else data
+    table = (_table(data, path) or {}) if path.name == "pyproject.toml" else data
     settings = from_table(table, str(path))
     settings.path = path
     return settings
 
 
+def _table(data: dict, path: Path) -> dict | None:
+    """`[tool.leaklint]` of a pyproject.toml, None when there is none; `tool` or `tool.leaklint` of another
+    type is an error, not a crash later."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table, not {_kind(tool)}")
+    table = tool.get("leaklint")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'tool.leaklint' must be a table ([tool.leaklint]), not {_kind(table)}")
+    return table
+
+
+def _kind(value: Any) -> str:
+    """A TOML value's type as the TOML spec names it, for error messages."""
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array", dict: "a table"}
+    return names.get(type(value), "a date or time")
+
+
 def _strings(value: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+        got = _kind(value) if not isinstance(value, list) else "an array holding " + _kind(
+            next(v for v in value if not isinstance(v, str)))
+        raise ConfigError(f"{where}: '{key}' must be a list of strings, not {got}")
     return list(value)
 
 
@@ -187,12 +207,39 @@ def from_table(table: dict, where: str = "config") -> Settings:
                 raise ConfigError(f"{where}: '{key}' must be true or false")
             setattr(s, key.replace("-", "_"), value)
         else:
-            raise ConfigError(f"{where}: unknown key '{key}' in [tool.leaklint]")
+            raise ConfigError(f"{where}: unknown key '{key}' in [tool.leaklint]{_did_you_mean(key)}")
     for spec in (s.scrubber, s.pseudonymizer):  # what the fixes call is, of course, clean
         dotted = spec.replace(":", ".")
         if dotted not in s.scrubbers:
             s.scrubbers.append(dotted)
     return s
+
+
+KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "pii-names",
+        "never-pii", "scrubbers", "scrubber", "pseudonymizer", "sinks", "max-file-size-kb", "respect-gitignore",
+        "force-exclude")
+
+
+def _did_you_mean(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, KEYS, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_selectors(settings: Settings) -> None:
+    """Every rule code or prefix named, after the command line's are added, selects some rule."""
+    if settings.select == ["LL"] and not (settings.extend_select or settings.ignore or settings.per_file_ignores):
+        return  # the defaults: nothing to check, and the rules need not be imported
+    from .rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    lists = {"select": settings.select, "extend-select": settings.extend_select, "ignore": settings.ignore}
+    lists.update({"per-file-ignores": [c for v in settings.per_file_ignores.values() for c in v]})
+    for name, values in lists.items():
+        for value in values:
+            if value != "ALL" and not any(code.startswith(value) for code in codes):
+                raise ConfigError(f"unknown rule selector '{value}' in {name}")
 
 
 def _sinks(value: Any, where: str) -> dict[str, dict]:
@@ -207,6 +254,8 @@ def _sinks(value: Any, where: str) -> dict[str, dict]:
         unknown = set(spec) - {"signature", "sdk"}
         if unknown:
             raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' in sink '{name}'")
+        if not isinstance(spec.get("sdk", ""), str):
+            raise ConfigError(f"{where}: sink '{name}': 'sdk' must be a string (the name shown in messages)")
         try:
             parse_signature(spec["signature"])
         except CatalogueError as err:

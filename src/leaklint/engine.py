@@ -6,6 +6,7 @@ import codecs
 import functools
 import hashlib
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +40,13 @@ class Unreadable(Exception):
 def decode(data: bytes) -> tuple[str, str]:
     """Source bytes to (text, encoding), honouring a BOM ("utf-8-sig") and an encoding cookie (PEP 263)."""
     try:
-        head = data[:data.find(b"\n", data.find(b"\n") + 1) + 1] if b"\n" in data[:400] else data[:400]
+        second = data.find(b"\n", data.find(b"\n") + 1)  # a cookie sits on line 1 or 2
+        head = data[:second + 1] if second != -1 else data
         if b"coding" not in head and not data.startswith(codecs.BOM_UTF8):  # the common case, fast
             return data.decode("utf-8"), "utf-8"
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        # The cookie is looked for on the first two lines, whatever ends them ("\r" alone too).
+        first_lines = b"\n".join(re.split(rb"\r\n|\r|\n", data, maxsplit=2)[:2]) + b"\n"
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(first_lines).readline)
         return data.decode(encoding), encoding
     except (SyntaxError, LookupError) as err:
         raise Unreadable(f"cannot decode: {err}") from None

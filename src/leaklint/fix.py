@@ -20,7 +20,6 @@ from .config import Settings
 from .engine import Source
 from .findings import Finding
 from .fix_kinds import scrub_arguments
-from .suppress import source_lines_keepends
 
 
 @dataclass
@@ -36,8 +35,19 @@ class FileFix:
     def changed(self) -> bool:
         return bool(self.fixed) and not self.problem and self.new_text != self.source.text
 
+    def old_bytes(self) -> bytes:
+        return self.source.text.encode(self.source.encoding)
+
     def new_bytes(self) -> bytes:
         return self.new_text.encode(self.source.encoding)
+
+
+def _tail_lost_by_libcst(source: Source) -> str:
+    """libcst's code for a module drops the file's last character when it is a lone "\\r" (a CR-only
+    file, or a stray CR at the end); a fix must give it back."""
+    if source.text.endswith("\r") and source.module is not None and source.module.code == source.text[:-1]:
+        return "\r"
+    return ""
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -75,7 +85,7 @@ def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bo
         module = source.module.visit(_Wrap(edits, names, arguments))
         for role in sorted(used):
             module = add_import(module, *targets[role])
-        new_text = module.code
+        new_text = module.code + _tail_lost_by_libcst(source)
         compile(new_text, str(source.path or source.display), "exec", flags=0x400, dont_inherit=True)
         cst.parse_module(new_text)
     except Exception as err:  # noqa: BLE001 - a fix that cannot be made is reported, never written
@@ -196,7 +206,7 @@ class FixRun:
     """What `--fix` / `--diff` did over a whole run."""
 
     fixed: list[Finding] = field(default_factory=list)
-    diff: str = ""
+    diff: bytes = b""    # what `--diff` prints, in the files' own encodings
     problems: list[str] = field(default_factory=list)   # one line each, "path: reason"
     changed_files: int = 0
 
@@ -204,8 +214,6 @@ class FixRun:
 def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: Settings, *,
                  unsafe: bool, dry_run: bool) -> FixRun:
     """Fix every file that has applicable fixes; with `dry_run`, build the unified diff instead."""
-    import difflib
-
     run = FixRun()
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -222,7 +230,41 @@ def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: 
         run.changed_files += 1
         run.fixed.extend(planned.fixed)
         if dry_run:
-            run.diff += "".join(difflib.unified_diff(
-                source_lines_keepends(planned.source.text), source_lines_keepends(planned.new_text),
-                fromfile=f"a/{display}", tofile=f"b/{display}"))
+            run.diff += unified_diff(planned.old_bytes(), planned.new_bytes(), display)
     return run
+
+
+def unified_diff(old: bytes, new: bytes, display: str) -> bytes:
+    """A unified diff of one file that `patch -p1` and `git apply` take as it is: made of the file's own
+    bytes, lines split at b"\\n" only as those tools split them (so "\\r\\n" and "\\r" stay inside
+    lines), and a last line without a newline marked as such."""
+    import difflib
+
+    name = os.fsencode(display.replace(os.sep, "/"))
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, _lines(old), _lines(new),
+                                   _header_name(b"a/" + name), _header_name(b"b/" + name)):
+        out.append(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+def _lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    return [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+_ESCAPES = {ord('"'): b'\\"', ord("\\"): b"\\\\", ord("\t"): b"\\t", ord("\n"): b"\\n", ord("\r"): b"\\r"}
+
+
+def _header_name(path: bytes) -> bytes:
+    """A file name as git writes it in `---`/`+++` lines, which GNU patch reads too: C-quoted when it
+    holds a control character, a quote or a backslash; followed by a tab when it holds a space (else
+    patch stops reading the name at the space)."""
+    if any(_control(byte) or byte in _ESCAPES for byte in path):
+        return b'"' + b"".join(_ESCAPES.get(byte) or (b"\\%03o" % byte if _control(byte) else bytes([byte]))
+                               for byte in path) + b'"'
+    return path + b"\t" if b" " in path else path
+
+
+def _control(byte: int) -> bool:
+    return byte < 0x20 or byte == 0x7F

@@ -24,7 +24,7 @@ def import_words(text: str) -> set[str]:
     find = text.find
     at = find("import")
     while at != -1:
-        start = text.rfind("\n", 0, at) + 1
+        start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1  # "\r" alone ends a line too
         head = text[start:at].lstrip(" \t")
         # `import x` or `from x import ...` at a line start, or after `try:` / `;` on the same line
         if head == "" or head.startswith("from ") or head.rstrip().endswith((":", ";")):

@@ -21,13 +21,6 @@ def source_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def source_lines_keepends(text: str) -> list[str]:
-    parts = LINE_BREAK.split(text)
-    breaks = LINE_BREAK.findall(text)
-    lines = [part + brk for part, brk in zip(parts, breaks)]
-    return lines + ([parts[-1]] if parts[-1] else [])
-
-
 def skip_file(text: str) -> bool:
     return bool(SKIP_FILE.search(text))
 
