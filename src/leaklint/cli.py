@@ -261,7 +261,9 @@ def check(args: argparse.Namespace) -> int:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet:
         print_summary(shown, fixed, len(found.files), hidden)
-    if found.errors or any(f.code == "LL902" for f in shown):
+    from .rules.unreadable import INTERNAL_ERROR
+
+    if found.errors or any(f.code == INTERNAL_ERROR.code for f in shown):
         return EXIT_ERROR
     return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
 
@@ -375,11 +377,13 @@ def show_rules(code: str | None) -> int:
     rules = all_rules()
     if code is None:
         for rule in rules:
-            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+            print(f"{rule.code}  {rule.name:32} {rule.severity.value:7} {rule.summary}")
         return EXIT_CLEAN
     rule = next((r for r in rules if r.code == code.upper()), None)
     if rule is None:
         print(f"leaklint: error: unknown rule '{code}'", file=sys.stderr)
         return EXIT_ERROR
-    print(f"{rule.code} {rule.name}: {rule.summary}\n\n{rule.why}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\nFix: {rule.fix}")
+    fixed = f"Fixed:\n{rule.fixed}\n" if rule.fixed else ""
+    print(f"{rule.code} {rule.name} ({rule.severity.value}): {rule.summary}\n\n{rule.why}\n\n"
+          f"Bad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
     return EXIT_CLEAN

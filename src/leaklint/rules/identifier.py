@@ -18,11 +18,11 @@ def check(use):
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
         if found:
             fix = {"fix_node": arg.expression, "fix_wrap": "pseudonymizer", "fix_safe": False} if arg.expression else {}
-            yield Report("LL010", arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
+            yield Report(RULE.code, arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
                          found, use.call, FIX, **fix)
 
 
-RULES = [Rule(
+RULE = Rule(
     code="LL010", name="pii-as-user-id", summary="Personal data used as the analytics user identifier",
     why="The user identifier is copied onto every event and every profile; an email or username there "
         "leaks on every call, and cannot be removed by dropping a property.",
@@ -36,7 +36,14 @@ RULES = [Rule(
         def invite(key, member):
             PH(key).capture("Invited", distinct_id=str(member.pk))
     """).strip() + "\n",
+    fixed=dedent("""
+        from posthog import Posthog as PH
+        from leaklint.scrub import pseudonymize
+        def invite(key, member):
+            PH(key).capture("Invited", distinct_id=pseudonymize(member.username))
+    """).strip() + "\n",
     fix=FIX, check_sink=check,
     fix_safety="Unsafe fix (`--unsafe-fixes`): the identifier is wrapped in `pseudonymize(...)`, a keyed "
                "HMAC; it changes who the person is in the analytics tool, so it is never applied by `--fix` alone.",
-)]
+)
+RULES = [RULE]
