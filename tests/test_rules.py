@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,8 +48,16 @@ def test_good_example_is_quiet(rule):
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_metadata_is_complete(rule):
     assert rule.code.startswith("LL") and rule.code[2:].isdigit()
-    for field in ("name", "summary", "why", "good", "fix") + (("bad",) if rule.code != "LL902" else ()):
+    for field in ("name", "summary", "why", "message", "good", "fix") + (("bad",) if rule.code != "LL902" else ()):
         assert getattr(rule, field).strip(), f"{rule.code} lacks {field}"
+
+
+@pytest.mark.parametrize("rule", EXAMPLED, ids=[r.code for r in EXAMPLED])
+def test_findings_say_the_rules_message(rule):
+    # the template's fields are filled in; the evidence may follow after a colon
+    pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(rule.message)) + "(: .+)?"
+    messages = [f.message for f in lint(rule.bad, only(rule)) if f.code == rule.code]
+    assert messages and all(re.fullmatch(pattern, m) for m in messages), (pattern, messages)
 
 
 def test_codes_are_unique():
@@ -99,10 +108,11 @@ from . import Report, Rule, Severity
 
 
 def check(use):
-    yield Report(RULE.code, use.call, f"call to {use.label}")
+    yield Report(RULE.code, use.call, RULE.message_for(sink=use.label))
 
 
 RULE = Rule(code="LL777", name="any-sdk-call", summary="Any call to an analytics SDK", severity=Severity.INFO,
+            message="call to {sink}",
             why="To show that a dropped module is live.", fix="none", check_sink=check,
             bad="import mixpanel\\nmixpanel.Mixpanel('t').track('u', 'E')\\n", good="import mixpanel\\n")
 RULES = [RULE]

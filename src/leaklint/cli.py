@@ -385,5 +385,5 @@ def show_rules(code: str | None) -> int:
         return EXIT_ERROR
     fixed = f"Fixed:\n{rule.fixed}\n" if rule.fixed else ""
     print(f"{rule.code} {rule.name} ({rule.severity.value}): {rule.summary}\n\n{rule.why}\n\n"
-          f"Bad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
+          f"Message: {rule.message}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
     return EXIT_CLEAN

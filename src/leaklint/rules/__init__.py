@@ -72,6 +72,7 @@ class Rule:
     name: str
     summary: str
     why: str
+    message: str                           # each finding's message, a template its check fills in
     bad: str                               # reported ...
     good: str                              # ... not reported
     fix: str                               # the suggestion shown with each finding
@@ -83,13 +84,18 @@ class Rule:
     fix_safety: str = "No automatic fix."
     default: bool = True                   # False: runs only when selected by its code
 
-    def finding(self, display: str, message: str, line: int = 1, col: int = 1, **more) -> Finding:
-        """A finding of this rule about a file as a whole (or a place found without the syntax tree)."""
+    def message_for(self, **fields: object) -> str:
+        return self.message.format(**fields)
+
+    def finding(self, display: str, line: int = 1, col: int = 1, *, identity: str = "", source_line: str = "",
+                **fields: object) -> Finding:
+        """A finding of this rule about a file as a whole (or a place found without the syntax tree);
+        `identity` is what keeps it the same finding across edits (default: its message)."""
         from ..findings import Finding, fingerprint
 
-        what = more.pop("identity", message)  # what keeps the finding the same across edits
-        return Finding(display, line, col, self.code, message, fix=self.fix,
-                       fingerprint=fingerprint(self.code, display, what), **more)
+        message = self.message_for(**fields)
+        return Finding(display, line, col, self.code, message, fix=self.fix, source_line=source_line,
+                       fingerprint=fingerprint(self.code, display, identity or message))
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,7 +12,7 @@ def render() -> str:
     out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.summary} |" for r in rules]
     for r in rules:
         out += ["", f"## {r.code}", "", f"**{r.name}** ({r.severity.value}): {r.summary}.", "",
-                "### Why is this bad?", "", r.why, ""]
+                "### Why is this bad?", "", r.why, "", f"Message: `{r.message}`", ""]
         if r.bad:
             out += ["### Example", "", "```python", r.bad.rstrip(), "```", ""]
         out += ["### Use instead", "", "```python", r.good.rstrip(), "```", "",

@@ -18,12 +18,13 @@ def check(use):
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
         if found:
             fix = {"fix_node": arg.expression, "fix_wrap": "pseudonymizer", "fix_safe": False} if arg.expression else {}
-            yield Report(RULE.code, arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=found[0].kind.value, sink=use.label),
                          found, use.call, FIX, **fix)
 
 
 RULE = Rule(
     code="LL010", name="pii-as-user-id", summary="Personal data used as the analytics user identifier",
+    message="{kind} used as the user identifier of {sink}",
     why="The user identifier is copied onto every event and every profile; an email or username there "
         "leaks on every call, and cannot be removed by dropping a property.",
     bad=dedent("""

@@ -13,6 +13,7 @@ PAYLOAD_ROLES = frozenset({
     Role.TRAIT_VALUE, Role.FREE_TEXT, Role.GROUP_ID,
 })
 FIX = "send an opaque id instead, or wrap the payload in scrub(...) from leaklint.scrub"
+MESSAGE = "{kind} sent to {sink} in '{param}'"
 
 
 def scrub_fix(arg) -> dict:
@@ -29,14 +30,13 @@ def _checker(kinds: frozenset[PiiKind], code: str):
             found = tuple(e for e in arg.value.pii if e.kind in kinds
                           and not (arg.role is Role.GROUP_ID and e.kind is PiiKind.ORG_ID))
             if found:
-                kind = found[0].kind.value
-                yield Report(code, arg.node, f"{kind} sent to {use.label} in '{arg.param}'", found, use.call, FIX,
-                             **scrub_fix(arg))
+                message = MESSAGE.format(kind=found[0].kind.value, sink=use.label, param=arg.param)
+                yield Report(code, arg.node, message, found, use.call, FIX, **scrub_fix(arg))
     return check
 
 
 def _rule(code, name, kinds, summary, why, bad, good, fixed):
-    return Rule(code=code, name=name, summary=summary, why=why, bad=dedent(bad).strip() + "\n",
+    return Rule(code=code, name=name, summary=summary, why=why, message=MESSAGE, bad=dedent(bad).strip() + "\n",
                 good=dedent(good).strip() + "\n", fixed=dedent(fixed).strip() + "\n", fix=FIX,
                 check_sink=_checker(frozenset(kinds), code),
                 fix_safety="Safe fix (`--fix`) when the data is a properties / traits / context dict: it is "

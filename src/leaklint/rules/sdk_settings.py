@@ -14,8 +14,8 @@ def check_call(call, func, ev):
     for setting in ev.options.catalogue.setting_calls.get(func.ref, ()):
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == setting.keyword and _literal(arg.value) == setting.equals:
-                yield Report(RULE.code, arg, f"{setting.keyword}={setting.equals!r}: {setting.effect}",
-                             (), call, setting.fix)
+                message = RULE.message_for(setting=f"{setting.keyword}={setting.equals!r}", effect=setting.effect)
+                yield Report(RULE.code, arg, message, (), call, setting.fix)
 
 
 def check_module(module, text, options):
@@ -26,7 +26,8 @@ def check_module(module, text, options):
     for node in _strings(module):
         setting = wanted.get(node.evaluated_value) if isinstance(node.evaluated_value, str) else None
         if setting:
-            yield Report(RULE.code, node, f"{setting.literal}: {setting.effect}", (), node, setting.fix)
+            message = RULE.message_for(setting=setting.literal, effect=setting.effect)
+            yield Report(RULE.code, node, message, (), node, setting.fix)
 
 
 def _literal(node) -> object:
@@ -54,7 +55,7 @@ def _strings(module) -> list:
 
 RULE = Rule(
     code="LL020", name="sdk-collects-pii", summary="SDK configured to collect personal data automatically",
-    severity=Severity.MEDIUM,
+    severity=Severity.MEDIUM, message="{setting}: {effect}",
     why="Some SDK settings make the SDK attach the logged-in user, client IP, cookies and headers to every "
         "event by itself, so no call site ever shows the leak.",
     bad=dedent("""

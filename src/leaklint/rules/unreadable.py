@@ -7,6 +7,7 @@ from . import Rule, Severity
 
 UNREADABLE = Rule(
     code="LL900", name="unreadable-file", summary="File could not be read or parsed", severity=Severity.INFO,
+    message="{reason}",
     why="A file leaklint cannot parse is a file it cannot vouch for; it is reported so it is not silently skipped. "
         "Files that cannot be read or decoded are always reported; a syntax error is reported in files that "
         "could matter (they name an SDK or a project module leading to one), since other files are never parsed.",
@@ -15,6 +16,7 @@ UNREADABLE = Rule(
 )
 INTERNAL_ERROR = Rule(
     code="LL902", name="internal-error", summary="leaklint failed while analysing the file", severity=Severity.INFO,
+    message="internal error: {error}{where}; please report this bug to leaklint",
     why="A bug in leaklint must not cost the rest of the run, nor pass silently: the file is reported, the "
         "other files are checked, and the exit code is 2 so CI notices.",
     bad="", good="import mixpanel\n",
@@ -25,7 +27,7 @@ RULES = [UNREADABLE, INTERNAL_ERROR]
 
 def unreadable(display: str, reason: str, line: int = 1, col: int = 1):
     """LL900 for a file, with the one-line reason it could not be read, decoded or parsed."""
-    return UNREADABLE.finding(display, reason, line, col)
+    return UNREADABLE.finding(display, line, col, reason=reason)
 
 
 def internal_error(display: str, err: BaseException):
@@ -35,6 +37,5 @@ def internal_error(display: str, err: BaseException):
 
     frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    message = (f"internal error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}{where}; "
-               "please report this bug to leaklint")
-    return INTERNAL_ERROR.finding(display, message)
+    error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+    return INTERNAL_ERROR.finding(display, error=error, where=where)

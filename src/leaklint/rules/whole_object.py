@@ -14,12 +14,13 @@ def check(use):
     for arg in use.args:
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
-            yield Report(RULE.code, arg.node, f"whole object {whole.what} sent to {use.label} in '{arg.param}'",
-                         arg.value.wholes, use.call, FIX, **scrub_fix(arg))
+            message = RULE.message_for(what=whole.what, sink=use.label, param=arg.param)
+            yield Report(RULE.code, arg.node, message, arg.value.wholes, use.call, FIX, **scrub_fix(arg))
 
 
 RULE = Rule(
     code="LL011", name="whole-object-to-analytics", summary="A whole object serialised into analytics properties",
+    message="whole object {what} sent to {sink} in '{param}'",
     why="vars(user), user.to_dict() or a serializer's .data send every field the model has today and every "
         "field added to it later: email, name, address, hashed password.",
     bad=dedent("""
