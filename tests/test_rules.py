@@ -3,6 +3,7 @@ one is what the fix gives; output formats take the rule's severity; a dropped ru
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from leaklint.config import Settings
 from leaklint.findings import Finding
 from leaklint.output import formatter
 from leaklint.rules import Severity, all_rules
+from leaklint.rules._checks import CallCheck, ModuleCheck, SinkCheck
 from leaklint.rules.docs import render
 
 from conftest import ROOT, codes, lint, run_cli
@@ -58,6 +60,18 @@ def test_findings_say_the_rules_message(rule):
     pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(rule.message)) + "(: .+)?"
     messages = [f.message for f in lint(rule.bad, only(rule)) if f.code == rule.code]
     assert messages and all(re.fullmatch(pattern, m) for m in messages), (pattern, messages)
+
+
+CHECKS = {"check_sink": SinkCheck, "check_call": CallCheck, "check_module": ModuleCheck}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_checks_take_what_the_engine_passes(rule):
+    for field, protocol in CHECKS.items():
+        check = getattr(rule, field)
+        if check is not None:
+            wanted = list(inspect.signature(protocol.__call__).parameters)[1:]  # without self
+            inspect.signature(check).bind(*wanted)  # raises TypeError when the arity differs
 
 
 def test_codes_are_unique():

@@ -10,19 +10,16 @@ are both its documentation and its test.
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Protocol
 
-TYPE_CHECKING = False  # rule metadata is read at start-up: the parser is imported only to analyse
+TYPE_CHECKING = False  # rule metadata is read at start-up: the parser (and typing) only to analyse
 if TYPE_CHECKING:
     import libcst as cst
 
     from ..findings import Finding
-    from ..flow import Evaluator, Evidence, Options, Value, Whole
-    from ..sinks import SinkUse
+    from ..flow import Evidence, Whole
+    from ._checks import CallCheck, ModuleCheck, SinkCheck
 
 
 class Severity(Enum):
@@ -48,26 +45,11 @@ class Report:
     fix_safe: bool = True                       # False: applied only with --unsafe-fixes
 
 
-class SinkCheck(Protocol):
-    """Called for every call bound to a sink (an SDK method or a project function leading to one)."""
-
-    def __call__(self, use: SinkUse, /) -> Iterable[Report]: ...
-
-
-class CallCheck(Protocol):
-    """Called for every call evaluated, with what the called expression is known to be."""
-
-    def __call__(self, call: cst.Call, func: Value, ev: Evaluator, /) -> Iterable[Report]: ...
-
-
-class ModuleCheck(Protocol):
-    """Called once per analysed module, after its walk."""
-
-    def __call__(self, module: cst.Module, text: str, options: Options, /) -> Iterable[Report]: ...
-
-
 @dataclass(frozen=True)
 class Rule:
+    """One rule, whole: what the docs, `leaklint rules`, the outputs and the tests read, and its checks
+    (typed in `_checks`: `SinkCheck`, `CallCheck`, `ModuleCheck`)."""
+
     code: str
     name: str
     summary: str
@@ -100,6 +82,9 @@ class Rule:
 
 @functools.lru_cache(maxsize=None)
 def _discover(paths: tuple[str, ...]) -> tuple[Rule, ...]:
+    import importlib
+    import pkgutil
+
     rules: dict[str, Rule] = {}
     defined_in: dict[str, str] = {}
     for info in pkgutil.iter_modules(list(paths)):
@@ -120,7 +105,12 @@ def all_rules() -> list[Rule]:
 
 
 def by_code() -> dict[str, Rule]:
-    return {rule.code: rule for rule in _discover(tuple(__path__))}
+    return _by_code(tuple(__path__))
+
+
+@functools.lru_cache(maxsize=None)
+def _by_code(paths: tuple[str, ...]) -> dict[str, Rule]:
+    return {rule.code: rule for rule in _discover(paths)}
 
 
 def severity(code: str) -> Severity:
