@@ -8,12 +8,13 @@ import sys
 import libcst as cst
 
 from . import suppress
-from .engine import Source, Unreadable, fingerprint, unreadable
-from .findings import Finding
+from .engine import Source, Unreadable, unreadable
+from .findings import Finding, fingerprint
 from .flow import Evaluator, Options, Value, code
 from .positions import positions as positions_of
 from .resolve import Imports
 from .rules import Report
+from .rules.unused_suppression import UNUSED_SUPPRESSION, unused_suppression
 from .sinks import sink_use
 from .walk import Walker
 
@@ -89,25 +90,15 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
     walker.run(source.module)
-    reports.extend(_literal_settings(options, source.module, source.text))
+    for check in checker.module_checks:
+        reports.extend(check(source.module, source.text, options))
     return reports, walker
-
-def _literal_settings(options: Options, module: cst.Module, text: str) -> list[Report]:
-    wanted = {s.literal: s for s in options.catalogue.settings if s.literal and s.literal in text}
-    if not wanted:
-        return []
-    out = []
-    for node in _strings(module):
-        setting = wanted.get(node.evaluated_value) if isinstance(node.evaluated_value, str) else None
-        if setting:
-            out.append(Report("LL020", node, f"{setting.literal}: {setting.effect}",
-                              (), node, setting.fix))
-    return out
 
 
 def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     """Reports to findings: positions (computed only now), suppressions and rule selection."""
-    check_unused = settings.enabled("LL901", source.display, opt_in=True)
+    unused = UNUSED_SUPPRESSION
+    check_unused = settings.enabled(unused.code, source.display, opt_in=not unused.default)
     module, text, display = source.module, source.text, source.display
     lines = suppress.source_lines(text)
     table = suppress.suppressed_codes(lines)
@@ -136,10 +127,7 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
         out.setdefault((report.code, line, finding.col), finding)
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
-            out.setdefault(("LL901", line, col), Finding(
-                display, line, col, "LL901", f"unused suppression of {what}: nothing is reported here",
-                fix="remove the comment", source_line=lines[line - 1],
-                fingerprint=fingerprint("LL901", display, f"{what} {lines[line - 1].strip()}")))
+            out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
     return sorted(out.values())
 
 
@@ -150,16 +138,3 @@ def _describe(evidence, span, positions) -> str:
         return f"from line {pos.start.line}: {code(evidence.node)}" + (
             f" [{evidence.matched}]" if getattr(evidence, "matched", "") else "")
     return text
-
-
-def _strings(module: cst.Module):
-    class Collect(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.found: list[cst.SimpleString] = []
-
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            self.found.append(node)
-
-    collector = Collect()
-    module.visit(collector)
-    return collector.found

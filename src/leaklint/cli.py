@@ -256,7 +256,10 @@ def exit_code(*, failed: bool, findings_left: bool, exit_zero: bool) -> int:
 
 
 def _crashed(findings: list) -> bool:
-    return any(f.code == "LL902" for f in findings)  # leaklint's own failure on a file
+    """leaklint's own failure on a file."""
+    from .rules.unreadable import INTERNAL_ERROR
+
+    return any(f.code == INTERNAL_ERROR.code for f in findings)
 
 
 def show_diff(run, messages: list[str], *, failed: bool, exit_zero: bool) -> int:
@@ -384,11 +387,13 @@ def show_rules(code: str | None) -> int:
     rules = all_rules()
     if code is None:
         for rule in rules:
-            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+            print(f"{rule.code}  {rule.name:32} {rule.severity.value:7} {rule.summary}")
         return EXIT_CLEAN
     rule = next((r for r in rules if r.code == code.upper()), None)
     if rule is None:
         print(f"leaklint: error: unknown rule '{code}'", file=sys.stderr)
         return EXIT_ERROR
-    print(f"{rule.code} {rule.name}: {rule.summary}\n\n{rule.why}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\nFix: {rule.fix}")
+    fixed = f"Fixed:\n{rule.fixed}\n" if rule.fixed else ""
+    print(f"{rule.code} {rule.name} ({rule.severity.value}): {rule.summary}\n\n{rule.why}\n\n"
+          f"Message: {rule.message}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
     return EXIT_CLEAN

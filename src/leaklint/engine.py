@@ -16,17 +16,12 @@ from .config import Settings
 from .findings import Finding
 from .layout import ModuleInfo
 from .prefilter import Prefilter, import_words
+from .rules.unreadable import internal_error, unreadable
+from .rules.unused_suppression import UNUSED_SUPPRESSION
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import libcst as cst
-
-
-def fingerprint(code: str, path: str, call: str) -> str:
-    """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
-    A hash, so a baseline stores no code and no data."""
-    normalised = " ".join(call.split())
-    return hashlib.sha256(f"{code}\0{Path(path).as_posix()}\0{normalised}".encode()).hexdigest()[:32]
 
 
 class Unreadable(Exception):
@@ -123,6 +118,12 @@ class Checker:
 
         return [r.check_call for r in all_rules() if r.check_call]
 
+    @functools.cached_property
+    def module_checks(self) -> list:
+        from .rules import all_rules
+
+        return [r.check_module for r in all_rules() if r.check_module]
+
     def relevant(self, source: Source, prefilter: Prefilter | None = None) -> bool:
         """A file that imports no SDK, configured sink or project module known to lead to one (and holds
         no risky setting) cannot leak."""
@@ -201,8 +202,10 @@ class Checker:
     def findings(self, source: Source, reports: list) -> list[Finding]:
         """Reports to findings: positions, suppressions and rule selection (LL900 for unreadable files)."""
         if source.error is not None:
-            return [source.error] if self.settings.enabled("LL900", source.display) else []
-        if not reports and not (self.settings.enabled("LL901", source.display, opt_in=True) and source.marked):
+            return [source.error] if self.settings.enabled(source.error.code, source.display) else []
+        unused = UNUSED_SUPPRESSION
+        if not reports and not (self.settings.enabled(unused.code, source.display, opt_in=not unused.default)
+                                and source.marked):
             return []
         from .analysis import findings
 
@@ -211,19 +214,3 @@ class Checker:
             return findings(self.settings, source, reports)
         except Exception as err:  # noqa: BLE001
             return [internal_error(source.display, err)]
-
-
-def internal_error(display: str, err: BaseException) -> Finding:
-    """LL902: leaklint's own failure on one file, with what a bug report needs."""
-    import traceback
-
-    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    message = (f"internal error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}{where}; "
-               "please report this bug to leaklint")
-    return Finding(display, 1, 1, "LL902", message, fix="report the bug", fingerprint=fingerprint("LL902", display, message))
-
-
-def unreadable(display: str, reason: str, line: int = 1, col: int = 1) -> Finding:
-    return Finding(display, line, col, "LL900", reason, fix="fix the file or exclude it",
-                   fingerprint=fingerprint("LL900", display, reason))

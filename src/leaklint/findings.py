@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 
 @dataclass(frozen=True, order=True)
@@ -27,3 +29,10 @@ class Finding:
             "end_location": {"row": self.end_line or self.line, "column": self.end_col or self.col},
             "fix_suggestion": self.fix or None,
         }
+
+
+def fingerprint(code: str, path: str, call: str) -> str:
+    """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
+    A hash, so a baseline stores no code and no data."""
+    normalised = " ".join(call.split())
+    return hashlib.sha256(f"{code}\0{PurePath(path).as_posix()}\0{normalised}".encode()).hexdigest()[:32]

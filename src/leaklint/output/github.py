@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`."""
+"""GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message` (`::warning` for the
+rules of INFO severity)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 from ..findings import Finding
+from ..rules import Severity, severity
+
+COMMAND = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warning"}
 
 
 def _data(text: str) -> str:
@@ -23,5 +27,6 @@ def render(findings: Sequence[Finding]) -> str:
         where = f"file={_property(f.path)},line={f.line},col={f.col}"
         if f.end_line:
             where += f",endLine={f.end_line},endColumn={f.end_col}"
-        lines.append(f"::error {where},title={_property('leaklint (' + f.code + ')')}::{_data(f.code + ' ' + f.message)}\n")
+        title = _property(f"leaklint ({f.code})")
+        lines.append(f"::{COMMAND[severity(f.code)]} {where},title={title}::{_data(f.code + ' ' + f.message)}\n")
     return "".join(lines)

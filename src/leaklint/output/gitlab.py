@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 from ..findings import Finding
+from ..rules import Severity, severity
+
+SEVERITY = {Severity.HIGH: "major", Severity.MEDIUM: "major", Severity.INFO: "minor"}
 
 
 def render(findings: Sequence[Finding]) -> str:
@@ -21,7 +24,7 @@ def render(findings: Sequence[Finding]) -> str:
             "check_name": f.code,
             "description": f"{f.code} {f.message}",
             "categories": ["Security"],
-            "severity": "minor" if f.code.startswith("LL9") else "major",
+            "severity": SEVERITY[severity(f.code)],
             "fingerprint": fingerprint,
             "location": {"path": PurePath(f.path).as_posix(), "lines": {"begin": f.line, "end": f.end_line or f.line}},
         })

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
 
 from .. import __version__
 from ..findings import Finding
+from ..rules import Severity, severity
 
+LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warning"}
 # GitHub ranks security alerts by this score; leaking personal data to a third party is high.
-SEVERITY = {"LL900": "0.0", "LL901": "0.0", "LL020": "6.5"}
+SCORE = {Severity.HIGH: "7.5", Severity.MEDIUM: "6.5", Severity.INFO: "0.0"}
 
 
 def _rule(rule) -> dict:
@@ -27,9 +29,9 @@ def _rule(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
         "help": {"text": help_text, "markdown": help_md},
-        "defaultConfiguration": {"level": "warning" if rule.code.startswith("LL9") else "error"},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": ["privacy", "security"], "precision": "high",
-                       "security-severity": SEVERITY.get(rule.code, "7.5")},
+                       "security-severity": SCORE[rule.severity]},
     }
 
 
@@ -53,7 +55,7 @@ def render(findings: Sequence[Finding]) -> str:
         results.append({
             "ruleId": f.code,
             "ruleIndex": index.get(f.code, 0),
-            "level": "warning" if f.code.startswith("LL9") else "error",
+            "level": LEVEL[severity(f.code)],
             "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(f.path), "uriBaseId": "%SRCROOT%"},
                                                 "region": region}}],

@@ -14,12 +14,13 @@ def check(use):
     for arg in use.args:
         if arg.role is Role.EVENT and arg.value.pii:
             found = arg.value.pii
-            yield Report("LL012", arg.node, f"{found[0].kind.value} in the event name of {use.label}",
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=found[0].kind.value, sink=use.label),
                          found, use.call, FIX)
 
 
-RULES = [Rule(
+RULE = Rule(
     code="LL012", name="pii-in-event-name", summary="Personal data interpolated into an event name",
+    message="{kind} in the event name of {sink}",
     why="Event names are indexed, listed in dashboards and shared with every destination; they are never "
         "scrubbed as properties can be, and every distinct name becomes a new event type.",
     bad=dedent("""
@@ -35,4 +36,5 @@ RULES = [Rule(
             mp.track(user.pk, "Export")
     """).strip() + "\n",
     fix=FIX, check_sink=check,
-)]
+)
+RULES = [RULE]

@@ -18,12 +18,13 @@ def check(use):
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
         if found:
             fix = {"fix_node": arg.expression, "fix_wrap": "pseudonymizer", "fix_safe": False} if arg.expression else {}
-            yield Report("LL010", arg.node, f"{found[0].kind.value} used as the user identifier of {use.label}",
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=found[0].kind.value, sink=use.label),
                          found, use.call, FIX, **fix)
 
 
-RULES = [Rule(
+RULE = Rule(
     code="LL010", name="pii-as-user-id", summary="Personal data used as the analytics user identifier",
+    message="{kind} used as the user identifier of {sink}",
     why="The user identifier is copied onto every event and every profile; an email or username there "
         "leaks on every call, and cannot be removed by dropping a property.",
     bad=dedent("""
@@ -36,7 +37,14 @@ RULES = [Rule(
         def invite(key, member):
             PH(key).capture("Invited", distinct_id=str(member.pk))
     """).strip() + "\n",
+    fixed=dedent("""
+        from posthog import Posthog as PH
+        from leaklint.scrub import pseudonymize
+        def invite(key, member):
+            PH(key).capture("Invited", distinct_id=pseudonymize(member.username))
+    """).strip() + "\n",
     fix=FIX, check_sink=check,
     fix_safety="Unsafe fix (`--unsafe-fixes`): the identifier is wrapped in `pseudonymize(...)`, a keyed "
                "HMAC; it changes who the person is in the analytics tool, so it is never applied by `--fix` alone.",
-)]
+)
+RULES = [RULE]

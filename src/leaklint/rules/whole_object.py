@@ -14,12 +14,13 @@ def check(use):
     for arg in use.args:
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
-            yield Report("LL011", arg.node, f"whole object {whole.what} sent to {use.label} in '{arg.param}'",
-                         arg.value.wholes, use.call, FIX, **scrub_fix(arg))
+            message = RULE.message_for(what=whole.what, sink=use.label, param=arg.param)
+            yield Report(RULE.code, arg.node, message, arg.value.wholes, use.call, FIX, **scrub_fix(arg))
 
 
-RULES = [Rule(
+RULE = Rule(
     code="LL011", name="whole-object-to-analytics", summary="A whole object serialised into analytics properties",
+    message="whole object {what} sent to {sink} in '{param}'",
     why="vars(user), user.to_dict() or a serializer's .data send every field the model has today and every "
         "field added to it later: email, name, address, hashed password.",
     bad=dedent("""
@@ -34,7 +35,15 @@ RULES = [Rule(
         def updated(user):
             mp.track(user.pk, "Profile Updated", {"fields_changed": 3})
     """).strip() + "\n",
+    fixed=dedent("""
+        import mixpanel
+        from leaklint.scrub import scrub
+        mp = mixpanel.Mixpanel("token")
+        def updated(user):
+            mp.track(user.pk, "Profile Updated", scrub(vars(user)))
+    """).strip() + "\n",
     fix=FIX, check_sink=check,
     fix_safety="Safe fix (`--fix`): the payload is wrapped in the configured scrubber, which removes the "
                "personal fields; sending named fields instead remains the better change.",
-)]
+)
+RULES = [RULE]

@@ -1,0 +1,128 @@
+"""The project index (`index`) by example: several modules, given as text, indexed in rounds as the engine
+does; the reports each module gets, and what the index learns (derived sinks, returns, leads)."""
+
+from __future__ import annotations
+
+from harness import assert_project_reports, project_index
+
+TELEMETRY = """
+    import mixpanel
+    mp = mixpanel.Mixpanel("t")
+    def track(user_id, event, props):
+        mp.track(user_id, event, props)
+    """
+VIA_TRACK = "LL001 email sent to Mixpanel track via telemetry.track(props) in 'props'"
+
+
+def test_a_wrapper_imported_by_name_is_a_sink():
+    assert_project_reports({"app.telemetry": TELEMETRY, "app.views": """
+        from app.telemetry import track
+        def signup(user):
+            track(user.pk, "Signed up", {"email": user.email})
+        """}, {"app.views": [VIA_TRACK]})
+
+
+def test_a_wrapper_reached_through_its_module():
+    assert_project_reports({"app.telemetry": TELEMETRY, "app.views": """
+        from app import telemetry
+        def signup(user):
+            telemetry.track(user.pk, "Signed up", {"email": user.email})
+        """}, {"app.views": [VIA_TRACK]})
+
+
+def test_a_client_imported_from_another_module_is_the_sdk_client():
+    assert_project_reports({"app.telemetry": TELEMETRY, "app.views": """
+        from app.telemetry import mp
+        def signup(user):
+            mp.track(user.pk, "Signed up", {"email": user.email})
+        """}, {"app.views": ["LL001 email sent to Mixpanel track in 'properties'"]})
+
+
+def test_wrappers_of_wrappers_name_the_whole_chain():
+    index, found = project_index({"app.telemetry": TELEMETRY, "app.events": """
+        from app.telemetry import track
+        def signup_event(user, props):
+            track(user.pk, "Signed up", props)
+        """, "app.views": """
+        from app.events import signup_event
+        def signup(user):
+            signup_event(user, {"phone": user.phone})
+        """})
+    assert found["app.views"] == ["LL004 phone number sent to Mixpanel track via events.signup_event(props) -> "
+                                  "telemetry.track(props) in 'props'"]
+    assert {q: s.sink.via for q, s in index.functions.items()} == {
+        "app.telemetry.track": "telemetry.track(props)",
+        "app.events.signup_event": "events.signup_event(props) -> telemetry.track(props)"}
+
+
+def test_kwargs_reaching_a_payload_make_every_keyword_a_field():
+    assert_project_reports({"app.telemetry": """
+        import analytics
+        def identify(user_id, **traits):
+            analytics.identify(user_id, traits)
+        """, "app.views": """
+        from app.telemetry import identify
+        def signup(user):
+            identify(user.pk, plan=user.plan, email=user.email)
+        """}, {"app.views": ["LL001 email sent to Segment identify via telemetry.identify(**traits) in 'email'"]})
+
+
+def test_a_method_of_a_module_level_instance():
+    assert_project_reports({"app.telemetry": """
+        import mixpanel
+        class Tracker:
+            def __init__(self):
+                self.mp = mixpanel.Mixpanel("t")
+            def send(self, user_id, props):
+                self.mp.track(user_id, "E", props)
+        tracker = Tracker()
+        """, "app.views": """
+        from app.telemetry import tracker
+        def signup(user):
+            tracker.send(user.pk, {"email": user.email})
+        """}, {"app.views": ["LL001 email sent to Mixpanel track via telemetry.Tracker.send(props) in 'props'"]})
+
+
+def test_a_helper_returning_personal_data_carries_it_to_the_caller():
+    index, found = project_index({"app.models": """
+        def contact(user):
+            return user.email
+        """, "app.views": """
+        import mixpanel
+        from app.models import contact
+        mp = mixpanel.Mixpanel("t")
+        def signup(user):
+            mp.track(user.pk, "E", {"who": contact(user)})
+        """})
+    assert found == {"app.models": [], "app.views": ["LL001 email sent to Mixpanel track in 'properties'"]}
+    summary = index.functions["app.models.contact"]
+    assert summary.sink is None and [e.what for e in summary.returns.pii] == ["user.email"]
+
+
+def test_near_misses_across_modules():
+    assert_project_reports({"app.telemetry": TELEMETRY, "app.views": """
+        from app.telemetry import track
+        def signup(user):
+            track(user.pk, "Signed up", {"plan": user.plan})
+        """}, {})
+    # a function of the same name that is not the wrapper
+    assert_project_reports({"app.telemetry": TELEMETRY, "app.views": """
+        def track(user_id, event, props):
+            print(user_id, event, props)
+        def signup(user):
+            track(user.pk, "Signed up", {"email": user.email})
+        """}, {})
+
+
+def test_modules_that_lead_to_a_sink():
+    index, _ = project_index({"app.telemetry": TELEMETRY, "app.views": """
+        from app.telemetry import track
+        """, "app.models": """
+        def contact(user):
+            return user.email
+        """, "app.other": """
+        def track(x):
+            return x
+        """})
+    # the module defining the wrapper, and the one re-exporting it; a helper returning data is not a lead
+    assert index.interesting(frozenset({"mixpanel"})) == {"app.telemetry", "app.views"}

@@ -1,0 +1,53 @@
+"""The prefilter by example: from a file's text alone, can it matter (it imports an SDK, a configured sink
+or a project module known to lead to one, or holds a risky setting's literal)?"""
+
+from __future__ import annotations
+
+import pytest
+
+from leaklint.config import Settings
+from leaklint.prefilter import import_words
+
+from harness import relevant
+
+MATTERS = [
+    ("import mixpanel\n", {}),
+    ("import segment\n", {}),
+    ("from mixpanel import (\n    Mixpanel,\n)\n", {}),
+    ("try: import mixpanel\nexcept ImportError: pass\n", {}),
+    ("def f():\n    import mixpanel\n", {}),  # a function-local import
+    ("MIDDLEWARE = ['posthog.integrations.django.PosthogContextMiddleware']\n", {}),  # a setting's literal
+    ("from app.telemetry import track\n", {"project_modules": ("app.telemetry",)}),
+    ("from app.core import utils\n", {"project_modules": ("app.core.utils",)}),
+    ("from . import utils\n", {"project_modules": ("app.core.utils",), "module": "app.core.views"}),
+    ("from app.track import send\n",
+     {"settings": Settings(sinks={"app.track.send": {"signature": "(user_id: user_id, **props: pii_kwargs)"}})}),
+]
+
+
+@pytest.mark.parametrize("text, where", MATTERS, ids=[t for t, _ in MATTERS])
+def test_files_that_can_matter(text, where):
+    assert relevant(text, **where)
+
+
+CANNOT = [
+    ("import os\n", {}),
+    ("# mixpanel, in a comment\nimport os\n", {}),
+    ("x = 'import mixpanel'\n", {}),  # not an import statement
+    ("from .segment import Segment\n", {}),  # a relative import is the project's own module
+    ("from app.other import telemetry_x\n", {"project_modules": ("app.telemetry",)}),
+    ("from other import utils\n", {"project_modules": ("app.core.utils",)}),  # another package's utils
+    ("from . import utils\n", {"project_modules": ("app.core.utils",), "module": "app.other.views"}),
+    ("import mixpanel\n# leaklint: skip-file\n", {}),
+]
+
+
+@pytest.mark.parametrize("text, where", CANNOT, ids=[t for t, _ in CANNOT])
+def test_files_that_cannot_matter(text, where):
+    assert not relevant(text, **where)
+
+
+def test_import_words():
+    text = "import a.b as c\nfrom .x import (y,\n z)\nx = 1  # import q\nfrom m import n; import o\n"
+    assert import_words(text) == {"import", "from", "as", "a", "b", "c", "x", "y", "z", "m", "n", "o",
+                                  "^a", "^m", "^o"}
