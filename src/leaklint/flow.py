@@ -177,7 +177,7 @@ class Options:
 
     catalogue: Catalogue
     project: ProjectView | None = None
-    scrubbers: frozenset[str] = frozenset({"leaklint.scrub.scrub", "leaklint.scrub.pseudonymize", "leaklint.scrub"})
+    scrubbers: frozenset[str] = frozenset({"leaklint_scrub.scrub", "leaklint_scrub.pseudonymize", "leaklint_scrub.redact"})
     extra_words: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
     never: frozenset[str] = frozenset()
 

@@ -8,7 +8,7 @@ from ..catalogue import Role
 from ..pii import PiiKind
 from . import Report, Rule
 
-FIX = "identify people by an opaque id (user.pk) or pseudonymize(...) from leaklint.scrub"
+FIX = "identify people by an opaque id (user.pk) or pseudonymize(...) from leaklint_scrub"
 
 
 def check(use):
@@ -39,7 +39,7 @@ RULE = Rule(
     """).strip() + "\n",
     fixed=dedent("""
         from posthog import Posthog as PH
-        from leaklint.scrub import pseudonymize
+        from leaklint_scrub import pseudonymize
         def invite(key, member):
             PH(key).capture("Invited", distinct_id=pseudonymize(member.username))
     """).strip() + "\n",

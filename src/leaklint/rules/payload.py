@@ -12,7 +12,7 @@ PAYLOAD_ROLES = frozenset({
     Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS, Role.PII_FIELD,
     Role.TRAIT_VALUE, Role.FREE_TEXT, Role.GROUP_ID,
 })
-FIX = "send an opaque id instead, or wrap the payload in scrub(...) from leaklint.scrub"
+FIX = "send an opaque id instead, or wrap the payload in scrub(...) from leaklint_scrub"
 MESSAGE = "{kind} sent to {sink} in '{param}'"
 
 
@@ -40,7 +40,7 @@ def _rule(code, name, kinds, summary, why, bad, good, fixed):
                 good=dedent(good).strip() + "\n", fixed=dedent(fixed).strip() + "\n", fix=FIX,
                 check_sink=_checker(frozenset(kinds), code),
                 fix_safety="Safe fix (`--fix`) when the data is a properties / traits / context dict: it is "
-                           "wrapped in the configured scrubber (default `leaklint.scrub.scrub`) and the import is "
+                           "wrapped in the configured scrubber (default `leaklint_scrub.scrub`) and the import is "
                            "added. Data passed as single keyword fields or settings gets no automatic fix.")
 
 
@@ -62,7 +62,7 @@ RULES = [
           """,
           """
           import mixpanel
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           mp = mixpanel.Mixpanel("token")
           def signup(user):
               mp.people_set(user.id, scrub({"$email": user.email}))
@@ -81,7 +81,7 @@ RULES = [
           """,
           """
           from segment import analytics
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           def login(user):
               analytics.identify(user.pk, scrub({"name": user.get_full_name(), "username": user.username}))
           """),
@@ -100,7 +100,7 @@ RULES = [
           """,
           """
           from segment import analytics as segment_analytics
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           def upgraded(u, co):
               segment_analytics.track(user_id=u.pk, event="Upgraded", properties=scrub({"company_name": co.name}))
           """),
@@ -122,7 +122,7 @@ RULES = [
           """,
           """
           import analytics
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           def save_profile(u, profile):
               traits = {}
               traits["phone"] = profile.mobile
@@ -144,7 +144,7 @@ RULES = [
           """,
           """
           from posthog import Posthog
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           ph = Posthog("key")
           def view(request):
               ph.capture("Viewed", distinct_id="anon", properties=scrub({"$ip": request.META["REMOTE_ADDR"]}))
@@ -163,7 +163,7 @@ RULES = [
           """,
           """
           import sentry_sdk
-          from leaklint.scrub import scrub
+          from leaklint_scrub import scrub
           def connect(account):
               sentry_sdk.set_context("integration", scrub({"api_key": account.api_key}))
           """),

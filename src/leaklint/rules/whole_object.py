@@ -37,7 +37,7 @@ RULE = Rule(
     """).strip() + "\n",
     fixed=dedent("""
         import mixpanel
-        from leaklint.scrub import scrub
+        from leaklint_scrub import scrub
         mp = mixpanel.Mixpanel("token")
         def updated(user):
             mp.track(user.pk, "Profile Updated", scrub(vars(user)))
