@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .cache import Cache, FileEntry, ProjectEntry
+from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
 from .discover import discover
 from .engine import Checker, Source, unreadable
 from .findings import Finding
 from .layout import module_info
+from .suppress import source_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -122,8 +123,7 @@ class Project:
         if not changed <= wanted:
             return False
         for path in wanted & set(entry.relevant) - changed:
-            self.cached[by_path[path].display] = [replace(f, path=by_path[path].display)
-                                                  for f in entry.findings.get(path, [])]
+            self.cached[by_path[path].display] = self._stored_findings(entry, path, by_path[path])
         if not changed:
             self.cache_use = "hit"
             return True
@@ -146,6 +146,13 @@ class Project:
         self.changed = {p: by_path[p] for p in changed}
         return True
 
+    def _stored_findings(self, entry: ProjectEntry, path: str, source: Source) -> list[Finding]:
+        """A file's stored findings, with their source lines read from the file again (the cache does not
+        keep them: they may hold secrets)."""
+        rows = entry.findings.get(path, [])
+        lines = source_lines(self.checker.load(source).text) if rows else []
+        return [finding_from(row, source.display, lines) for row in rows]
+
     def _store_changed(self, found: dict[str, list[Finding]]) -> None:
         """After a partial use: the changed files' new digests and findings, so that the next run is a
         plain hit (their summaries, and so the stored index, are as before)."""
@@ -153,7 +160,7 @@ class Project:
         relevant, findings = dict(entry.relevant), dict(entry.findings)
         for path, source in self.changed.items():
             relevant[path] = self.shares.parsed[source.display].digest or source.digest
-            findings[path] = [replace(f, report=None) for f in found.get(source.display, [])]
+            findings[path] = [finding_data(f) for f in found.get(source.display, [])]
         self.cache.put_project(str(self.root), replace(entry, relevant=relevant, findings=findings))
 
     def _store(self) -> None:
@@ -162,14 +169,12 @@ class Project:
         relevant = [s for s in self.sources if s.display in owned and s.path is not None and s.digest]
         # computed once: findings() hands the same lists out for the asked-for files
         self.computed = self.shares.findings({s.display for s in relevant})
-        findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.computed[s.display]]
-                    for s in relevant}
+        findings = {os.path.abspath(s.path): [finding_data(f) for f in self.computed[s.display]] for s in relevant}
         digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
-        import pickle
+        from .index import to_data
 
         interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
-        blob = pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
-        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, blob, findings))
+        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings))
         self.cache_use = "miss"
 
     def _build_all(self) -> None:
