@@ -128,9 +128,11 @@ class ProjectIndex:
         return facts.returns if facts is not None else None
 
     def method_returns(self, name: str) -> Value | None:
-        found = [f.returns for f in self.functions.values()
-                 if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted]
-        return merge_all(found) if found else None
+        # By name, not in the index's order, which depends on how the modules were shared out between
+        # processes (and the order of evidence shows in the explanation).
+        found = sorted((f.qualname, f.returns) for f in self.functions.values()
+                       if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted)
+        return merge_all(returns for _, returns in found) if found else None
 
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:

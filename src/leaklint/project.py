@@ -113,10 +113,13 @@ class Project:
 
     def _from_cache(self, entry: ProjectEntry) -> bool:
         """Use the cached results if the files that matter are unchanged, or if only asked-for files
-        changed and their summaries came out the same.  False: the caller builds everything."""
-        relevant = self._closure(set(entry.interesting))
+        changed and their summaries came out the same.  False: the caller builds everything.
+        The files leading to an interesting module are either those the build parsed or those it
+        watched (left unparsed); a new one, or a watched one that changed, means building again."""
         by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
-        if not set(relevant) <= set(entry.relevant) or any(p not in by_path for p in entry.relevant):
+        if any(p not in entry.relevant and p not in entry.watched for p in self._closure(set(entry.interesting))) \
+                or any(p not in by_path for p in entry.relevant) \
+                or any(p not in by_path or by_path[p].digest != d for p, d in entry.watched.items()):
             return False
         changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest}
         wanted = {p for p, s in by_path.items() if s.display in self.wanted}
@@ -174,7 +177,11 @@ class Project:
         from .index import to_data
 
         interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
-        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings))
+        # Importers of a module found interesting only in the last rounds are not parsed by the build;
+        # watching them lets the next run tell that nothing changed (else it would never be a hit).
+        watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
+        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings,
+                                                            watched))
         self.cache_use = "miss"
 
     def _build_all(self) -> None:
