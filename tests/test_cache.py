@@ -206,3 +206,46 @@ def test_clean_leaves_a_symlinked_cache_folder_alone(project, tmp_path):
     result = run_cli("clean", cwd=project)
     assert result.returncode == 0 and "Removed 0 cache folders." in result.stderr
     assert (elsewhere / "CACHEDIR.TAG").exists()
+
+
+ACME_SDK = '''sdk = "Acme"
+package = "acme_metrics"
+
+[[sink]]
+id = "acme_metrics.send"
+calls = ["acme_metrics.Client.send"]
+signature = "(user: user_id, properties: properties=None)"
+'''
+
+
+def test_editing_leaklints_catalogue_or_pii_words_changes_the_next_cached_run(project, tmp_path):
+    """The cache is keyed on leaklint's own code and data, not only its version (a copy of the package
+    is edited, not the source tree)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "src" / "leaklint", copy / "leaklint", ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "app.py").write_text(
+        'from mixpanel import Mixpanel\n\nmp = Mixpanel("t")\n\n\ndef fitted(user):\n'
+        '    mp.track(str(user.pk), "Fitted", {"shoe_brand": user.shoe_brand})\n')
+    (project / "acme.py").write_text('from acme_metrics import Client\n\nclient = Client()\n\n\ndef seen(user):\n'
+                                     '    client.send(user.pk, {"email": user.email})\n')
+
+    def codes() -> list[str]:
+        env = {**os.environ, "PYTHONPATH": str(copy)}
+        out = subprocess.run([sys.executable, "-m", "leaklint", "check", ".", "--output-format", "concise"],
+                             cwd=project, env=env, capture_output=True, text=True, timeout=120).stdout
+        return sorted(line.split(":")[0] + " " + line.split()[1] for line in out.splitlines())
+
+    assert codes() == codes() == []
+    (copy / "leaklint" / "catalogue" / "sdks" / "acme_metrics.toml").write_text(ACME_SDK)
+    assert codes() == ["acme.py LL001"]
+    vocabulary = next(p for p in (copy / "leaklint").rglob("*.py") if '"mailto"' in p.read_text())
+    vocabulary.write_text(vocabulary.read_text().replace('"mailto"', '"mailto", "shoe brand"', 1))
+    assert codes() == ["acme.py LL001", "app.py LL001"]
+
+
+def test_every_setting_is_part_of_the_key(project):
+    (project / "app.py").write_text(LEAK + "#" * 2000 + "\n")
+    assert "LL001" in run_cli("check", ".", cwd=project).stdout
+    (project / "pyproject.toml").write_text('[project]\nname = "proj"\n\n[tool.leaklint]\nmax-file-size-kb = 1\n')
+    result = run_cli("check", ".", cwd=project)
+    assert "LL900" in result.stdout and "LL001" not in result.stdout
