@@ -85,8 +85,10 @@ def test_a_changed_helper_rebuilds_what_depends_on_it(synthetic):
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(synthetic):
     expected = run_cli("check", ".", cwd=synthetic).stdout
-    for pickle_file in (synthetic / ".leaklint_cache").rglob("*.pickle"):
-        pickle_file.write_bytes(b"\x80\x04not a pickle")
+    stored = [p for p in (synthetic / ".leaklint_cache").rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]
+    assert len(stored) == 3  # .gitignore, the catalogue's facts, the run's results
+    for path in stored:
+        path.write_bytes(b"\x80\x04not a cache file")
     result = run_cli("check", ".", cwd=synthetic)
     assert result.stdout == expected and "Traceback" not in result.stderr
     assert run_cli("check", ".", cwd=synthetic).stdout == expected

@@ -1,29 +1,29 @@
 """The cache in `.leaklint_cache/`: what each file's text says for the prefilter, and each project's
-results, keyed by content hash, leaklint's version and the effective configuration.
+results, keyed by content hash, leaklint's own code and data, and the effective configuration.
 
 - Per file (by absolute path): its size, mtime and content hash, the words of its import statements,
   whether it holds a risky-setting literal or a leaklint comment, and why it could not be read.  An
   unchanged file (same size and mtime) is not read again.
-- Per project (by root): the hashes of the files that mattered, the index built from them (portable
-  summaries, no syntax trees) and their findings.
+- Per project (by root): the hashes of the files that mattered, the index built from them (as plain
+  data) and their findings (without the source lines, which may hold secrets: those are read again).
 
-Writes go through a temporary file and a rename, so concurrent runs never see half a cache; a cache
-that cannot be read is ignored and rebuilt.
+Everything is stored as plain data, signed and checked on load (`cache_io`): a cache that is missing,
+damaged, forged or made by other code is ignored, and the run is a cold one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import cache_io
+from .findings import Finding
 
-FORMAT = 4  # bumped whenever what is stored changes shape
-CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by leaklint.\n"
+FORMAT = 5  # bumped whenever what is stored changes shape
 
 
 @dataclass
@@ -39,14 +39,18 @@ class FileEntry:
 
 @dataclass
 class ProjectEntry:
-    relevant: dict[str, str]                       # absolute path -> digest of the files that mattered
+    relevant: dict[str, str]                       # absolute path -> digest of the files that were parsed
     interesting: frozenset[str]                    # project modules that lead to a sink
-    index_blob: bytes                              # the pickled index.ProjectIndex, unpickled only when needed
-    findings: dict[str, list] = field(default_factory=dict)   # absolute path -> findings (no fix data)
+    index_data: object                             # index.ProjectIndex as plain data (`index.to_data`)
+    findings: dict[str, list[tuple]] = field(default_factory=dict)   # absolute path -> `finding_data` rows
+    watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of an interesting module
+                                                           # that the build did not parse
 
     def index(self):
         """The index (importing the analysis modules, which loading the cache itself does not)."""
-        return pickle.loads(self.index_blob)
+        from .index import from_data
+
+        return from_data(self.index_data)
 
 
 @dataclass
@@ -56,40 +60,34 @@ class CacheData:
 
 
 class Cache:
-    def __init__(self, directory: Path, settings_key: str):
+    def __init__(self, directory: Path, settings_key: str, key: bytes | None):
         self.directory = directory
-        self.path = directory / f"{__version__}-{FORMAT}" / f"{settings_key}.pickle"
+        self.relative = f"{code_folder()}/{settings_key}"
+        self.key = key      # None: a cache that cannot be used safely is neither read nor written
         self.data = CacheData()
         self.dirty = False
 
     @classmethod
     def for_run(cls, directory: Path, settings) -> "Cache":
-        key = hashlib.sha256(repr(_settings_key(settings)).encode()).hexdigest()[:16]
-        cache = cls(directory, key)
+        key = cache_io.user_key() if cache_io.usable(directory) else None
+        cache = cls(directory, settings_key(settings), key)
         cache.load()
         return cache
 
+    @property
+    def path(self) -> Path:
+        return self.directory / self.relative
+
     def load(self) -> None:
+        raw = cache_io.read(self.path, self.key) if self.key is not None else None
         try:
-            with open(self.path, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, CacheData):
-                self.data = data
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            self.data = CacheData()  # missing or corrupt: start again
+            self.data = _cache_data(raw) if raw is not None else CacheData()
+        except (TypeError, ValueError, KeyError):
+            self.data = CacheData()  # not the shape this code writes: start again
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tag = self.directory / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(CACHEDIR_TAG)
-                (self.directory / ".gitignore").write_text("*\n")
-            _write_atomically(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a read-only tree: run without a cache
+        if self.dirty and self.key is not None:
+            cache_io.write(self.directory, self.relative, _plain(self.data), self.key)  # read-only tree: no cache
 
     def file(self, path: str, stat: os.stat_result) -> FileEntry | None:
         entry = self.data.files.get(path)
@@ -109,74 +107,120 @@ class Cache:
         self.dirty = True
 
 
+# -- findings without their source lines --------------------------------------------------
+def finding_data(f: Finding) -> tuple:
+    return (f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.fix, f.fixable, f.fingerprint)
+
+
+def finding_from(row: tuple, display: str, lines: list[str]) -> Finding:
+    """A stored finding for the file shown as `display`, its source line taken from `lines` (the file now)."""
+    line, col, code, message, end_line, end_col, fix, fixable, fingerprint = row
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Finding(display, line, col, code, message, end_line, end_col, fix, source_line, fixable,
+                   fingerprint=fingerprint)
+
+
+# -- plain data out and back, checked ----------------------------------------------------------
+def _plain(data: CacheData) -> dict:
+    files = {p: (e.size, e.mtime_ns, e.digest, tuple(sorted(e.words)), e.literal, e.marked, e.error)
+             for p, e in data.files.items()}
+    projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), e.index_data, e.findings)
+                for root, e in data.projects.items()}
+    return {"files": files, "projects": projects}
+
+
+FINDING_TYPES = (int, int, str, str, int, int, str, str, str)
+
+
+def _cache_data(raw: object) -> CacheData:
+    """Raises TypeError or ValueError on anything but what `_plain` writes."""
+    raw = _typed(raw, dict)
+    files = {}
+    for path, row in _typed(raw["files"], dict).items():
+        size, mtime_ns, digest, words, literal, marked, error = _row(row, (int, int, str, tuple, bool, bool, str))
+        files[_typed(path, str)] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, error)
+    projects = {}
+    for root, row in _typed(raw["projects"], dict).items():
+        relevant, watched, interesting, index_data, found = _row(row, (dict, dict, tuple, dict, dict))
+        findings = {_typed(p, str): [_row(r, FINDING_TYPES) for r in _typed(rows, list)] for p, rows in found.items()}
+        projects[_typed(root, str)] = ProjectEntry(_digests(relevant), frozenset(_strings(interesting)), index_data,
+                                                   findings, _digests(watched))
+    return CacheData(files, projects)
+
+
+def _typed(value, kind: type):
+    if type(value) is not kind:
+        raise TypeError(f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _row(row, kinds: tuple) -> tuple:
+    if len(_typed(row, tuple)) != len(kinds):
+        raise ValueError("a row of the wrong length")
+    return tuple(_typed(value, kind) for value, kind in zip(row, kinds))
+
+
+def _strings(values) -> list[str]:
+    return [_typed(v, str) for v in values]
+
+
+def _digests(mapping: dict) -> dict[str, str]:
+    return {_typed(p, str): _typed(d, str) for p, d in mapping.items()}
+
+
+# -- keys -----------------------------------------------------------------------------------------
+def code_folder() -> str:
+    """One folder per leaklint code (version, own code and data files) and cache format."""
+    return f"{FORMAT}-{cache_io.code_digest()}"
+
+
+def settings_key(settings) -> str:
+    """A digest of every setting (a new setting is covered without being listed here)."""
+    def normal(value):
+        if isinstance(value, dict):
+            return sorted((normal(k), normal(v)) for k, v in value.items())
+        if isinstance(value, (set, frozenset)):
+            return sorted(normal(v) for v in value)
+        if isinstance(value, (list, tuple)):
+            return [normal(v) for v in value]
+        if isinstance(value, (str, int, float)) or value is None:
+            return value
+        return getattr(value, "name", None) or str(value)  # an enum member, a path
+
+    values = [(f.name, normal(getattr(settings, f.name))) for f in dataclasses.fields(settings)]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+# -- the catalogue's prefilter facts -------------------------------------------------------------
 def catalogue_path(directory: Path) -> Path:
-    return directory / f"{__version__}-{FORMAT}" / "catalogue.pickle"
+    return directory / code_folder() / "catalogue"
 
 
 @functools.lru_cache(maxsize=4)
-def stored_catalogue(path: Path | None) -> tuple:
-    """The built-in catalogue as (SDK roots, settings' literals, pickled catalogue), read from `path`
-    without importing the catalogue's code, or built (and kept at `path`) when missing or stale."""
-    stored = _read_catalogue(path) if path is not None else None
-    if stored is None:
-        from .catalogue import stored_form
-
-        stored = stored_form()
-        if path is not None:
-            _write_catalogue(path, stored)
-    return stored
-
-
-def _read_catalogue(path: Path) -> tuple | None:
+def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The built-in catalogue's SDK roots and settings' literals (all that a run parsing nothing needs),
+    read from `path` without importing the catalogue's code, or worked out (and kept at `path`)."""
+    key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
+    raw = cache_io.read(path, key) if key is not None else None
     try:
-        with open(path, "rb") as handle:
-            version, roots, literals, blob = pickle.load(handle)
-        if version == __version__ and isinstance(roots, frozenset) and isinstance(blob, bytes):
-            return roots, literals, blob
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        pass
-    return None
+        roots, literals = _row(raw, (tuple, tuple))
+        return frozenset(_strings(roots)), tuple(_strings(literals))
+    except (TypeError, ValueError):
+        pass  # missing, damaged or foreign: work them out again
+    from .catalogue import prefilter_facts
 
-
-def _write_catalogue(path: Path, stored: tuple) -> None:
-    try:
-        _write_atomically(path, pickle.dumps((__version__, *stored), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only tree: build the catalogue again next time
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Through a temporary file and a rename: concurrent runs see the old file or the new, never half."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
-def _settings_key(settings) -> tuple:
-    """Everything in the configuration that can change a result."""
-    return (sorted(settings.select), sorted(settings.extend_select), sorted(settings.ignore),
-            sorted((k, tuple(v)) for k, v in settings.per_file_ignores.items()),
-            sorted((k, tuple(sorted(v.items()))) for k, v in settings.sinks.items()),
-            sorted((k.name, tuple(sorted(v))) for k, v in settings.pii_names.items()),
-            sorted(settings.never_pii), sorted(settings.scrubbers), settings.scrubber, settings.pseudonymizer)
+    roots, literals = prefilter_facts()
+    if key is not None:
+        cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", (tuple(sorted(roots)), literals), key)
+    return roots, literals
 
 
 def clean(directory: Path) -> bool:
-    """`leaklint clean`: remove the cache folder; True when there was one."""
+    """`leaklint clean`: remove the cache folder; True when there was one.  A symlink, or a folder
+    without leaklint's tag, is left alone."""
     import shutil
 
-    if not (directory / "CACHEDIR.TAG").exists():
+    if not os.path.isdir(directory) or os.path.islink(directory) or not (directory / "CACHEDIR.TAG").is_file():
         return False
     shutil.rmtree(directory, ignore_errors=True)
     return True

@@ -80,7 +80,7 @@ class Checker:
         from .cache import catalogue_path, stored_catalogue
 
         self._catalogue_file = catalogue_path(self.cache_dir) if self.cache_dir is not None else None
-        roots, literals, _ = stored_catalogue(self._catalogue_file)
+        roots, literals = stored_catalogue(self._catalogue_file)
         # Every SDK reference starts with an import naming the SDK's top-level module; a configured sink
         # is imported through one of its dotted parts; settings' literals can sit anywhere.
         self.sdk_roots = roots | frozenset(name.split(".", 1)[0] for name in s.sinks)
@@ -88,10 +88,10 @@ class Checker:
 
     @functools.cached_property
     def catalogue(self):
-        """The SDK sinks (unpickled only when a file is analysed) and the project's own."""
+        """The SDK sinks (built only when a file is analysed) and the project's own."""
         from .catalogue import builtin, with_project_sinks
 
-        return with_project_sinks(builtin(self._catalogue_file), self.settings.sinks)
+        return with_project_sinks(builtin(), self.settings.sinks)
 
     def __reduce__(self):
         # A worker process builds its own (the rule tables hold functions, which do not pickle).

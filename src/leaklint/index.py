@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from .catalogue import Catalogue, Param, ParamKind, Role, Sink
-from .flow import Value, merge_all
+from .flow import Evidence, Value, Whole, merge_all
+from .pii import PiiKind
 from .resolve import Imports
 from .walk import FunctionScope
 
@@ -127,9 +128,11 @@ class ProjectIndex:
         return facts.returns if facts is not None else None
 
     def method_returns(self, name: str) -> Value | None:
-        found = [f.returns for f in self.functions.values()
-                 if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted]
-        return merge_all(found) if found else None
+        # By name, not in the index's order, which depends on how the modules were shared out between
+        # processes (and the order of evidence shows in the explanation).
+        found = sorted((f.qualname, f.returns) for f in self.functions.values()
+                       if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted)
+        return merge_all(returns for _, returns in found) if found else None
 
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:
@@ -333,3 +336,67 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
                 if isinstance(stmt.body, cst.IndentedBlock):
                     stack.append((qual, stmt))
     return out
+
+
+# -- the index as plain data, for the cache ------------------------------------------------------
+def to_data(index: ProjectIndex) -> dict:
+    """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
+    modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)))
+                    for m in index.modules.values())
+    functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
+                       tuple((e.kind.value, e.what, e.matched) for e in s.returns.pii),
+                       tuple(w.what for w in s.returns.wholes), s.key)
+                      for s in index.functions.values())
+    return {"modules": modules, "functions": functions, "classes": tuple(sorted(index.classes)), "rounds": index.rounds}
+
+
+def from_data(data: dict) -> ProjectIndex:
+    """The index `to_data` stored; ValueError (or TypeError) on anything else."""
+    index = ProjectIndex()
+    for name, names, classes in data["modules"]:
+        index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref), local=_flag(local))
+                                                        for n, ref, local in names},
+                                                 frozenset(map(_text, classes)))
+    for qualname, module, method, sink, pii, wholes, key in data["functions"]:
+        returns = Value(pii=tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in pii),
+                        wholes=tuple(Whole(_text(what), None) for what in wholes))
+        index.functions[_text(qualname)] = Summary(qualname, _text(module), _flag(method),
+                                                   _sink_from(sink) if sink is not None else None, returns,
+                                                   _key_from(key))
+    index.classes = set(map(_text, data["classes"]))
+    index.rounds = data["rounds"]
+    if type(index.rounds) is not int:
+        raise TypeError("a number of rounds was expected in the stored index")
+    return index
+
+
+def _sink_data(sink: Sink) -> tuple:
+    params = tuple((p.name, p.role.value if p.role else None, p.kind.value, p.required) for p in sink.params)
+    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.transmits, sink.project, sink.via)
+
+
+def _sink_from(data: tuple) -> Sink:
+    id_, sdk, calls, params, carrier, transmits, project, via = data
+    return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)),
+                tuple(Param(_text(n), Role(role) if role is not None else None, ParamKind(kind), _flag(required))
+                      for n, role, kind, required in params),
+                _flag(carrier), _text(transmits), _flag(project), _text(via))
+
+
+def _key_from(key: tuple) -> tuple:
+    """`FunctionFacts.key`: three tuples of tuples (or of strings)."""
+    flows, pii, wholes = key
+    return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
+            tuple(map(_text, wholes)))
+
+
+def _text(value) -> str:
+    if type(value) is not str:
+        raise TypeError("a string was expected in the stored index")
+    return value
+
+
+def _flag(value) -> bool:
+    if type(value) is not bool:
+        raise TypeError("a boolean was expected in the stored index")
+    return value

@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .cache import Cache, FileEntry, ProjectEntry
+from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
 from .discover import discover
 from .engine import Checker, Source, unreadable
 from .findings import Finding
 from .layout import module_info
+from .suppress import source_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -112,18 +113,20 @@ class Project:
 
     def _from_cache(self, entry: ProjectEntry) -> bool:
         """Use the cached results if the files that matter are unchanged, or if only asked-for files
-        changed and their summaries came out the same.  False: the caller builds everything."""
-        relevant = self._closure(set(entry.interesting))
+        changed and their summaries came out the same.  False: the caller builds everything.
+        The files leading to an interesting module are either those the build parsed or those it
+        watched (left unparsed); a new one, or a watched one that changed, means building again."""
         by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
-        if not set(relevant) <= set(entry.relevant) or any(p not in by_path for p in entry.relevant):
+        if any(p not in entry.relevant and p not in entry.watched for p in self._closure(set(entry.interesting))) \
+                or any(p not in by_path for p in entry.relevant) \
+                or any(p not in by_path or by_path[p].digest != d for p, d in entry.watched.items()):
             return False
         changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest}
         wanted = {p for p, s in by_path.items() if s.display in self.wanted}
         if not changed <= wanted:
             return False
         for path in wanted & set(entry.relevant) - changed:
-            self.cached[by_path[path].display] = [replace(f, path=by_path[path].display)
-                                                  for f in entry.findings.get(path, [])]
+            self.cached[by_path[path].display] = self._stored_findings(entry, path, by_path[path])
         if not changed:
             self.cache_use = "hit"
             return True
@@ -146,6 +149,13 @@ class Project:
         self.changed = {p: by_path[p] for p in changed}
         return True
 
+    def _stored_findings(self, entry: ProjectEntry, path: str, source: Source) -> list[Finding]:
+        """A file's stored findings, with their source lines read from the file again (the cache does not
+        keep them: they may hold secrets)."""
+        rows = entry.findings.get(path, [])
+        lines = source_lines(self.checker.load(source).text) if rows else []
+        return [finding_from(row, source.display, lines) for row in rows]
+
     def _store_changed(self, found: dict[str, list[Finding]]) -> None:
         """After a partial use: the changed files' new digests and findings, so that the next run is a
         plain hit (their summaries, and so the stored index, are as before)."""
@@ -153,7 +163,7 @@ class Project:
         relevant, findings = dict(entry.relevant), dict(entry.findings)
         for path, source in self.changed.items():
             relevant[path] = self.shares.parsed[source.display].digest or source.digest
-            findings[path] = [replace(f, report=None) for f in found.get(source.display, [])]
+            findings[path] = [finding_data(f) for f in found.get(source.display, [])]
         self.cache.put_project(str(self.root), replace(entry, relevant=relevant, findings=findings))
 
     def _store(self) -> None:
@@ -162,14 +172,16 @@ class Project:
         relevant = [s for s in self.sources if s.display in owned and s.path is not None and s.digest]
         # computed once: findings() hands the same lists out for the asked-for files
         self.computed = self.shares.findings({s.display for s in relevant})
-        findings = {os.path.abspath(s.path): [replace(f, report=None) for f in self.computed[s.display]]
-                    for s in relevant}
+        findings = {os.path.abspath(s.path): [finding_data(f) for f in self.computed[s.display]] for s in relevant}
         digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
-        import pickle
+        from .index import to_data
 
         interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
-        blob = pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
-        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, blob, findings))
+        # Importers of a module found interesting only in the last rounds are not parsed by the build;
+        # watching them lets the next run tell that nothing changed (else it would never be a hit).
+        watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
+        self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings,
+                                                            watched))
         self.cache_use = "miss"
 
     def _build_all(self) -> None:

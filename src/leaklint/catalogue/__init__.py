@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -231,21 +230,17 @@ def _data_files() -> Iterable[tuple[str, str]]:
         yield entry.name, entry.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=4)
-def builtin(cache: Path | None = None) -> Catalogue:
-    """The catalogue shipped with leaklint.  With `cache` (a file path), the parsed tables are kept
-    there, so that a start-up does not parse thirty TOML files again."""
-    from ..cache import stored_catalogue
-
-    return pickle.loads(stored_catalogue(cache)[2])
+@functools.lru_cache(maxsize=1)
+def builtin() -> Catalogue:
+    """The catalogue shipped with leaklint, built from its data files (once per process, and only when a
+    file is analysed: a run that parses nothing needs only `prefilter_facts`, which the cache keeps)."""
+    return _build()
 
 
-def stored_form() -> tuple[frozenset[str], tuple[str, ...], bytes]:
-    """The catalogue as the cache keeps it: (SDK roots, settings' literals, pickled catalogue); the first
-    two are all that a run parsing nothing needs."""
-    cat = _build()
-    return (cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal})),
-            pickle.dumps(cat, protocol=pickle.HIGHEST_PROTOCOL))
+def prefilter_facts() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(SDK roots, settings' literals): what the prefilter needs of the catalogue."""
+    cat = builtin()
+    return cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal}))
 
 
 def _build() -> Catalogue:
