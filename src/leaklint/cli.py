@@ -173,15 +173,18 @@ def _check_selectors(settings: Settings) -> None:
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
-    """The path as shown: relative to the current folder when inside it, else as given."""
+    """The path as shown: relative to the current folder when inside it, else as given (bytes that are
+    not UTF-8 escaped, as the project keys it)."""
+    from .engine import printable
+
     text = str(path)
     if not os.path.isabs(text):
-        return os.path.normpath(text)
+        return printable(os.path.normpath(text))
     try:
         rel = os.path.relpath(text, cwd or os.getcwd())
     except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
+        return printable(text)
+    return printable(text if rel.startswith("..") else rel)
 
 
 def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:

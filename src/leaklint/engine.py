@@ -25,7 +25,18 @@ def fingerprint(code: str, path: str, call: str) -> str:
     """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
     A hash, so a baseline stores no code and no data."""
     normalised = " ".join(call.split())
-    return hashlib.sha256(f"{code}\0{Path(path).as_posix()}\0{normalised}".encode()).hexdigest()[:32]
+    key = f"{code}\0{Path(path).as_posix()}\0{normalised}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def printable(name: str) -> str:
+    """A file name as shown and keyed: bytes that are not UTF-8 (which the OS decoding keeps as lone
+    surrogates, and no output can encode) are written as `\\xff` escapes."""
+    try:
+        data = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to (a name from an editor)
+        data = name.encode("utf-8", "backslashreplace")
+    return data.decode("utf-8", "backslashreplace")
 
 
 class Unreadable(Exception):

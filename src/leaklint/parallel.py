@@ -47,9 +47,14 @@ class Share:
         out = []
         for position, source in enumerate(sources):
             self.at(position)
-            self.checker.parse(source)
+            imports: set[str] = set()
+            try:
+                self.checker.parse(source)
+                if source.module is not None:
+                    imports = local_imports(source, modules)
+            except Exception as err:  # noqa: BLE001 - one file's failure is its finding, not the run's
+                source.error, source.module = internal_error(source.display, err), None
             self.sources[source.display] = source
-            imports = local_imports(source, modules) if source.module is not None else set()
             out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
         return out
 
