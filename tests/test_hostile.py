@@ -218,6 +218,7 @@ BROKEN = [  # each imports the SDK, so it is parsed before its importer's import
     ("over the size limit", b"import mixpanel\n" + b"x = 1\n" * 1500, "LL900 not analysed: 0.0 MB is over"),
     ("too deep", b"import mixpanel\nx = " + b"(" * 3000 + b"1" + b")" * 3000 + b"\n",
      "LL900 cannot parse: nested too deeply"),
+    ("too costly", b"import mixpanel\nx = " + b"-" * 3000 + b"1\n", "LL900 not analysed: parsing it would take"),
 ]
 
 
@@ -271,3 +272,41 @@ def test_a_failure_summarising_one_module_is_its_finding(tmp_path, monkeypatch, 
     assert out[0].startswith("bad.py:1:1: LL902 internal error: RuntimeError: summary blew up")
     assert out[1].startswith("good.py:4:25: LL001")
 
+
+# -- memory -----------------------------------------------------------------------------------
+
+PEAK_RSS = """
+import resource, subprocess, sys
+result = subprocess.run([sys.executable, "-m", "leaklint", *sys.argv[1:]], capture_output=True, text=True)
+sys.stdout.write(result.stdout)
+print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def test_a_chain_of_conditionals_is_refused_within_bounded_memory(tmp_path):
+    """libcst needs memory quadratic in such nesting (gigabytes for this file); the syntax is measured first."""
+    chain = "import mixpanel\nx = " + "a if b else " * 4200 + "c\n"
+    assert len(chain) > 50_000
+    (tmp_path / "chain.py").write_text(chain)
+    (tmp_path / "good.py").write_text(GOOD)
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, "check", ".", "--no-cache", "-q", "--jobs", "1"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    *lines, last = result.stdout.splitlines()
+    code, peak_kb = map(int, last.split())
+    assert code == 1 and lines[1].startswith("good.py:4:25: LL001"), result.stdout
+    assert lines[0].startswith("chain.py:1:1: LL900 not analysed: parsing it would take about "), lines[0]
+    assert lines[0].endswith(" MB (it is too large or nested too deeply; the limit is 768 MB)")
+    assert peak_kb < 300 * 1024, f"peak RSS {peak_kb // 1024} MB"
+
+
+def test_large_real_modules_are_not_refused():
+    """The estimate leaves the biggest modules of the installed packages alone (libcst's own, generated)."""
+    import ast
+    import libcst
+
+    from leaklint.analysis import MEMORY_LIMIT, parse_memory
+
+    files = sorted(Path(libcst.__file__).parent.rglob("*.py"), key=lambda p: p.stat().st_size)[-3:]
+    assert files[-1].stat().st_size > 400_000
+    for file in files:
+        assert parse_memory(ast.parse(file.read_text(encoding="utf-8"))) < MEMORY_LIMIT / 2, file
