@@ -239,9 +239,11 @@ def test_an_unparsable_module_imported_by_a_relevant_one(tmp_path, kind, data, r
 
 
 def test_a_file_name_that_is_not_utf8(tmp_path):
-    from leaklint.engine import fingerprint
+    from leaklint.engine import fingerprint, printable
 
     assert len(fingerprint("LL001", "bad\udcffname.py", "mp.track()")) == 32
+    # A line break or an escape sequence in a name would forge output lines or drive the terminal.
+    assert printable("a\n::error ::x\x1b[2J.py") == "a\\x0a::error ::x\\x1b[2J.py"
     (tmp_path / os.fsdecode(b"bad\xffname.py")).write_text(GOOD)
     (tmp_path / "good.py").write_text(GOOD)
     result = check(tmp_path, ".")

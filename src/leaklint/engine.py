@@ -6,6 +6,7 @@ import codecs
 import functools
 import hashlib
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,17 @@ def fingerprint(code: str, path: str, call: str) -> str:
 
 def printable(name: str) -> str:
     """A file name as shown and keyed: bytes that are not UTF-8 (which the OS decoding keeps as lone
-    surrogates, and no output can encode) are written as `\\xff` escapes."""
+    surrogates, and no output can encode) and control characters (a line break would forge an output
+    line, an escape sequence drive the terminal) are written as `\\xff` escapes."""
     try:
         data = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a surrogate no file name decodes to (a name from an editor)
         data = name.encode("utf-8", "backslashreplace")
-    return data.decode("utf-8", "backslashreplace")
+    text = data.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Unreadable(Exception):
