@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,3 +207,108 @@ def test_fix_on_a_read_only_file_is_reported_not_forced(tmp_path):
     # As root the rename still succeeds (root may replace a read-only file); the mode is kept either way.
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
     assert oct(path.stat().st_mode & 0o777) == "0o444"
+
+
+# -- one bad module must not hide the others' findings ------------------------------------------
+
+IMPORTER = HEAD + "import broken\n\ndef f(u):\n    " + LEAK + "\n"
+BROKEN = [  # each imports the SDK, so it is parsed before its importer's imports are followed
+    ("py2", b'import mixpanel\nprint "hello"\n', "LL900 syntax error"),
+    ("nul", b"import mixpanel\x00\n", "LL900 cannot parse: source contains a null byte"),
+    ("over the size limit", b"import mixpanel\n" + b"x = 1\n" * 1500, "LL900 not analysed: 0.0 MB is over"),
+    ("too deep", b"import mixpanel\nx = " + b"(" * 3000 + b"1" + b")" * 3000 + b"\n",
+     "LL900 cannot parse: nested too deeply"),
+    ("too costly", b"import mixpanel\nx = " + b"-" * 3000 + b"1\n", "LL900 not analysed: parsing it would take"),
+]
+
+
+@pytest.mark.parametrize("kind, data, reason", BROKEN, ids=[b[0] for b in BROKEN])
+def test_an_unparsable_module_imported_by_a_relevant_one(tmp_path, kind, data, reason):
+    (tmp_path / "pyproject.toml").write_text("[tool.leaklint]\nmax-file-size-kb = 8\n")
+    (tmp_path / "broken.py").write_bytes(data)
+    (tmp_path / "good.py").write_text(IMPORTER)
+    leak = "good.py:6:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email"
+    folder = check(tmp_path, ".")
+    assert folder.returncode == 1 and "Traceback" not in folder.stderr, folder.stderr
+    lines = folder.stdout.splitlines()
+    assert leak in lines and any(line.startswith("broken.py:") and reason in line for line in lines), lines
+    single = check(tmp_path, "good.py")
+    assert (single.returncode, single.stdout.splitlines()) == (1, [leak]), single.stderr
+    stdin = run_cli("check", "--stdin-filename", "good.py", "-q", cwd=tmp_path, stdin=IMPORTER)
+    assert (stdin.returncode, stdin.stdout.splitlines()) == (1, [leak]), stdin.stderr
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    from leaklint.engine import fingerprint, printable
+
+    assert len(fingerprint("LL001", "bad\udcffname.py", "mp.track()")) == 32
+    # A line break or an escape sequence in a name would forge output lines or drive the terminal.
+    assert printable("a\n::error ::x\x1b[2J.py") == "a\\x0a::error ::x\\x1b[2J.py"
+    (tmp_path / os.fsdecode(b"bad\xffname.py")).write_text(GOOD)
+    (tmp_path / "good.py").write_text(GOOD)
+    result = check(tmp_path, ".")
+    assert result.returncode == 1 and not result.stderr, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["bad\\xffname.py", "good.py"]
+    as_json = check(tmp_path, ".", "--output-format", "json")
+    assert as_json.returncode == 1 and '"bad\\\\xffname.py"' in as_json.stdout, as_json.stderr
+
+
+def test_a_failure_summarising_one_module_is_its_finding(tmp_path, monkeypatch, capsys):
+    from leaklint import index
+    from leaklint.cli import main
+
+    real = index.ModuleFacts.of
+
+    def failing(name, *args):
+        if name == "bad":
+            raise RuntimeError("summary blew up")
+        return real(name, *args)
+
+    monkeypatch.setattr(index.ModuleFacts, "of", failing)
+    (tmp_path / "bad.py").write_text(GOOD)
+    (tmp_path / "good.py").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", ".", "--no-cache", "-q", "--jobs", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 2
+    assert out[0].startswith("bad.py:1:1: LL902 internal error: RuntimeError: summary blew up")
+    assert out[1].startswith("good.py:4:25: LL001")
+
+
+# -- memory -----------------------------------------------------------------------------------
+
+PEAK_RSS = """
+import resource, subprocess, sys
+result = subprocess.run([sys.executable, "-m", "leaklint", *sys.argv[1:]], capture_output=True, text=True)
+sys.stdout.write(result.stdout)
+print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def test_a_chain_of_conditionals_is_refused_within_bounded_memory(tmp_path):
+    """libcst needs memory quadratic in such nesting (gigabytes for this file); the syntax is measured first."""
+    chain = "import mixpanel\nx = " + "a if b else " * 4200 + "c\n"
+    assert len(chain) > 50_000
+    (tmp_path / "chain.py").write_text(chain)
+    (tmp_path / "good.py").write_text(GOOD)
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, "check", ".", "--no-cache", "-q", "--jobs", "1"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    *lines, last = result.stdout.splitlines()
+    code, peak_kb = map(int, last.split())
+    assert code == 1 and lines[1].startswith("good.py:4:25: LL001"), result.stdout
+    assert lines[0].startswith("chain.py:1:1: LL900 not analysed: parsing it would take about "), lines[0]
+    assert lines[0].endswith(" MB (it is too large or nested too deeply; the limit is 768 MB)")
+    assert peak_kb < 300 * 1024, f"peak RSS {peak_kb // 1024} MB"
+
+
+def test_large_real_modules_are_not_refused():
+    """The estimate leaves the biggest modules of the installed packages alone (libcst's own, generated)."""
+    import ast
+    import libcst
+
+    from leaklint.analysis import MEMORY_LIMIT, parse_memory
+
+    files = sorted(Path(libcst.__file__).parent.rglob("*.py"), key=lambda p: p.stat().st_size)[-3:]
+    assert files[-1].stat().st_size > 400_000
+    for file in files:
+        assert parse_memory(ast.parse(file.read_text(encoding="utf-8"))) < MEMORY_LIMIT / 2, file

@@ -97,6 +97,45 @@ def test_flake8_plugin_on_stdin_with_a_display_name():
     assert flake8.stdout.startswith("views.py:5:28: LL001 email sent to Mixpanel track"), flake8.stderr
 
 
+IMPORTS_BROKEN = "import broken\n" + LEAK
+PY2 = "import mixpanel\nprint 'hello'\n"
+
+
+def test_flake8_with_an_unparsable_module_in_the_project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "broken.py").write_text(PY2)
+    (tmp_path / "views.py").write_text(IMPORTS_BROKEN)
+    flake8 = subprocess.run([str(BIN / "flake8"), "--select", "LL", "views.py"], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert "Traceback" not in flake8.stderr, flake8.stderr
+    assert flake8.stdout.startswith("views.py:6:28: LL001 email sent to Mixpanel track"), flake8.stdout
+
+
+def test_flake8_plugin_reports_its_own_failure_on_the_file(tmp_path, monkeypatch):
+    from leaklint import flake8_plugin
+
+    def fail(path, text):
+        raise RuntimeError("index blew up")
+
+    monkeypatch.setattr(flake8_plugin, "findings_for", fail)
+    [(line, col, message, _)] = flake8_plugin.Plugin(None, str(tmp_path / "views.py"), [LEAK]).run()
+    assert (line, col) == (1, 0) and message.startswith("LL902 internal error: RuntimeError: index blew up")
+
+
+def test_language_server_analysis_with_an_unparsable_module_and_a_failure(tmp_path, monkeypatch):
+    from leaklint import server
+    from leaklint.project import Project
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "broken.py").write_text(PY2)
+    findings, source, _ = server.analyse(tmp_path / "views.py", IMPORTS_BROKEN)
+    assert [(f.line, f.code) for f in findings] == [(6, "LL001")] and source.text == IMPORTS_BROKEN
+    monkeypatch.setattr(Project, "findings", lambda self: {}["missing"])
+    findings, source, _ = server.analyse(tmp_path / "views.py", IMPORTS_BROKEN)
+    assert [(f.line, f.code) for f in findings] == [(1, "LL902")] and source.text == IMPORTS_BROKEN
+    assert findings[0].message.startswith("internal error: KeyError: 'missing'")
+
+
 # -- language server --------------------------------------------------------------------------
 
 class LspClient:

@@ -4,7 +4,10 @@ replaced with its file reported."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +98,88 @@ def test_jobs_flag(tmp_path):
     bad = run_cli("check", str(tmp_path), "--jobs", "-3")
     assert bad.returncode == 2
     assert "invalid job count '-3'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# -- the processes of a real run --------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (read from /proc: no dependency for it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            state, parent = _stat(int(entry))
+            if parent == pid and state != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return "gone", 0
+    return fields[0], int(fields[1])
+
+
+def _alive(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if _stat(pid)[0] not in ("gone", "Z")]
+
+
+def _wait_for(predicate, seconds: float):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """Enough text to parse for a real run to start its workers."""
+    root = tmp_path_factory.mktemp("big") / "synthetic"
+    generate(root, modules=400, share=1.0, seed=3)
+    return root
+
+
+@pytest.fixture
+def run_with_workers(big):
+    """A real `--jobs 2` run, in its own session (as a terminal's foreground job), once it has workers."""
+    started: list[subprocess.Popen] = []
+    workers: list[int] = []
+
+    def start() -> tuple[subprocess.Popen, list[int]]:
+        proc = subprocess.Popen([sys.executable, "-m", "leaklint", "check", str(big), "--jobs", "2", "--no-cache",
+                                 "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        started.append(proc)
+        workers.extend(_wait_for(lambda: _children(proc.pid), 60))
+        assert workers, "no worker started"
+        return proc, workers
+
+    yield start
+    for pid in _alive(workers):  # only what this test started, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_the_main_process_ends_its_workers(run_with_workers):
+    proc, workers = run_with_workers()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert _wait_for(lambda: not _alive(workers), 10), f"workers {_alive(workers)} outlived their parent"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_exits_130_with_one_line_and_no_workers_left(run_with_workers):
+    proc, workers = run_with_workers()
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the whole foreground group
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err.splitlines(), out) == (130, ["leaklint: interrupted"], "")
+    assert _wait_for(lambda: not _alive(workers), 10), f"workers {_alive(workers)} left running"

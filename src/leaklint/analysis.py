@@ -3,6 +3,7 @@ libcst, walk with the rules, and turn reports into findings (positions computed 
 
 from __future__ import annotations
 
+import ast
 import sys
 
 import libcst as cst
@@ -20,6 +21,15 @@ from .walk import Walker
 
 
 TOO_DEEP = "cannot parse: nested too deeply to analyse safely"
+
+# What libcst needs to parse a module, as measured (libcst 1.9): about 3 KB per syntax node, and per
+# statement a part quadratic in its nesting, about 2.5 KB per bracket level squared (calls, displays,
+# subscripts) and 200 bytes per expression level squared (chained conditionals, `not not ...`).  Real
+# modules of half a megabyte come to 250 MB; a 40 KB chain of conditionals to gigabytes.
+MEMORY_LIMIT = 768 * 1024 * 1024
+_BRACKETS = (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Subscript, ast.ListComp, ast.SetComp,
+             ast.DictComp, ast.GeneratorExp)
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _depth() -> int:
@@ -40,7 +50,12 @@ def parse_text(text: str) -> cst.Module:
     # accepts is shallow enough for libcst (whose parser is slow or crashes on very deep expressions).
     sys.setrecursionlimit(_depth() + 1500)
     try:
-        compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+        tree = compile(text, "<source>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+        need = parse_memory(tree)
+        if need > MEMORY_LIMIT:
+            raise Unreadable(f"not analysed: parsing it would take about {need / 1048576:,.0f} MB (it is too large "
+                             f"or nested too deeply; the limit is {MEMORY_LIMIT // 1048576} MB)")
+        del tree
     except SyntaxError as err:
         if "too many nested" in str(err.msg) or "too deeply nested" in str(err.msg):
             raise Unreadable(TOO_DEEP, err.lineno or 1, err.offset or 1) from None
@@ -62,6 +77,27 @@ def parse_text(text: str) -> cst.Module:
         raise Unreadable(TOO_DEEP) from None
     except Exception as err:  # noqa: BLE001 - the parser's own failures are reported, never raised
         raise Unreadable(f"cannot parse: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
+
+
+def parse_memory(tree: ast.AST) -> int:
+    """An estimate of the bytes libcst needs to parse the module `tree` is the syntax of."""
+    nodes = quadratic = 0
+    blocks = [tree]
+    while blocks:
+        block = blocks.pop()
+        deepest = brackets = 0
+        stack = [(child, 1, 0) for child in ast.iter_child_nodes(block)]
+        while stack:
+            node, depth, nested = stack.pop()
+            nodes += 1
+            if isinstance(node, _BLOCKS):  # a statement of a body: its nesting counts on its own
+                blocks.append(node)
+                continue
+            nested += isinstance(node, _BRACKETS)
+            deepest, brackets = max(deepest, depth), max(brackets, nested)
+            stack.extend((child, depth + 1, nested) for child in ast.iter_child_nodes(node))
+        quadratic += 2500 * brackets ** 2 + 200 * deepest ** 2
+    return 3000 * nodes + quadratic
 
 
 def parse(source: Source) -> None:

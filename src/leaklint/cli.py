@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a process ended by Ctrl-C
 
 
 def _codes(text: str) -> list[str]:
@@ -99,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return with_deep_stack(lambda: run(args))
+    code = with_deep_stack(lambda: run(args))
+    if code == EXIT_INTERRUPTED:
+        print("leaklint: interrupted", file=sys.stderr)
+    return code
 
 
 def with_deep_stack(work):
@@ -114,11 +118,25 @@ def with_deep_stack(work):
     try:
         thread = threading.Thread(target=lambda: result.__setitem__(0, work()), name="leaklint")
         thread.start()
-        thread.join()
+        try:
+            thread.join()
+        except KeyboardInterrupt:  # delivered to this thread, the main one
+            interrupted()
     finally:
         threading.stack_size(previous_stack)
         sys.setrecursionlimit(previous_limit)
     return result[0]
+
+
+def interrupted() -> None:
+    """Ctrl-C: end the worker processes and leave at once.  The work cannot be unwound safely from
+    here (it may be inside the native parser, which an exception or thread exit would abort); files
+    are only ever replaced whole, so none is left half-written."""
+    if "leaklint.parallel" in sys.modules:
+        sys.modules["leaklint.parallel"].stop_all()
+    print("leaklint: interrupted", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"leaklint: error: {err}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - one line, never a traceback, for an unforeseen failure
         print(f"leaklint: internal error: {type(err).__name__}: {err} (please report this as a bug)", file=sys.stderr)
         return EXIT_ERROR
@@ -159,15 +177,18 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
-    """The path as shown: relative to the current folder when inside it, else as given."""
+    """The path as shown: relative to the current folder when inside it, else as given (bytes that are
+    not UTF-8 escaped, as the project keys it)."""
+    from .engine import printable
+
     text = str(path)
     if not os.path.isabs(text):
-        return os.path.normpath(text)
+        return printable(os.path.normpath(text))
     try:
         rel = os.path.relpath(text, cwd or os.getcwd())
     except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
+        return printable(text)
+    return printable(text if rel.startswith("..") else rel)
 
 
 def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:

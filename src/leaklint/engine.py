@@ -24,6 +24,21 @@ if TYPE_CHECKING:
     import libcst as cst
 
 
+def printable(name: str) -> str:
+    """A file name as shown and keyed: bytes that are not UTF-8 (which the OS decoding keeps as lone
+    surrogates, and no output can encode) and control characters (a line break would forge an output
+    line, an escape sequence drive the terminal) are written as `\\xff` escapes."""
+    try:
+        data = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to (a name from an editor)
+        data = name.encode("utf-8", "backslashreplace")
+    text = data.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 class Unreadable(Exception):
     """The file cannot be decoded or parsed; the message is the one-line reason."""
 

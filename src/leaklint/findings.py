@@ -35,4 +35,5 @@ def fingerprint(code: str, path: str, call: str) -> str:
     """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
     A hash, so a baseline stores no code and no data."""
     normalised = " ".join(call.split())
-    return hashlib.sha256(f"{code}\0{PurePath(path).as_posix()}\0{normalised}".encode()).hexdigest()[:32]
+    key = f"{code}\0{PurePath(path).as_posix()}\0{normalised}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]

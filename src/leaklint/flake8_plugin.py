@@ -20,7 +20,13 @@ class Plugin:
         self.text = "".join(lines)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in findings_for(Path(self.filename), self.text):
+        try:
+            found = findings_for(Path(self.filename), self.text)
+        except Exception as err:  # noqa: BLE001 - flake8 would stop with a traceback: report it on the file
+            from .engine import internal_error
+
+            found = [internal_error(self.filename, err)]
+        for finding in found:
             yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
 
 
@@ -49,5 +55,5 @@ def findings_for(path: Path, text: str) -> list:
         project = Project.from_files(checker, root, [(f, str(f)) for f in files])
         built.update(project=project, findings=project.findings())
         return findings_for(path, text)
-    project = Project.from_files(checker, root, [(path, str(path))], {absolute: text.encode("utf-8")})
+    project = Project.from_files(checker, root, [(path, str(path))], {absolute: text.encode("utf-8", "surrogatepass")})
     return project.findings()

@@ -17,6 +17,7 @@ import libcst as cst
 from .catalogue import Catalogue, Param, ParamKind, Role, Sink
 from .flow import Evidence, Value, Whole, merge_all
 from .pii import PiiKind
+from .rules.unreadable import internal_error
 from .resolve import Imports
 from .walk import FunctionScope
 
@@ -265,12 +266,21 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
         reports[source.display] = file_reports
         name = source.info.name
         if name and walker is not None:
-            module_classes = frozenset(_classes(source.module, name))
-            index.classes |= module_classes
-            index.modules[name] = ModuleFacts.of(name, walker.module_env.names, module_classes, checker.sdk_roots)
-            index.replace_functions(name, fresh, catalogue)
+            try:
+                _add_module(checker, index, source, walker, fresh, catalogue)
+            except Exception as err:  # noqa: BLE001 - one module's summary failing must not lose the run
+                source.error = internal_error(source.display, err)
     index.rounds += 1
     return _key(index) != before
+
+
+def _add_module(checker, index: ProjectIndex, source, walker, fresh: dict, catalogue: Catalogue) -> None:
+    """What a walked module adds to the index: its classes, bindings and functions' summaries."""
+    name = source.info.name
+    module_classes = frozenset(_classes(source.module, name))
+    index.classes |= module_classes
+    index.modules[name] = ModuleFacts.of(name, walker.module_env.names, module_classes, checker.sdk_roots)
+    index.replace_functions(name, fresh, catalogue)
 
 
 def _import_order(sources: list) -> list:

@@ -10,9 +10,14 @@ file it was on is reported as LL902 and the rest of its share is parsed again by
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import pickle
+import signal
 import sys
+import threading
+import time
 from dataclasses import dataclass, replace
 
 from .engine import Checker, Source, internal_error
@@ -20,6 +25,11 @@ from .findings import Finding
 
 # Below this much text to parse, starting workers costs more than it saves.
 MIN_BYTES = 150_000
+
+# This process's ends of the workers' pipes, and the workers.  A forked worker gets a copy of each end and
+# closes them, else its own pipe would never report end-of-file when this process dies.
+_RUNNING: dict = {}
+STOPPING = threading.Event()   # set on Ctrl-C: a worker that goes away is not replaced
 
 
 @dataclass
@@ -47,9 +57,14 @@ class Share:
         out = []
         for position, source in enumerate(sources):
             self.at(position)
-            self.checker.parse(source)
+            imports: set[str] = set()
+            try:
+                self.checker.parse(source)
+                if source.module is not None:
+                    imports = local_imports(source, modules)
+            except Exception as err:  # noqa: BLE001 - one file's failure is its finding, not the run's
+                source.error, source.module = internal_error(source.display, err), None
             self.sources[source.display] = source
-            imports = local_imports(source, modules) if source.module is not None else set()
             out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
         return out
 
@@ -104,12 +119,19 @@ class Worker:
         self._start()
 
     def _start(self) -> None:
+        if STOPPING.is_set():
+            raise KeyboardInterrupt
+        if getattr(self, "conn", None) is not None:  # a replacement: the dead one's pipe goes
+            _RUNNING.pop(self.conn, None)
+            self.conn.close()
         context = multiprocessing.get_context(start_method())
         self.position = context.RawValue("i", -1)   # the file it is on, read after a death
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(self.checker, child, self.position), daemon=True,
-                                       name="leaklint-worker")
-        self.process.start()
+        self.process = context.Process(target=serve, args=(self.checker, child, self.position, os.getpid()),
+                                       daemon=True, name="leaklint-worker")
+        _RUNNING[self.conn] = self.process
+        with _no_interrupts():  # Ctrl-C is for this process, which stops the workers
+            self.process.start()
         child.close()  # else a dead worker's pipe never reports end-of-file
 
     def send(self, command: str, *args) -> None:
@@ -133,6 +155,8 @@ class Worker:
             try:
                 kind, value = self.conn.recv()
             except (EOFError, OSError):
+                if STOPPING.is_set():
+                    raise KeyboardInterrupt from None
                 self._bury(self._alive(args[0]) if command == "parse" else self._alive())
                 self._restore()
                 self._send(command, args)
@@ -184,6 +208,9 @@ class Worker:
         self.process.join(timeout=2)
         if self.process.is_alive():
             self.process.kill()
+            self.process.join(timeout=2)
+        _RUNNING.pop(self.conn, None)
+        self.conn.close()
 
 
 class WorkerDied(Exception):
@@ -196,14 +223,61 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def serve(checker: Checker, conn, position) -> None:
-    """A worker's loop: run the share's commands until told to stop."""
+@contextlib.contextmanager
+def _no_interrupts():
+    """SIGINT blocked in this thread, and so in the processes it starts (they inherit the mask)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_all() -> None:
+    """Ctrl-C: end every worker now (the main thread calls this while the run may be anywhere)."""
+    STOPPING.set()
+    for process in list(_RUNNING.values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()   # the run, waiting for it, sees end-of-file and stops too
+
+
+def die_with(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends (killed, crashed)."""
+    for end in list(_RUNNING):  # fork: the copies of the parent's ends
+        end.close()
+    _RUNNING.clear()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before that was in place
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere, or should the signal not come: notice being adopted by another
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leaklint-parent-watch", daemon=True).start()
+
+
+def serve(checker: Checker, conn, position, parent: int) -> None:
+    """A worker's loop: run the share's commands until told to stop or the main process goes away."""
     from .cli import with_deep_stack
+
+    die_with(parent)
 
     def loop() -> int:
         share = Share(checker, lambda at: setattr(position, "value", at))
         while True:
-            command, args = conn.recv()
+            try:
+                command, args = conn.recv()
+            except (EOFError, OSError):
+                return 0
             if command == "stop":
                 return 0
             try:
@@ -211,9 +285,13 @@ def serve(checker: Checker, conn, position) -> None:
                     args = (pickle.loads(args[0]), *args[1:])
                 result = getattr(share, command)(*args)
             except Exception as err:  # noqa: BLE001 - reported by the main process as one line
-                conn.send(("raised", f"{type(err).__name__}: {err}"))
-                continue
-            conn.send(("ok", result))
+                result, kind = f"{type(err).__name__}: {err}", "raised"
+            else:
+                kind = "ok"
+            try:
+                conn.send((kind, result))
+            except OSError:  # the main process went away
+                return 0
 
     with_deep_stack(loop)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
 from .discover import discover
-from .engine import Checker, Source, unreadable
+from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
 from .layout import module_info
 from .suppress import source_lines
@@ -50,11 +50,13 @@ class Project:
         """The asked-for `files` (path, display) plus every other Python file under `root`; `data` holds
         the content of files given on stdin (by absolute path) instead of what is on disk."""
         data = data or {}
+        files = [(path, printable(display)) for path, display in files]
         wanted = {display for _, display in files}
         extra: list[tuple[Path, str]] = []
         if root is not None and discover_root:
             known = {os.path.abspath(path) for path, _ in files}
-            extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.abspath(p) not in known]
+            extra = [(p, printable(str(p))) for p in discover([root], checker.settings).files
+                     if os.path.abspath(p) not in known]
         start = time.perf_counter()
         sources = [_source(checker, path, display, root, data.get(path.absolute()) if data else None, cache)
                    for path, display in [*files, *extra]]
@@ -204,10 +206,12 @@ class Project:
             added = [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
                      and self.checker.relevant(s, prefilter)]
         # One level of the relevant modules' own imports (models, utils): their helpers' return values
-        # can carry personal data into a sink call even though they name no SDK themselves.
-        by_name = {s.info.name: s for s in self.sources if s.info.name and s.error is None}
+        # can carry personal data into a sink call even though they name no SDK themselves.  An import of
+        # a module that could not be read or parsed is left out: that module has its LL900 already.
+        by_name = {s.info.name: s for s in self.sources if s.info.name}
         imported = {name for parsed in self.shares.parsed.values() for name in parsed.imports}
-        self.parse([by_name[n] for n in sorted(imported) if by_name[n].display not in self.shares.parsed])
+        self.parse([by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
+                    and by_name[n].display not in self.shares.parsed])
         for _ in range(idx.MAX_ROUNDS):
             if not self.run_round():
                 return

@@ -32,9 +32,14 @@ def analyse(path: Path, text: str):
     from .project import Project
 
     checker = Checker(load(find_config(path if path.exists() else path.parent)))
-    project = Project.from_files(checker, project_root(path.parent), [(path, str(path))],
-                                 {path.absolute(): text.encode("utf-8")})
-    return project.findings(), project.sources[0], checker.settings
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate from the editor: an undecodable file
+    try:
+        project = Project.from_files(checker, project_root(path.parent), [(path, str(path))], {path.absolute(): data})
+        return project.findings(), project.sources[0], checker.settings
+    except Exception as err:  # noqa: BLE001 - shown on the document, not lost in the server's log
+        from .engine import Source, internal_error, printable
+
+        return [internal_error(printable(str(path)), err)], Source(printable(str(path)), text), checker.settings
 
 
 def build_server():

@@ -10,7 +10,9 @@ UNREADABLE = Rule(
     message="{reason}",
     why="A file leaklint cannot parse is a file it cannot vouch for; it is reported so it is not silently skipped. "
         "Files that cannot be read or decoded are always reported; a syntax error is reported in files that "
-        "could matter (they name an SDK or a project module leading to one), since other files are never parsed.",
+        "could matter (they name an SDK or a project module leading to one), since other files are never parsed. "
+        "A file over `max-file-size-kb`, or one whose syntax the parser would need too much memory for (long "
+        "chains of conditional expressions, deeply nested calls repeated many times), is reported and not parsed.",
     bad="import mixpanel\n\ndef broken(:\n", good="import mixpanel\n\ndef fine():\n    return 1\n",
     fix="fix the file or exclude it",
 )
