@@ -222,7 +222,8 @@ def test_editing_leaklints_catalogue_or_pii_words_changes_the_next_cached_run(pr
     """The cache is keyed on leaklint's own code and data, not only its version (a copy of the package
     is edited, not the source tree)."""
     copy = tmp_path / "copy"
-    shutil.copytree(ROOT / "src" / "leaklint", copy / "leaklint", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in (ROOT / "src" / "leaklint", ROOT / "runtime" / "src" / "leaklint_scrub"):
+        shutil.copytree(package, copy / package.name, ignore=shutil.ignore_patterns("__pycache__"))
     (project / "app.py").write_text(
         'from mixpanel import Mixpanel\n\nmp = Mixpanel("t")\n\n\ndef fitted(user):\n'
         '    mp.track(str(user.pk), "Fitted", {"shoe_brand": user.shoe_brand})\n')
@@ -238,7 +239,7 @@ def test_editing_leaklints_catalogue_or_pii_words_changes_the_next_cached_run(pr
     assert codes() == codes() == []
     (copy / "leaklint" / "catalogue" / "sdks" / "acme_metrics.toml").write_text(ACME_SDK)
     assert codes() == ["acme.py LL001"]
-    vocabulary = next(p for p in (copy / "leaklint").rglob("*.py") if '"mailto"' in p.read_text())
+    vocabulary = next(p for p in copy.rglob("*.py") if '"mailto"' in p.read_text())
     vocabulary.write_text(vocabulary.read_text().replace('"mailto"', '"mailto", "shoe brand"', 1))
     assert codes() == ["acme.py LL001", "app.py LL001"]
 

@@ -88,14 +88,18 @@ def _own(info: os.stat_result) -> bool:
 def code_digest() -> str:
     """leaklint's version and the content of its own code and data files (rules, catalogue, PII
     vocabulary): a cache made by other code is never used.  About 3 ms, once per process."""
-    package = Path(__file__).parent
+    from importlib.util import find_spec
+
     digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}\0{marshal.version}".encode())
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
-            path = os.path.join(folder, name)
-            with open(path, "rb") as handle:
-                digest.update(f"{os.path.relpath(path, package)}\0".encode() + handle.read() + b"\0")
+    # The PII vocabulary lives in the runtime scrubber's package, found without running it.
+    runtime = find_spec("leaklint_scrub")
+    for package in (Path(__file__).parent, Path(runtime.origin).parent if runtime and runtime.origin else None):
+        for folder, subfolders, files in os.walk(package) if package is not None else ():
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    digest.update(f"{package.name}/{os.path.relpath(path, package)}\0".encode() + handle.read() + b"\0")
     return digest.hexdigest()[:16]
 
 
