@@ -239,7 +239,8 @@ def test_an_unparsable_module_imported_by_a_relevant_one(tmp_path, kind, data, r
 
 
 def test_a_file_name_that_is_not_utf8(tmp_path):
-    from leaklint.engine import fingerprint, printable
+    from leaklint.engine import printable
+    from leaklint.findings import fingerprint
 
     assert len(fingerprint("LL001", "bad\udcffname.py", "mp.track()")) == 32
     # A line break or an escape sequence in a name would forge output lines or drive the terminal.

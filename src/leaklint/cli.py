@@ -177,18 +177,16 @@ def settings_for(args: argparse.Namespace, paths: list[Path]) -> Settings:
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
-    """The path as shown: relative to the current folder when inside it, else as given (bytes that are
-    not UTF-8 escaped, as the project keys it)."""
-    from .engine import printable
-
+    """The path as given to the project: relative to the current folder when inside it, else as given
+    (the project escapes odd characters for showing)."""
     text = str(path)
     if not os.path.isabs(text):
-        return printable(os.path.normpath(text))
+        return os.path.normpath(text)
     try:
         rel = os.path.relpath(text, cwd or os.getcwd())
     except ValueError:
-        return printable(text)
-    return printable(text if rel.startswith("..") else rel)
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def group_by_project(files: list[Path]) -> dict[Path | None, list[Path]]:
@@ -296,7 +294,9 @@ def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace)
     """Editors' `--fix --stdin-filename`: the fixed source goes to stdout, nothing is written."""
     from .fix import plan
 
-    source = sources[display_path(args.stdin_filename)]
+    from .engine import printable
+
+    source = sources[printable(display_path(args.stdin_filename))]
     planned = plan(source, [f for f in findings if f.path == source.display], settings, args.unsafe_fixes)
     write_stdout(planned.new_bytes() if planned.changed else planned.old_bytes())
     if planned.problem:

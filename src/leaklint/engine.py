@@ -68,7 +68,7 @@ def decode(data: bytes) -> tuple[str, str]:
 class Source:
     """One file on its way through the pipeline."""
 
-    display: str
+    display: str                      # the name shown: odd characters escaped (see printable)
     text: str = ""
     info: ModuleInfo = field(default_factory=ModuleInfo)
     module: cst.Module | None = None
@@ -80,6 +80,7 @@ class Source:
     literal: bool | None = None          # holds a risky setting's literal
     marked: bool | None = None           # holds a leaklint comment (suppression, skip-file)
     loaded: bool = True                  # False: known from the cache only; the text is read on demand
+    name: str = ""                       # the name as given, unescaped (what a patch must find)
 
 
 @dataclass

@@ -230,7 +230,7 @@ def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: 
         run.changed_files += 1
         run.fixed.extend(planned.fixed)
         if dry_run:
-            run.diff += unified_diff(planned.old_bytes(), planned.new_bytes(), display)
+            run.diff += unified_diff(planned.old_bytes(), planned.new_bytes(), sources[display].name or display)
     return run
 
 

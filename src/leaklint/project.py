@@ -50,16 +50,17 @@ class Project:
         """The asked-for `files` (path, display) plus every other Python file under `root`; `data` holds
         the content of files given on stdin (by absolute path) instead of what is on disk."""
         data = data or {}
-        files = [(path, printable(display)) for path, display in files]
-        wanted = {display for _, display in files}
+        wanted = {printable(name) for _, name in files}
         extra: list[tuple[Path, str]] = []
         if root is not None and discover_root:
             known = {os.path.abspath(path) for path, _ in files}
-            extra = [(p, printable(str(p))) for p in discover([root], checker.settings).files
-                     if os.path.abspath(p) not in known]
+            extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.abspath(p) not in known]
         start = time.perf_counter()
-        sources = [_source(checker, path, display, root, data.get(path.absolute()) if data else None, cache)
-                   for path, display in [*files, *extra]]
+        sources = []
+        for path, name in [*files, *extra]:
+            source = _source(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache)
+            source.name = name
+            sources.append(source)
         project = cls(checker, sources, wanted, cache, root, jobs)
         project.timings["read"] += time.perf_counter() - start
         return project
