@@ -99,7 +99,7 @@ def test_a_fix_whose_result_would_not_parse_is_dropped(tmp_path):
     settings = Settings(scrubber="somewhere:lambda")  # `lambda({...})` is not Python
     project = Project.from_files(Checker(settings), tmp_path, [(path, "a.py")])
     findings = project.findings()
-    run = fix_findings(findings, {s.display: s for s in project.sources}, settings, unsafe=False, dry_run=False)
+    run = fix_findings(findings, {s.display: s for s in project.sources}, unsafe=False, dry_run=False)
     assert run.fixed == [] and run.problems[0].startswith("a.py: fix dropped, the result would not parse")
     assert path.read_text() == LEAK
 
@@ -115,7 +115,7 @@ def test_a_file_changed_after_analysis_is_not_overwritten(tmp_path):
     checker = Checker(Settings())
     project = Project.from_files(checker, tmp_path, [(path, "a.py")])
     findings = project.findings()
-    planned = plan(project.sources[0], findings, checker.settings, unsafe=False)
+    planned = plan(project.sources[0], findings, unsafe=False)
     path.write_text(LEAK + "# edited meanwhile\n")
     assert write(planned) == "changed since it was read; fix skipped"
     assert path.read_text().endswith("# edited meanwhile\n")
@@ -194,7 +194,7 @@ def _fix_in_process(tmp_path, text, settings):
     path.write_text(text)
     project = Project.from_files(Checker(settings), tmp_path, [(path, "app.py")])
     findings = project.findings()
-    run = fix_findings(findings, {s.display: s for s in project.sources}, settings, unsafe=True, dry_run=False)
+    run = fix_findings(findings, {s.display: s for s in project.sources}, unsafe=True, dry_run=False)
     assert not run.problems, run.problems
     return findings, path.read_text()
 

@@ -244,7 +244,7 @@ def check(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from .fix import fix_findings
 
-        run = fix_findings(findings, sources, settings, unsafe=args.unsafe_fixes, dry_run=args.diff)
+        run = fix_findings(findings, sources, unsafe=args.unsafe_fixes, dry_run=args.diff)
         messages += [f"warning: {p}" for p in run.problems]   # the finding stays: exit 1, not 2
         if args.diff:
             return show_diff(run, messages, failed=bool(found.errors) or _crashed(findings), exit_zero=args.exit_zero)
@@ -297,7 +297,7 @@ def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace)
     from .engine import printable
 
     source = sources[printable(display_path(args.stdin_filename))]
-    planned = plan(source, [f for f in findings if f.path == source.display], settings, args.unsafe_fixes)
+    planned = plan(source, [f for f in findings if f.path == source.display], args.unsafe_fixes)
     write_stdout(planned.new_bytes() if planned.changed else planned.old_bytes())
     if planned.problem:
         print(f"leaklint: warning: {source.display}: {planned.problem}", file=sys.stderr)

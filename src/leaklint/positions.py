@@ -29,6 +29,7 @@ class _Marking(CodegenState):
         self.wanted = wanted
         self.starts: dict[int, int] = {}
         self.marks: dict[int, tuple[int, int]] = {}
+        self.whole: dict[int, tuple[int, int]] = {}   # every token of the node, parentheses included
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.wanted:
@@ -36,8 +37,9 @@ class _Marking(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
-        if key in self.wanted and key not in self.marks:
-            self.marks[key] = (self.starts[key], len(self.tokens))
+        if key in self.wanted:
+            self.whole[key] = (self.starts[key], len(self.tokens))
+            self.marks.setdefault(key, self.whole[key])
 
     def pop_trailing_newline(self) -> None:
         pass  # PositionProvider counts the newline a file without one is generated with; so do we
@@ -62,10 +64,18 @@ class _Marking(CodegenState):
 
 def positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
     """CodeRange (1-based lines, 0-based columns, like PositionProvider) of each of `nodes`."""
+    return locate(module, nodes)[0]
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], whole: Iterable[cst.CSTNode] = ()
+           ) -> tuple[dict[cst.CSTNode, CodeRange], dict[int, tuple[int, int]]]:
+    """The CodeRange of each of `nodes`, and (in the same pass) the character offsets of all of each of
+    `whole` in the module's code, by node id: what a fix edits."""
     nodes = [n for n in nodes if n is not None]
-    if not nodes:
-        return {}
-    wanted = {id(n) for n in nodes}
+    whole = [n for n in whole if n is not None]
+    if not nodes and not whole:
+        return {}, {}
+    wanted = {id(n) for n in nodes} | {id(n) for n in whole}
     for node in nodes:  # the children a statement may take its span from
         if isinstance(node, cst.BaseCompoundStatement):
             wanted.add(id(node.body))
@@ -87,4 +97,6 @@ def positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTN
         mark = state.marks.get(id(node))
         if mark is not None:
             out[node] = CodeRange(at(mark[0]), at(mark[1]))
-    return out
+    spans = {id(n): (offsets[state.whole[id(n)][0]], offsets[state.whole[id(n)][1]]) for n in whole
+             if id(n) in state.whole}
+    return out, spans
