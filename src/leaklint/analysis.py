@@ -144,9 +144,9 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     wanted = [n for r in reports for n in (r.node, r.call, *(e.node for e in r.evidence))]
     fixes = [(r.autofix, r.evidence) for r in reports if r.autofix is not None and settings.enabled(r.code, display)]
     planner = Planner(module, fixes, settings) if fixes else None
-    positions, spans = locate(module, wanted, planner.nodes() if planner else ())
+    positions, spans, ancestors = locate(module, wanted, *((planner.nodes(), planner.traced()) if planner else ()))
     if planner:
-        planner.finish(spans)
+        planner.finish(spans, ancestors)
     for report in reports:
         if not settings.enabled(report.code, display):
             continue

@@ -62,25 +62,24 @@ def _innermost_key(around: tuple[Around, ...], wrapped: set[tuple[int, int]]) ->
 
 
 class Planner:
-    """The `Wrap` of each fix offered in one module: the keys around the data come from one visit of the
-    tree; the offsets from the caller's position pass over `nodes()`."""
+    """The `Wrap` of each fix offered in one module.  The caller's position pass gives the offsets of
+    `nodes()` and the ancestors of `traced()` (the data), from which the keys around the data are read."""
 
     def __init__(self, module: cst.Module, fixes: list[tuple], settings):
         """`fixes`: each report's `Wrapping` with its evidence."""
         self.settings = settings
-        self.fix_ids = {id(f.node) for f, _ in fixes}
-        wanted = {id(e.node) for f, evidence in fixes for e in evidence if isinstance(e, Evidence) and e.node is not None}
-        self.finder = _KeyFinder(wanted, self.fix_ids)
-        if wanted:
-            module.visit(self.finder)
+        self.fix_nodes = {id(f.node): f.node for f, _ in fixes}
+        self.data_nodes = [e.node for _, evidence in fixes for e in evidence if isinstance(e, Evidence)]
         self.block = _ImportScan(module)
-        self.nodes_by_id = {id(f.node): f.node for f, _ in fixes}
 
     def nodes(self) -> list[cst.CSTNode]:
-        return [*self.nodes_by_id.values(), *self.block.nodes()]
+        return [*self.fix_nodes.values(), *self.block.nodes()]
 
-    def finish(self, spans: dict[int, tuple[int, int]]) -> None:
-        self.spans = spans
+    def traced(self) -> list[cst.CSTNode]:
+        return self.data_nodes
+
+    def finish(self, spans: dict[int, tuple[int, int]], ancestors: dict[int, tuple]) -> None:
+        self.spans, self.ancestors = spans, ancestors
         self.imports = self.block.result(spans)
 
     def wrap(self, fix, evidence) -> Wrap | None:
@@ -92,50 +91,39 @@ class Planner:
         return Wrap(span[0], span[1], fix.wrapper, Import(module, name), fix.safe, data, self.imports)
 
     def _around(self, node) -> tuple[Around, ...]:
-        chain = self.finder.chains.get(id(node), ()) if node is not None else ()
-        return tuple(Around(key, self.spans.get(span), self.spans.get(gate)) for key, span, gate in chain)
+        """The places around `node`, innermost first (itself included), that hold a literal key or are
+        expressions a fix may wrap."""
+        path = self.ancestors.get(id(node), ()) if node is not None else ()
+        places = []
+        for depth in range(len(path) - 1, -1, -1):
+            node, parent = path[depth], path[depth - 1] if depth else None
+            key, gate = _key(node, parent)
+            span = self.spans.get(id(node)) if id(node) in self.fix_nodes else None
+            if key is not None or span is not None:
+                places.append(Around(key, span, self.spans.get(id(parent)) if gate else None))
+        return tuple(places)
 
 
-class _KeyFinder(cst.CSTVisitor):
-    """For each wanted node, the places around it that can matter, innermost first: a literal key (a
-    dict entry `{"k": ...}`, an assignment `d["k"] = ...`, `d.setdefault("k", ...)` or a keyword of
-    `dict(...)` / `d.update(...)`) and expressions a fix may wrap."""
+def _key(node: cst.CSTNode, parent: cst.CSTNode | None) -> tuple[str | None, bool]:
+    """The literal key `node` puts what is inside it under: a dict entry `{"k": ...}`, an assignment
+    `d["k"] = ...`, `d.setdefault("k", ...)` or a keyword of `dict(...)` / `d.update(...)` (True then:
+    the key is the parent call's, hidden when that call is wrapped)."""
+    if isinstance(node, cst.DictElement):
+        return _literal(node.key), False
+    if isinstance(node, cst.Assign) and len(node.targets) == 1:
+        target = node.targets[0].target
+        if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+            return _literal(target.slice[0].slice.value), False
+    if isinstance(node, cst.Call) and _called(node) == "setdefault" and node.args:
+        return _literal(node.args[0].value), False
+    if isinstance(node, cst.Arg) and node.keyword is not None and isinstance(parent, cst.Call) \
+            and _called(parent) in ("dict", "update"):
+        return node.keyword.value, True
+    return None, False
 
-    def __init__(self, wanted: set[int], fix_ids: set[int]):
-        super().__init__()
-        self.wanted, self.fix_ids = wanted, fix_ids
-        self.stack: list[tuple | None] = []
-        self.keyword_keys: dict[int, tuple[str, int | None]] = {}
-        self.chains: dict[int, tuple] = {}
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        key, gate = self._key(node)
-        span = id(node) if id(node) in self.fix_ids else None
-        self.stack.append((key, span, gate) if key is not None or span is not None else None)
-        if id(node) in self.wanted:
-            self.chains[id(node)] = tuple(place for place in reversed(self.stack) if place is not None)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.stack.pop()
-
-    def _key(self, node: cst.CSTNode) -> tuple[str | None, int | None]:
-        if isinstance(node, cst.DictElement):
-            return _literal(node.key), None
-        if isinstance(node, cst.Assign) and len(node.targets) == 1:
-            target = node.targets[0].target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-                return _literal(target.slice[0].slice.value), None
-        if isinstance(node, cst.Call):
-            name = node.func.attr.value if isinstance(node.func, cst.Attribute) else getattr(node.func, "value", None)
-            if name in ("dict", "update"):
-                gate = id(node) if id(node) in self.fix_ids else None
-                self.keyword_keys.update((id(a), (a.keyword.value, gate)) for a in node.args if a.keyword is not None)
-            elif name == "setdefault" and node.args:
-                return _literal(node.args[0].value), None
-        if isinstance(node, cst.Arg):
-            return self.keyword_keys.get(id(node), (None, None))
-        return None, None
+def _called(call: cst.Call) -> str | None:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
 
 
 def _literal(node: cst.CSTNode | None) -> str | None:
