@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .findings import Around, Datum, FromLine, Import, ImportBlock, Wrap, Wrapper
+from .findings import Around, Datum, FromLine, Import, ImportBlock, Wrap
 from .flow import Evidence
 from .pii import PiiKind, classify_key
 
