@@ -328,3 +328,17 @@ def test_diff_and_fix_with_workers_are_what_one_process_gives(tmp_path):
         outputs[jobs] = (diff.returncode, diff.stdout, diff.stderr, fix.returncode, fix.stdout, fix.stderr, files)
     assert outputs["2"] == outputs["1"]
     assert "Would fix" in outputs["1"][2] and outputs["1"][1].count("+++ b/") > 50
+
+
+@pytest.mark.parametrize("head, imports", [
+    ("import analytics\nfrom leaklint_scrub import pseudonymize\n", "from leaklint_scrub import pseudonymize, scrub\n"),
+    ("from leaklint_scrub import scrub as s\nimport analytics\n", "from leaklint_scrub import scrub as s, pseudonymize, scrub\n"),
+    ("from leaklint_scrub import *\nimport analytics\n", "from leaklint_scrub import *\n"),
+    ('"""Doc."""\n\n# why\nimport analytics\n', "import analytics\nfrom leaklint_scrub import pseudonymize, scrub\n"),
+])
+def test_the_import_joins_the_files_own_import_lines(tmp_path, head, imports):
+    (tmp_path / "a.py").write_text(head + "def g(u):\n    analytics.identify(u.email, {'name': u.full_name})\n")
+    run_cli("check", "a.py", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    text = (tmp_path / "a.py").read_text()
+    assert imports in text and text.count("import") == head.count("import") + ("leaklint_scrub" not in head)
+    assert text.endswith("analytics.identify(pseudonymize(u.email), scrub({'name': u.full_name}))\n")
