@@ -74,8 +74,8 @@ def fix_in_process(originals: dict[str, bytes], dry_run: bool) -> tuple[bytes, d
             (root / name).write_bytes(data)
         settings = Settings()
         project = Project.from_files(Checker(settings), root, [(root / name, name) for name in sorted(originals)])
-        run = fix_findings(project.findings(), {s.display: s for s in project.sources}, settings,
-                           unsafe=False, dry_run=dry_run)
+        run = fix_findings(project.findings(), {s.display: s for s in project.sources}, unsafe=False,
+                           dry_run=dry_run)
         assert not run.problems, run.problems
         return run.diff, {name: (root / name).read_bytes() for name in originals}
 

@@ -99,7 +99,7 @@ def test_a_fix_whose_result_would_not_parse_is_dropped(tmp_path):
     settings = Settings(scrubber="somewhere:lambda")  # `lambda({...})` is not Python
     project = Project.from_files(Checker(settings), tmp_path, [(path, "a.py")])
     findings = project.findings()
-    run = fix_findings(findings, {s.display: s for s in project.sources}, settings, unsafe=False, dry_run=False)
+    run = fix_findings(findings, {s.display: s for s in project.sources}, unsafe=False, dry_run=False)
     assert run.fixed == [] and run.problems[0].startswith("a.py: fix dropped, the result would not parse")
     assert path.read_text() == LEAK
 
@@ -115,7 +115,7 @@ def test_a_file_changed_after_analysis_is_not_overwritten(tmp_path):
     checker = Checker(Settings())
     project = Project.from_files(checker, tmp_path, [(path, "a.py")])
     findings = project.findings()
-    planned = plan(project.sources[0], findings, checker.settings, unsafe=False)
+    planned = plan(project.sources[0], findings, unsafe=False)
     path.write_text(LEAK + "# edited meanwhile\n")
     assert write(planned) == "changed since it was read; fix skipped"
     assert path.read_text().endswith("# edited meanwhile\n")
@@ -194,7 +194,7 @@ def _fix_in_process(tmp_path, text, settings):
     path.write_text(text)
     project = Project.from_files(Checker(settings), tmp_path, [(path, "app.py")])
     findings = project.findings()
-    run = fix_findings(findings, {s.display: s for s in project.sources}, settings, unsafe=True, dry_run=False)
+    run = fix_findings(findings, {s.display: s for s in project.sources}, unsafe=True, dry_run=False)
     assert not run.problems, run.problems
     return findings, path.read_text()
 
@@ -274,3 +274,71 @@ def test_the_configured_scrubber_is_imported_and_called_with_the_kind(tmp_path):
     assert 'Identify().set("name", clean(user.full_name, kind="name"))' in fixed
     assert 'mp.track(opaque(user.email), "Seen")' in fixed
     assert lint(fixed, settings) == []
+
+
+# -- fixes as data: worked out where the file was parsed, applied wherever the findings end up ----------
+
+def test_a_finding_carries_its_fix_as_plain_data_and_no_syntax_tree(tmp_path):
+    import pickle
+
+    from leaklint.findings import Import, Wrapper
+    from conftest import lint
+
+    findings = {f.code: f for f in lint(LEAK)}
+    wrap = findings["LL001"].edit
+    assert LEAK[wrap.start:wrap.end] == "{'email': user.email,   'plan': 'pro'}"
+    assert (wrap.wrapper, wrap.function, wrap.safe) == (Wrapper.SCRUBBER, Import("leaklint_scrub", "scrub"), True)
+    pseudonym = findings["LL010"].edit
+    assert LEAK[pseudonym.start:pseudonym.end] == "user.email" and not pseudonym.safe
+    data = pickle.dumps(list(findings.values()))
+    assert b"libcst" not in data  # nothing of the syntax tree travels with a finding
+    assert [f.edit for f in pickle.loads(data)] == [f.edit for f in findings.values()]
+
+
+def _generated(root, modules: int = 400):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import generate
+
+    generate(root, modules=modules, share=1.0, seed=3)
+    return root
+
+
+def test_diff_and_fix_with_workers_are_what_one_process_gives(tmp_path):
+    from leaklint.config import Settings
+    from leaklint.discover import discover
+    from leaklint.engine import Checker
+    from leaklint.project import Project
+
+    tree = _generated(tmp_path / "tree")
+    # The project is large enough for `--jobs 2` to start a worker, which then finds some of the fixes.
+    files = discover([tree], Settings()).files
+    project = Project.from_files(Checker(Settings()), tree, [(f, str(f.relative_to(tree))) for f in files],
+                                 discover_root=False, jobs=2)
+    fixable = [f for f in project.findings() if f.edit is not None]
+    assert {project.shares.owner[f.path] for f in fixable} == {0, 1}
+    outputs = {}
+    for jobs in ("1", "2"):
+        copy = tmp_path / f"jobs{jobs}"
+        shutil.copytree(tree, copy)
+        diff = run_cli("check", ".", "--diff", "--jobs", jobs, cwd=copy)
+        fix = run_cli("check", ".", "--fix", "--unsafe-fixes", "--show-fixes", "--jobs", jobs, cwd=copy)
+        files = {str(p.relative_to(copy)): p.read_bytes() for p in sorted(copy.rglob("*.py"))}
+        outputs[jobs] = (diff.returncode, diff.stdout, diff.stderr, fix.returncode, fix.stdout, fix.stderr, files)
+    assert outputs["2"] == outputs["1"]
+    assert "Would fix" in outputs["1"][2] and outputs["1"][1].count("+++ b/") > 50
+
+
+@pytest.mark.parametrize("head, imports", [
+    ("import analytics\nfrom leaklint_scrub import pseudonymize\n", "from leaklint_scrub import pseudonymize, scrub\n"),
+    ("from leaklint_scrub import scrub as s\nimport analytics\n", "from leaklint_scrub import scrub as s, pseudonymize, scrub\n"),
+    ("from leaklint_scrub import *\nimport analytics\n", "from leaklint_scrub import *\n"),
+    ('"""Doc."""\n\n# why\nimport analytics\n', "import analytics\nfrom leaklint_scrub import pseudonymize, scrub\n"),
+])
+def test_the_import_joins_the_files_own_import_lines(tmp_path, head, imports):
+    (tmp_path / "a.py").write_text(head + "def g(u):\n    analytics.identify(u.email, {'name': u.full_name})\n")
+    run_cli("check", "a.py", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    text = (tmp_path / "a.py").read_text()
+    assert imports in text and text.count("import") == head.count("import") + ("leaklint_scrub" not in head)
+    assert text.endswith("analytics.identify(pseudonymize(u.email), scrub({'name': u.full_name}))\n")

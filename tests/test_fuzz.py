@@ -47,7 +47,7 @@ modules = st.tuples(hypothesmith.from_grammar(), st.lists(calls, min_size=1, max
 @given(modules, st.booleans())
 def test_fix_parses_is_idempotent_and_touches_only_fixed_calls(source, unsafe):
     project, findings = analyse(source)
-    planned = plan(project.sources[0], findings, project.checker.settings, unsafe=unsafe)
+    planned = plan(project.sources[0], findings, unsafe=unsafe)
     assert not planned.problem, planned.problem
     if not planned.changed:
         return
@@ -65,7 +65,7 @@ def test_fix_parses_is_idempotent_and_touches_only_fixed_calls(source, unsafe):
     assert all(a == b or number in spans for number, (a, b) in enumerate(zip(old, new), start=1))
     # A second run has nothing left to fix.
     again, again_findings = analyse(planned.new_text)
-    assert not plan(again.sources[0], again_findings, again.checker.settings, unsafe=unsafe).changed
+    assert not plan(again.sources[0], again_findings, unsafe=unsafe).changed
 
 
 # -- random file trees: names in any bytes, links, modules that cannot be parsed ------------------

@@ -172,7 +172,7 @@ def test_fix_under_write_faults_keeps_the_file(tmp_path, monkeypatch, failure, m
 
     project = _project(tmp_path, {"a.py": GOOD})
     findings = project.findings()
-    planned = plan(project.sources[0], findings, project.checker.settings, unsafe=False)
+    planned = plan(project.sources[0], findings, unsafe=False)
 
     def fail(*args, **kwargs):
         raise failure
@@ -187,7 +187,7 @@ def test_fix_interrupted_mid_write_leaves_the_old_file(tmp_path, monkeypatch):
     from leaklint.fix import plan, write
 
     project = _project(tmp_path, {"a.py": GOOD})
-    planned = plan(project.sources[0], project.findings(), project.checker.settings, unsafe=False)
+    planned = plan(project.sources[0], project.findings(), unsafe=False)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

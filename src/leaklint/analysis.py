@@ -12,7 +12,8 @@ from . import suppress
 from .engine import Source, Unreadable, unreadable
 from .findings import Finding, fingerprint
 from .flow import Evaluator, Options, Value, code
-from .positions import positions as positions_of
+from .fix_kinds import Planner
+from .positions import locate
 from .resolve import Imports
 from .rules import Report
 from .rules.unused_suppression import UNUSED_SUPPRESSION, unused_suppression
@@ -141,7 +142,11 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     used: set[tuple[int, str]] = set()
     out: dict[tuple, Finding] = {}
     wanted = [n for r in reports for n in (r.node, r.call, *(e.node for e in r.evidence))]
-    positions = positions_of(module, wanted)
+    fixes = [(r.autofix, r.evidence) for r in reports if r.autofix is not None and settings.enabled(r.code, display)]
+    planner = Planner(module, fixes, settings) if fixes else None
+    positions, spans, ancestors = locate(module, wanted, *((planner.nodes(), planner.traced()) if planner else ()))
+    if planner:
+        planner.finish(spans, ancestors)
     for report in reports:
         if not settings.enabled(report.code, display):
             continue
@@ -154,11 +159,12 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
         details = [_describe(e, span, positions) for e in report.evidence]
         message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
         line = where.start.line
-        fixable = ("safe" if report.fix_safe else "unsafe") if report.fix_node is not None else ""
+        edit = planner.wrap(report.autofix, report.evidence) if report.autofix is not None else None
+        fixable = ("safe" if edit.safe else "unsafe") if edit is not None else ""
         call = module.code_for_node(report.call if report.call is not None else report.node)
         finding = Finding(display, line, where.start.column + 1, report.code, message,
                           where.end.line, where.end.column + 1, report.fix,
-                          lines[line - 1] if 0 < line <= len(lines) else "", fixable, report,
+                          lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
                           fingerprint(report.code, display, call))
         out.setdefault((report.code, line, finding.col), finding)
     if check_unused:

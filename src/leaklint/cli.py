@@ -227,10 +227,9 @@ def check(args: argparse.Namespace) -> int:
     paths, settings, found, stdin = inputs(args)
     # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
     recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
-    use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # fixing needs the syntax trees
+    use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # the cache keeps no fixes
     checker = Checker(settings, cache_dir=cache_folder(paths[0]) if use_cache else None)
-    # Fixing rewrites the syntax trees, which stay in this process: fixes run with one job.
-    jobs = 1 if (stdin or args.fix or args.diff) else (args.jobs or cpu_count())
+    jobs = 1 if stdin else (args.jobs or cpu_count())
     findings, notes, sources = collect(checker, found.files, stdin, paths, use_cache, jobs)
     if args.write_baseline is not None:
         baseline.write(args.write_baseline, findings)
@@ -244,7 +243,7 @@ def check(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from .fix import fix_findings
 
-        run = fix_findings(findings, sources, settings, unsafe=args.unsafe_fixes, dry_run=args.diff)
+        run = fix_findings(findings, sources, unsafe=args.unsafe_fixes, dry_run=args.diff)
         messages += [f"warning: {p}" for p in run.problems]   # the finding stays: exit 1, not 2
         if args.diff:
             return show_diff(run, messages, failed=bool(found.errors) or _crashed(findings), exit_zero=args.exit_zero)
@@ -252,7 +251,7 @@ def check(args: argparse.Namespace) -> int:
         if args.show_fixes:
             show_fixes(fixed)
         if run.changed_files:  # report what is left where it now stands in the rewritten files
-            findings, notes, sources = collect(checker, found.files, None, paths)
+            findings, notes, sources = collect(checker, found.files, None, paths, jobs=jobs)
             findings = baseline.new_only(findings, recorded)
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
@@ -297,7 +296,7 @@ def fix_stdin(findings: list, sources: dict, settings, args: argparse.Namespace)
     from .engine import printable
 
     source = sources[printable(display_path(args.stdin_filename))]
-    planned = plan(source, [f for f in findings if f.path == source.display], settings, args.unsafe_fixes)
+    planned = plan(source, [f for f in findings if f.path == source.display], args.unsafe_fixes)
     write_stdout(planned.new_bytes() if planned.changed else planned.old_bytes())
     if planned.problem:
         print(f"leaklint: warning: {source.display}: {planned.problem}", file=sys.stderr)

@@ -1,10 +1,80 @@
-"""What leaklint reports: one `Finding` per problem, with a 1-based position."""
+"""What leaklint reports: one `Finding` per problem, with a 1-based position, and the automatic fix
+it offers as plain data (character offsets into the file's text), which crosses processes as it is."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import PurePath
+
+
+class Wrapper(Enum):
+    """What a fix wraps an expression in; the value names the setting that says which function."""
+
+    SCRUBBER = "scrubber"            # removes the personal data (safe)
+    PSEUDONYMIZER = "pseudonymizer"  # replaces an identifier by a keyed pseudonym (unsafe)
+
+
+@dataclass(frozen=True)
+class Import:
+    """`from module import name`: what a wrap's function needs."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FromLine:
+    """A top-level `from module import a, b` line of the file's leading import block."""
+
+    module: str
+    names: frozenset[str]    # imported under their own name
+    star: bool
+    end: tuple[int, int]     # the last name's trailing comma (empty when it has none): where a name is added
+
+
+@dataclass(frozen=True)
+class ImportBlock:
+    """Where a file's imports are, for adding one: its `from` lines, the offset after the block (or
+    after the docstring, or at the top) and the file's line break."""
+
+    lines: tuple[FromLine, ...]
+    insert_at: int
+    newline: str
+
+
+@dataclass(frozen=True)
+class Around:
+    """A place enclosing a piece of personal data, innermost first: a literal key it puts the data
+    under, and/or the extent of an expression a fix may wrap (a wrapped one hides the keys outside it);
+    `gate`: the `dict(...)` call whose keyword is the key, which hides the key when wrapped."""
+
+    key: str | None = None
+    span: tuple[int, int] | None = None
+    gate: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Datum:
+    """One piece of personal data a wrap carries: the `kind=` its value gets when no key names it, and
+    the places around it."""
+
+    kind: str
+    around: tuple[Around, ...] = ()
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """An automatic fix: put `text[start:end]` (character offsets) inside a call to `function`."""
+
+    start: int
+    end: int
+    wrapper: Wrapper
+    function: Import
+    safe: bool = True        # False: applied only with --unsafe-fixes
+    data: tuple[Datum, ...] = ()
+    imports: ImportBlock | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +89,7 @@ class Finding:
     fix: str = ""        # the suggestion shown with the finding
     source_line: str = ""
     fixable: str = ""    # "safe" or "unsafe" when an automatic fix exists
-    report: object = field(default=None, compare=False, repr=False)  # the rule's report, for fixing
+    edit: Wrap | None = field(default=None, compare=False, repr=False)  # the automatic fix, if any
     fingerprint: str = field(default="", compare=False)  # stable across line moves, for baselines
 
     def as_dict(self) -> dict:

@@ -1,5 +1,8 @@
 """Autofix: wrap leaking arguments in the scrubber (or pseudonymizer), add its import, write atomically.
 
+The analysis works out each fix as data (`findings.Wrap`: offsets in the text, the function and its
+import); here they become insertions into the file's text, wherever the file was analysed.
+
 A fix never loses a byte: the file keeps its encoding, BOM, line endings and mode; the new text must
 parse before it is written; the file is written through a temporary file and a rename; and a file
 that changed since it was read is left alone.
@@ -16,9 +19,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from .config import Settings
 from .engine import Source
-from .findings import Finding
+from .findings import Finding, Import, ImportBlock, Wrap, Wrapper
 from .fix_kinds import scrub_arguments
 
 
@@ -42,50 +44,38 @@ class FileFix:
         return self.new_text.encode(self.source.encoding)
 
 
-def _tail_lost_by_libcst(source: Source) -> str:
-    """libcst's code for a module drops the file's last character when it is a lone "\\r" (a CR-only
-    file, or a stray CR at the end); a fix must give it back."""
-    if source.text.endswith("\r") and source.module is not None and source.module.code == source.text[:-1]:
-        return "\r"
-    return ""
-
-
 def applicable(finding: Finding, unsafe: bool) -> bool:
-    return finding.fixable == "safe" or (unsafe and finding.fixable == "unsafe")
+    return finding.edit is not None and (finding.edit.safe or unsafe)
 
 
-def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bool) -> FileFix:
-    """Apply every applicable fix of one file in one pass; the text is not written here."""
+def plan(source: Source, findings: list[Finding], unsafe: bool) -> FileFix:
+    """Apply every applicable fix of one file to its text in one pass; the text is not written here.
+    The fixes are insertions at offsets the analysis worked out, so nothing else can change."""
     result = FileFix(source)
-    chosen = [f for f in findings if applicable(f, unsafe) and f.report is not None]
-    if not chosen or source.module is None:
+    chosen = [f for f in findings if applicable(f, unsafe)]
+    if not chosen or source.error is not None:
         return result
-    targets = {"scrubber": _target(settings.scrubber), "pseudonymizer": _target(settings.pseudonymizer)}
-    edits: dict[int, str] = {}
-    evidence: dict[int, list] = {}
-    spans: list[tuple[tuple[int, int], tuple[int, int], int]] = []
+    wraps: dict[tuple[int, int], Wrap] = {}
+    data: dict[tuple[int, int], list] = {}
     for finding in chosen:
-        node = finding.report.fix_node
-        if id(node) not in edits:
-            edits[id(node)] = finding.report.fix_wrap
-            spans.append(((finding.line, finding.col), (finding.end_line, finding.end_col), id(node)))
-        evidence.setdefault(id(node), []).extend(finding.report.evidence)
+        span = (finding.edit.start, finding.edit.end)
+        wraps.setdefault(span, finding.edit)
+        data.setdefault(span, []).extend(finding.edit.data)
     # Overlapping fixes: wrap the outermost expression only, once (it carries the inner findings' data too).
-    for start, end, key in spans:
-        outer = next((o_key for o_start, o_end, o_key in spans if o_key != key and o_start <= start
-                      and end <= o_end and (o_start, o_end) != (start, end)), None)
+    for span in list(wraps):
+        outer = next((o for o in wraps if o != span and o[0] <= span[0] and span[1] <= o[1]), None)
         if outer is not None:
-            edits.pop(key, None)
-            evidence[outer].extend(evidence.pop(key, ()))
-    used = {edits[k] for k in edits}
-    names = {role: targets[role][1] for role in used}
-    scrubbed = {k: items for k, items in evidence.items() if edits.get(k) == "scrubber"}
+            del wraps[span]
+            data[outer].extend(data.pop(span))
+    scrubbed = {span for span, wrap in wraps.items() if wrap.wrapper is Wrapper.SCRUBBER}
+    needs = {wrap.wrapper.value: wrap.function for wrap in wraps.values()}
+    edits = import_edits(chosen[0].edit.imports, [needs[role] for role in sorted(needs)])  # first at one offset
+    for span, wrap in wraps.items():
+        arguments = scrub_arguments(data[span], scrubbed) if span in scrubbed else ()
+        tail = "".join(f", {keyword}={_literal_code(value)}" for keyword, value in arguments)
+        edits += [(span[0], span[0], wrap.function.name + "("), (span[1], span[1], tail + ")")]
+    new_text = _edited(source.text, edits)
     try:
-        arguments = scrub_arguments(source.module, scrubbed)
-        module = source.module.visit(_Wrap(edits, names, arguments))
-        for role in sorted(used):
-            module = add_import(module, *targets[role])
-        new_text = module.code + _tail_lost_by_libcst(source)
         compile(new_text, str(source.path or source.display), "exec", flags=0x400, dont_inherit=True)
         cst.parse_module(new_text)
     except Exception as err:  # noqa: BLE001 - a fix that cannot be made is reported, never written
@@ -96,30 +86,13 @@ def plan(source: Source, findings: list[Finding], settings: Settings, unsafe: bo
     return result
 
 
-def _target(spec: str) -> tuple[str, str]:
-    module, _, name = spec.partition(":")
-    return module, name
-
-
-class _Wrap(cst.CSTTransformer):
-    """Wraps the expressions named by identity in a call: `expr` -> `scrub(expr)`, with the keyword
-    arguments planned for it: `scrub(expr, kind="name")`."""
-
-    def __init__(self, edits: dict[int, str], names: dict[str, str], arguments: dict[int, tuple]):
-        super().__init__()
-        self.edits, self.names, self.arguments = edits, names, arguments
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
-        role = self.edits.get(id(original_node))
-        if role is None or not isinstance(updated_node, cst.BaseExpression):
-            return updated_node
-        args = [cst.Arg(value=updated_node)]
-        for keyword, value in self.arguments.get(id(original_node), ()):
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(cst.Arg(value=cst.parse_expression(_literal_code(value)), keyword=cst.Name(keyword),
-                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                      whitespace_after=cst.SimpleWhitespace(""))))
-        return cst.Call(func=cst.Name(self.names[role]), args=args)
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, new) edit made; edits at one offset keep their order."""
+    out, at = [], 0
+    for start, end, new in sorted(edits, key=lambda edit: edit[0]):
+        out += [text[at:start], new]
+        at = max(at, end)
+    return "".join(out) + text[at:]
 
 
 def _literal_code(value: str | tuple[str, ...]) -> str:
@@ -129,47 +102,25 @@ def _literal_code(value: str | tuple[str, ...]) -> str:
     return "(" + ", ".join(json.dumps(v) for v in value) + ("," if len(value) == 1 else "") + ")"
 
 
-def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:
-    """`from module_name import name`, once: added to an existing `from module_name import ...` if there
-    is one, else on its own line after the top-level imports.  No other line moves or changes (libcst's
-    AddImportsVisitor also re-spaces the import block, which a fix must not do)."""
-    body = list(module.body)
-    last_import = -1
-    for index, stmt in enumerate(body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            if last_import >= 0 or not _is_docstring(stmt):
-                break
-            continue
-        small = stmt.body[0] if len(stmt.body) == 1 else None
-        if isinstance(small, cst.ImportFrom) and not small.relative and _dotted(small.module) == module_name:
-            if isinstance(small.names, cst.ImportStar) or any(
-                    _dotted(alias.name) == name and alias.asname is None for alias in small.names):
-                return module
-            names = [*small.names[:-1], small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                     cst.ImportAlias(cst.Name(name))]
-            body[index] = stmt.with_changes(body=[small.with_changes(names=names)])
-            return module.with_changes(body=body)
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
-            last_import = index
-        elif not _is_docstring(stmt):
-            break
-    line = cst.parse_statement(f"from {module_name} import {name}{module.default_newline}",
-                               config=module.config_for_parsing)
-    body.insert(last_import + 1, line)
-    return module.with_changes(body=body)
-
-
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+def import_edits(block: ImportBlock, needs: list[Import]) -> list[tuple[int, int, str]]:
+    """`from module import name` for each need, in order, once: added to the first existing `from module
+    import ...` of the leading import block if there is one, else on a new line after the block.  No
+    other line moves or changes (libcst's AddImportsVisitor also re-spaces the import block, which a
+    fix must not do)."""
+    added: dict[int, list[str]] = {}      # index of an existing line -> names added to it
+    new_lines: dict[str, list[str]] = {}  # module -> names, for lines added after the block
+    for need in needs:
+        index = next((i for i, line in enumerate(block.lines) if line.module == need.module), None)
+        if index is not None:
+            line = block.lines[index]
+            if not (line.star or need.name in line.names or need.name in added.get(index, ())):
+                added.setdefault(index, []).append(need.name)
+        elif need.name not in new_lines.setdefault(need.module, []):
+            new_lines[need.module].append(need.name)
+    edits = [(block.lines[i].end[0], block.lines[i].end[1], "".join(f", {name}" for name in names))
+             for i, names in added.items()]
+    text = "".join(f"from {module} import {', '.join(names)}{block.newline}" for module, names in new_lines.items())
+    return edits + ([(block.insert_at, block.insert_at, text)] if text else [])
 
 
 def write(fix: FileFix) -> str:
@@ -211,8 +162,7 @@ class FixRun:
     changed_files: int = 0
 
 
-def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: Settings, *,
-                 unsafe: bool, dry_run: bool) -> FixRun:
+def fix_findings(findings: list[Finding], sources: dict[str, Source], *, unsafe: bool, dry_run: bool) -> FixRun:
     """Fix every file that has applicable fixes; with `dry_run`, build the unified diff instead."""
     run = FixRun()
     by_file: dict[str, list[Finding]] = {}
@@ -220,7 +170,7 @@ def fix_findings(findings: list[Finding], sources: dict[str, Source], settings: 
         if applicable(finding, unsafe):
             by_file.setdefault(finding.path, []).append(finding)
     for display, items in sorted(by_file.items()):
-        planned = plan(sources[display], items, settings, unsafe)
+        planned = plan(sources[display], items, unsafe)
         problem = planned.problem or ("" if dry_run else write(planned))
         if problem:
             run.problems.append(f"{display}: {problem}")

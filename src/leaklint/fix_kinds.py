@@ -8,12 +8,17 @@ under a key the runtime cannot read as personal (`{"who": user.full_name}`, or a
 - `kind="name"` (or "email", "username", "org", ...): the value is that data; all of it is redacted; or
 - `keys=("who",)`: the dict keys, found in the code, under which the data travels; or
 - nothing, when the scrubber's own classifier already recognises every key involved.
+
+Which one depends on which other expressions of the file get wrapped (keys outside a wrapped expression
+say nothing about values inside it), and that is known only when fixing: so the analysis records, as
+plain data, the places around each piece of data (`Datum`), and `scrub_arguments` decides from them.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
+from .findings import Around, Datum, FromLine, Import, ImportBlock, Wrap
 from .flow import Evidence
 from .pii import PiiKind, classify_key
 
@@ -24,7 +29,6 @@ KIND_ARGUMENTS = {
 }
 # Person-name words that are handles rather than names: pseudonymised, so they can still be told apart.
 USERNAME_WORDS = frozenset({"username", "usernames", "user name", "login name", "nickname", "nick name"})
-_BARRIER = object()  # a wrapped expression: keys outside it say nothing about values inside it
 
 
 def kind_argument(evidence: Evidence) -> str:
@@ -33,74 +37,93 @@ def kind_argument(evidence: Evidence) -> str:
     return KIND_ARGUMENTS[evidence.kind]
 
 
-def scrub_arguments(module: cst.Module, wrapped: dict[int, list]) -> dict[int, tuple[tuple[str, object], ...]]:
-    """For each wrapped expression (by id, with the evidence of its findings), the keyword arguments
-    its scrubber call needs: `(("kind", "name"),)`, `(("keys", ("who",)),)` or `()`."""
-    wanted = {id(e.node) for items in wrapped.values() for e in items if isinstance(e, Evidence) and e.node is not None}
-    finder = _KeyFinder(wanted, set(wrapped))
-    module.visit(finder)
-    out = {}
-    for node_id, items in wrapped.items():
-        kinds, keys = [], set()
-        for evidence in items:
-            if not isinstance(evidence, Evidence):
-                continue  # a whole object: its fields are named keys, which the scrubber classifies itself
-            key = finder.keys.get(id(evidence.node)) if evidence.node is not None else None
-            if key is None:
-                kinds.append(kind_argument(evidence))
-            elif classify_key(key) is None:
-                keys.add(key)
-        if kinds:  # the value itself is the data; redaction (not a pseudonym) wins when kinds differ
-            out[node_id] = (("kind", min(kinds, key=lambda k: k in ("username", "org"))),)
-        else:
-            out[node_id] = (("keys", tuple(sorted(keys))),) if keys else ()
-    return out
+def scrub_arguments(data: list[Datum], wrapped: set[tuple[int, int]]) -> tuple[tuple[str, object], ...]:
+    """The keyword arguments a scrubber call needs for the data it carries, given the extents of every
+    expression the scrubber wraps in the file: `(("kind", "name"),)`, `(("keys", ("who",)),)` or `()`."""
+    kinds, keys = [], set()
+    for datum in data:
+        key = _innermost_key(datum.around, wrapped)
+        if key is None:
+            kinds.append(datum.kind)
+        elif classify_key(key) is None:
+            keys.add(key)
+    if kinds:  # the value itself is the data; redaction (not a pseudonym) wins when kinds differ
+        return (("kind", min(kinds, key=lambda k: k in ("username", "org"))),)
+    return (("keys", tuple(sorted(keys))),) if keys else ()
 
 
-class _KeyFinder(cst.CSTVisitor):
-    """For each wanted node, the innermost literal key it sits under: a dict entry `{"k": ...}`, an
-    assignment `d["k"] = ...`, `d.setdefault("k", ...)` or a keyword of `dict(...)` / `d.update(...)`."""
+def _innermost_key(around: tuple[Around, ...], wrapped: set[tuple[int, int]]) -> str | None:
+    for place in around:
+        if place.span in wrapped or place.gate in wrapped:
+            return None
+        if place.key is not None:
+            return place.key
+    return None
 
-    def __init__(self, wanted: set[int], barriers: set[int]):
-        super().__init__()
-        self.wanted, self.barriers = wanted, barriers
-        self.stack: list[object] = []
-        self.keyword_keys: dict[int, str] = {}
-        self.keys: dict[int, str | None] = {}
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.stack.append(_BARRIER if id(node) in self.barriers else self._key(node))
-        if id(node) in self.wanted:
-            self.keys[id(node)] = self._innermost()
-        return True
+class Planner:
+    """The `Wrap` of each fix offered in one module.  The caller's position pass gives the offsets of
+    `nodes()` and the ancestors of `traced()` (the data), from which the keys around the data are read."""
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.stack.pop()
+    def __init__(self, module: cst.Module, fixes: list[tuple], settings):
+        """`fixes`: each report's `Wrapping` with its evidence."""
+        self.settings = settings
+        self.fix_nodes = {id(f.node): f.node for f, _ in fixes}
+        self.data_nodes = [e.node for _, evidence in fixes for e in evidence if isinstance(e, Evidence)]
+        self.block = _ImportScan(module)
 
-    def _innermost(self) -> str | None:
-        for key in reversed(self.stack):
-            if key is _BARRIER:
-                return None
-            if key is not None:
-                return key
-        return None
+    def nodes(self) -> list[cst.CSTNode]:
+        return [*self.fix_nodes.values(), *self.block.nodes()]
 
-    def _key(self, node: cst.CSTNode) -> str | None:
-        if isinstance(node, cst.DictElement):
-            return _literal(node.key)
-        if isinstance(node, cst.Assign) and len(node.targets) == 1:
-            target = node.targets[0].target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-                return _literal(target.slice[0].slice.value)
-        if isinstance(node, cst.Call):
-            name = node.func.attr.value if isinstance(node.func, cst.Attribute) else getattr(node.func, "value", None)
-            if name in ("dict", "update"):
-                self.keyword_keys.update((id(a), a.keyword.value) for a in node.args if a.keyword is not None)
-            elif name == "setdefault" and node.args:
-                return _literal(node.args[0].value)
-        if isinstance(node, cst.Arg):
-            return self.keyword_keys.get(id(node))
-        return None
+    def traced(self) -> list[cst.CSTNode]:
+        return self.data_nodes
+
+    def finish(self, spans: dict[int, tuple[int, int]], ancestors: dict[int, tuple]) -> None:
+        self.spans, self.ancestors = spans, ancestors
+        self.imports = self.block.result(spans)
+
+    def wrap(self, fix, evidence) -> Wrap | None:
+        span = self.spans.get(id(fix.node))
+        if span is None:
+            return None
+        data = tuple(Datum(kind_argument(e), self._around(e.node)) for e in evidence if isinstance(e, Evidence))
+        module, _, name = getattr(self.settings, fix.wrapper.value).partition(":")
+        return Wrap(span[0], span[1], fix.wrapper, Import(module, name), fix.safe, data, self.imports)
+
+    def _around(self, node) -> tuple[Around, ...]:
+        """The places around `node`, innermost first (itself included), that hold a literal key or are
+        expressions a fix may wrap."""
+        path = self.ancestors.get(id(node), ()) if node is not None else ()
+        places = []
+        for depth in range(len(path) - 1, -1, -1):
+            node, parent = path[depth], path[depth - 1] if depth else None
+            key, gate = _key(node, parent)
+            span = self.spans.get(id(node)) if id(node) in self.fix_nodes else None
+            if key is not None or span is not None:
+                places.append(Around(key, span, self.spans.get(id(parent)) if gate else None))
+        return tuple(places)
+
+
+def _key(node: cst.CSTNode, parent: cst.CSTNode | None) -> tuple[str | None, bool]:
+    """The literal key `node` puts what is inside it under: a dict entry `{"k": ...}`, an assignment
+    `d["k"] = ...`, `d.setdefault("k", ...)` or a keyword of `dict(...)` / `d.update(...)` (True then:
+    the key is the parent call's, hidden when that call is wrapped)."""
+    if isinstance(node, cst.DictElement):
+        return _literal(node.key), False
+    if isinstance(node, cst.Assign) and len(node.targets) == 1:
+        target = node.targets[0].target
+        if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+            return _literal(target.slice[0].slice.value), False
+    if isinstance(node, cst.Call) and _called(node) == "setdefault" and node.args:
+        return _literal(node.args[0].value), False
+    if isinstance(node, cst.Arg) and node.keyword is not None and isinstance(parent, cst.Call) \
+            and _called(parent) in ("dict", "update"):
+        return node.keyword.value, True
+    return None, False
+
+
+def _called(call: cst.Call) -> str | None:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", None)
 
 
 def _literal(node: cst.CSTNode | None) -> str | None:
@@ -108,3 +131,53 @@ def _literal(node: cst.CSTNode | None) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+class _ImportScan:
+    """The module's leading import block, as `fix.import_edits` reads it: the `from` lines up to
+    the first statement that is neither an import nor the docstring, and where a new line goes."""
+
+    def __init__(self, module: cst.Module):
+        self.newline = module.default_newline
+        self.lines: list[tuple[str, frozenset[str], bool, cst.CSTNode, bool]] = []
+        body, last_import = module.body, -1
+        for index, stmt in enumerate(body):
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                break
+            small = stmt.body[0] if len(stmt.body) == 1 else None
+            if isinstance(small, cst.ImportFrom) and not small.relative:
+                star = isinstance(small.names, cst.ImportStar)
+                names = frozenset() if star else frozenset(_dotted(a.name) for a in small.names if a.asname is None)
+                last = None if star else small.names[-1]
+                comma = last is not None and isinstance(last.comma, cst.Comma)
+                self.lines.append((_dotted(small.module), names, star, last.comma if comma else last, comma))
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                last_import = index
+            elif not _is_docstring(stmt):
+                break
+        after = last_import + 1
+        self.anchor = (body[after], 0) if after < len(body) else (body[-1], 1) if body else (None, 0)
+
+    def nodes(self) -> list[cst.CSTNode]:
+        return [node for *_, node, _ in self.lines if node is not None] + [self.anchor[0]]
+
+    def result(self, spans: dict[int, tuple[int, int]]) -> ImportBlock:
+        lines = []
+        for module, names, star, node, comma in self.lines:
+            start, end = spans.get(id(node), (0, 0)) if node is not None else (0, 0)
+            lines.append(FromLine(module, names, star, (start, end) if comma else (end, end)))
+        node, side = self.anchor
+        return ImportBlock(tuple(lines), spans[id(node)][side] if node is not None else 0, self.newline)
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""

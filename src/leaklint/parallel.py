@@ -2,7 +2,7 @@
 
 Each share parses its files once and keeps their syntax trees; what crosses between processes is small
 and portable: the index (summaries, no trees) going out before each round, each module's new facts and
-the final findings coming back.  With one job the only share is this process's, on the same path.
+the final findings (their fixes as offsets, see findings.Wrap) coming back.  With one job the only share is this process's, on the same path.
 
 A worker that dies (the native parser crashing on some file, the kernel killing it) is replaced: the
 file it was on is reported as LL902 and the rest of its share is parsed again by the new worker.
@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .engine import Checker, Source, internal_error
 from .findings import Finding
@@ -78,13 +78,13 @@ class Share:
         run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]))
         return module_facts(index, {s.info.name for s in sources if s.info.name}) if facts else None
 
-    def findings(self, wanted: frozenset[str], portable: bool) -> dict[str, list[Finding]]:
+    def findings(self, wanted: frozenset[str]) -> dict[str, list[Finding]]:
+        """Findings as plain data (fixes included), which cross back to the main process as they are."""
         out = {}
         for position, (display, source) in enumerate(self.sources.items()):
             if display in wanted:
                 self.at(position)
-                found = self.checker.findings(source, self.reports.get(display, []))
-                out[display] = [replace(f, report=None) for f in found] if portable else found
+                out[display] = self.checker.findings(source, self.reports.get(display, []))
         return out
 
 
@@ -358,8 +358,8 @@ class Shares:
         asked = [frozenset(d for d in wanted if self.owner.get(d) == i) for i in range(len(self.load))]
         for worker, displays in zip(self.workers, asked[1:]):
             if displays:
-                worker.send("findings", displays, True)
-        out = self.local.findings(asked[0], False)
+                worker.send("findings", displays)
+        out = self.local.findings(asked[0])
         for worker, displays in zip(self.workers, asked[1:]):
             if displays:
                 out.update(worker.result())

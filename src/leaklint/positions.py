@@ -29,6 +29,7 @@ class _Marking(CodegenState):
         self.wanted = wanted
         self.starts: dict[int, int] = {}
         self.marks: dict[int, tuple[int, int]] = {}
+        self.whole: dict[int, tuple[int, int]] = {}   # every token of the node, parentheses included
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.wanted:
@@ -36,8 +37,9 @@ class _Marking(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
-        if key in self.wanted and key not in self.marks:
-            self.marks[key] = (self.starts[key], len(self.tokens))
+        if key in self.wanted:
+            self.whole[key] = (self.starts[key], len(self.tokens))
+            self.marks.setdefault(key, self.whole[key])
 
     def pop_trailing_newline(self) -> None:
         pass  # PositionProvider counts the newline a file without one is generated with; so do we
@@ -60,18 +62,47 @@ class _Marking(CodegenState):
                 self.marks[key] = (start, end)
 
 
+class _Tracing(_Marking):
+    """Also notes the ancestors (outermost first, the node last) of the `traced` nodes: the code
+    generation walks the whole tree anyway, so no visit of its own is needed."""
+
+    def __init__(self, module: cst.Module, wanted: set[int], traced: set[int]):
+        super().__init__(module, wanted)
+        self.traced, self.path = traced, []
+        self.ancestors: dict[int, tuple[cst.CSTNode, ...]] = {}
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        super().before_codegen(node)
+        self.path.append(node)
+        if id(node) in self.traced:
+            self.ancestors[id(node)] = tuple(self.path)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        self.path.pop()
+        super().after_codegen(node)
+
+
 def positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
     """CodeRange (1-based lines, 0-based columns, like PositionProvider) of each of `nodes`."""
+    return locate(module, nodes)[0]
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], whole: Iterable[cst.CSTNode] = (),
+           traced: Iterable[cst.CSTNode] = ()) -> tuple[dict, dict[int, tuple[int, int]], dict[int, tuple]]:
+    """In one pass: the CodeRange of each of `nodes`; the character offsets of all of each of `whole`
+    in the module's code (what a fix edits); the ancestors of each of `traced`.  The last two by node id."""
     nodes = [n for n in nodes if n is not None]
-    if not nodes:
-        return {}
-    wanted = {id(n) for n in nodes}
+    whole = [n for n in whole if n is not None]
+    traced = {id(n) for n in traced if n is not None}
+    if not nodes and not whole:
+        return {}, {}, {}
+    wanted = {id(n) for n in nodes} | {id(n) for n in whole}
     for node in nodes:  # the children a statement may take its span from
         if isinstance(node, cst.BaseCompoundStatement):
             wanted.add(id(node.body))
         elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) and node.body:
             wanted.update((id(node.body[0]), id(node.body[-1])))
-    state = _Marking(module, wanted)
+    state = _Tracing(module, wanted, traced) if traced else _Marking(module, wanted)
     module._codegen(state)
     offsets = [0, *accumulate(map(len, state.tokens))]
     code = "".join(state.tokens)
@@ -87,4 +118,6 @@ def positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTN
         mark = state.marks.get(id(node))
         if mark is not None:
             out[node] = CodeRange(at(mark[0]), at(mark[1]))
-    return out
+    spans = {id(n): (offsets[state.whole[id(n)][0]], offsets[state.whole[id(n)][1]]) for n in whole
+             if id(n) in state.whole}
+    return out, spans, getattr(state, "ancestors", {})

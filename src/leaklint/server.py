@@ -94,7 +94,7 @@ def build_server():
         uri = params.text_document.uri
         if uri not in state:
             return []
-        findings, source, settings = state[uri]
+        findings, source, _ = state[uri]
         text = ls.workspace.get_text_document(uri).source
         lines = source_lines(text)
         actions = []
@@ -105,7 +105,7 @@ def build_server():
             if finding.fixable:
                 from .fix import plan
 
-                planned = plan(source, [finding], settings, unsafe=True)
+                planned = plan(source, [finding], unsafe=True)
                 if planned.changed:
                     whole = t.Range(t.Position(0, 0), t.Position(len(lines) + 1, 0))
                     title = f"Fix {finding.code}: wrap in " + ("pseudonymize()" if finding.fixable == "unsafe" else "scrub()")

@@ -17,7 +17,7 @@ TYPE_CHECKING = False  # rule metadata is read at start-up: the parser (and typi
 if TYPE_CHECKING:
     import libcst as cst
 
-    from ..findings import Finding
+    from ..findings import Finding, Wrapper
     from ..flow import Evidence, Whole
     from ._checks import CallCheck, ModuleCheck, SinkCheck
 
@@ -40,9 +40,17 @@ class Report:
     evidence: tuple[Evidence | Whole, ...] = ()
     call: cst.CSTNode | None = None  # the sink call, whose lines a suppression comment may sit on
     fix: str = ""                    # the suggestion shown with the finding
-    fix_node: cst.BaseExpression | None = None  # an automatic fix wraps this expression ...
-    fix_wrap: str = ""                          # ... in "scrubber" or "pseudonymizer"
-    fix_safe: bool = True                       # False: applied only with --unsafe-fixes
+    autofix: Wrapping | None = None  # the automatic fix, if there is one
+
+
+@dataclass(frozen=True)
+class Wrapping:
+    """A rule's automatic fix: wrap `node` in the scrubber or the pseudonymizer (the analysis turns it
+    into a `findings.Wrap`, offsets in the text, once positions are known)."""
+
+    node: cst.BaseExpression
+    wrapper: Wrapper
+    safe: bool = True                # False: applied only with --unsafe-fixes
 
 
 @dataclass(frozen=True)

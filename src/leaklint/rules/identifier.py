@@ -6,7 +6,8 @@ from textwrap import dedent
 
 from ..catalogue import Role
 from ..pii import PiiKind
-from . import Report, Rule
+from ..findings import Wrapper
+from . import Report, Rule, Wrapping
 
 FIX = "identify people by an opaque id (user.pk) or pseudonymize(...) from leaklint_scrub"
 
@@ -17,9 +18,9 @@ def check(use):
             continue
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
         if found:
-            fix = {"fix_node": arg.expression, "fix_wrap": "pseudonymizer", "fix_safe": False} if arg.expression else {}
+            fix = Wrapping(arg.expression, Wrapper.PSEUDONYMIZER, safe=False) if arg.expression else None
             yield Report(RULE.code, arg.node, RULE.message_for(kind=found[0].kind.value, sink=use.label),
-                         found, use.call, FIX, **fix)
+                         found, use.call, FIX, autofix=fix)
 
 
 RULE = Rule(

@@ -6,7 +6,8 @@ from textwrap import dedent
 
 from ..catalogue import Role
 from ..pii import PiiKind
-from . import Report, Rule
+from ..findings import Wrapper
+from . import Report, Rule, Wrapping
 
 PAYLOAD_ROLES = frozenset({
     Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS, Role.PII_FIELD,
@@ -16,9 +17,9 @@ FIX = "send an opaque id instead, or wrap the payload in scrub(...) from leaklin
 MESSAGE = "{kind} sent to {sink} in '{param}'"
 
 
-def scrub_fix(arg) -> dict:
+def scrub_fix(arg) -> Wrapping | None:
     """A dict payload can be wrapped in the scrubber: the call keeps working, minus the personal data."""
-    return {"fix_node": arg.expression, "fix_wrap": "scrubber"} if arg.is_payload_dict else {}
+    return Wrapping(arg.expression, Wrapper.SCRUBBER) if arg.is_payload_dict else None
 
 
 def _checker(kinds: frozenset[PiiKind], code: str):
@@ -31,7 +32,7 @@ def _checker(kinds: frozenset[PiiKind], code: str):
                           and not (arg.role is Role.GROUP_ID and e.kind is PiiKind.ORG_ID))
             if found:
                 message = MESSAGE.format(kind=found[0].kind.value, sink=use.label, param=arg.param)
-                yield Report(code, arg.node, message, found, use.call, FIX, **scrub_fix(arg))
+                yield Report(code, arg.node, message, found, use.call, FIX, autofix=scrub_fix(arg))
     return check
 
 

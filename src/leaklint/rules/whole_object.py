@@ -15,7 +15,7 @@ def check(use):
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
             message = RULE.message_for(what=whole.what, sink=use.label, param=arg.param)
-            yield Report(RULE.code, arg.node, message, arg.value.wholes, use.call, FIX, **scrub_fix(arg))
+            yield Report(RULE.code, arg.node, message, arg.value.wholes, use.call, FIX, autofix=scrub_fix(arg))
 
 
 RULE = Rule(
