@@ -13,11 +13,10 @@ syntax).  The words that decide what is personal data are in `leaklint_scrub.voc
 
 from .env import Env, Options, ProjectView
 from .evaluator import MAX_DEPTH, CallHook, Evaluator
-from .names import is_descriptor
 from .syntax import call_args, code, string_key
 from .values import CLEAN, UNKNOWN, Carrier, Evidence, Value, Whole, merge_all, strip_ref
 
 __all__ = [
     "CLEAN", "MAX_DEPTH", "UNKNOWN", "CallHook", "Carrier", "Env", "Evaluator", "Evidence", "Options",
-    "ProjectView", "Value", "Whole", "call_args", "code", "is_descriptor", "merge_all", "string_key", "strip_ref",
+    "ProjectView", "Value", "Whole", "call_args", "code", "merge_all", "string_key", "strip_ref",
 ]
