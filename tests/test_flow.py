@@ -76,3 +76,40 @@ def test_a_rebound_name_forgets_the_client():
 def test_kinds_of_a_merged_payload():
     assert kinds("{'who': user.email, 'where': request.META['REMOTE_ADDR'], 'n': len(user.email)}") == [
         "email", "IP address"]
+
+
+# One case per step of a call's evaluation (flow/calls.py), in the order the steps are tried.
+CALLS = [
+    ("redact(user.email)", "from leaklint_scrub import redact", {"clean": True}),  # a scrubber
+    ("send", "import functools, mixpanel\nmp = mixpanel.Mixpanel('t')\nsend = functools.partial(mp.track, 1)",
+     {"ref": "mixpanel.Mixpanel.track"}),  # partial: the function itself
+    ("mixpanel.Mixpanel('t')", "import mixpanel", {"ref": "mixpanel.Mixpanel"}),  # an SDK object
+    ("vars(customer)", "", {"wholes": ["vars(customer)"]}),  # a whole-object serialiser
+    ("customer.to_dict()", "", {"wholes": ["customer.to_dict()"]}),  # ... as a method
+    ("user.emails.count()", "", {"clean": True}),  # a method whose result is a count
+    ("data.get('$email')", "", {"pii": [("email", "data.get('$email')")]}),  # a key lookup
+    ("user.get_email()", "", {"pii": [("email", "user.get_email()")]}),  # a getter
+    ("','.join(user.email)", "", {"pii": [("email", "user.email")]}),  # what goes into a method
+    ("len(user.email)", "", {"clean": True}),  # a clean call
+    ("dict(email=x, n=1)", "", {"pii": [("email", 'key "email"')]}),  # dict(): its keywords are keys
+    ("sorted(user.email)", "", {"pii": [("email", "user.email")]}),  # a conversion
+    ("frobnicate(user.email)", "", {"pii": [("email", "user.email")]}),  # anything else: what goes in
+    ("frobnicate(1)", "", {}),
+]
+
+
+@pytest.mark.parametrize("expression, setup, expected", CALLS, ids=[c[0] for c in CALLS])
+def test_each_kind_of_call(expression, setup, expected):
+    assert carried(expression, setup) == {"pii": [], "wholes": [], "ref": None, "clean": False, **expected}
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("user_serializer.data", {"wholes": ["user_serializer.data"]}),
+    ("user.__dict__", {"wholes": ["user.__dict__"]}),
+    ("plan.name", {"clean": True}),  # a label of something that is not a person
+    ("user.uuid", {"clean": True}),  # an id
+    ("company.pk", {"pii": [("organization identifier", "company.pk")]}),
+    ("profile.wallet_address", {}),  # not a postal address
+])
+def test_attributes(expression, expected):
+    assert carried(expression) == {"pii": [], "wholes": [], "ref": None, "clean": False, **expected}

@@ -188,7 +188,8 @@ def test_pseudonymize_without_a_key_fails_closed_and_logs_once(monkeypatch, capl
 def test_importing_the_scrubber_does_not_import_the_linter():
     code = "import sys, leaklint_scrub; print(sorted(m for m in sys.modules if m.startswith(('libcst', 'leaklint'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['leaklint_scrub', 'leaklint_scrub._core', 'leaklint_scrub.hooks', 'leaklint_scrub.pii']"
+    assert out.strip() == ("['leaklint_scrub', 'leaklint_scrub._core', 'leaklint_scrub.hooks', 'leaklint_scrub.pii', "
+                           "'leaklint_scrub.vocabulary']")
 
 
 def test_the_linter_and_the_scrubber_share_one_classifier():

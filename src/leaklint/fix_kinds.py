@@ -20,15 +20,14 @@ import libcst as cst
 
 from .findings import Around, Datum, FromLine, Import, ImportBlock, Wrap
 from .flow import Evidence
-from .pii import PiiKind, classify_key
+from .pii import PiiKind, classify_key, vocabulary
 
 # The `kind=` each kind of finding passes (leaklint_scrub.KINDS lists what the scrubber accepts).
 KIND_ARGUMENTS = {
     PiiKind.EMAIL: "email", PiiKind.PERSON_NAME: "name", PiiKind.ORG_ID: "org", PiiKind.PHONE: "phone",
     PiiKind.ADDRESS: "address", PiiKind.IP_ADDRESS: "ip", PiiKind.CREDENTIAL: "credential",
 }
-# Person-name words that are handles rather than names: pseudonymised, so they can still be told apart.
-USERNAME_WORDS = frozenset({"username", "usernames", "user name", "login name", "nickname", "nick name"})
+USERNAME_WORDS = vocabulary.USERNAME_WORDS  # handles rather than names: pseudonymised, so people stay apart
 
 
 def kind_argument(evidence: Evidence) -> str:

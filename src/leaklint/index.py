@@ -3,14 +3,14 @@
 Real applications create one SDK client in `telemetry.py`, import it everywhere and wrap it in helpers.
 The index walks the modules that can matter (those naming an SDK, and then those naming a module
 already known to matter), records per module the names it binds (`mp = Mixpanel(...)`, re-exports),
-and per function which parameter reaches which sink and what it returns.  A function whose parameter
-reaches a sink becomes a *derived sink* with that parameter's role, so calls to it are checked like
-calls to the SDK itself; rounds repeat until nothing changes (wrappers of wrappers), up to a bound.
+and per function which parameter reaches which sink and what it returns (`summaries`).  A function whose
+parameter reaches a sink becomes a *derived sink* with that parameter's role, so calls to it are checked
+like calls to the SDK itself; rounds repeat until nothing changes (wrappers of wrappers), up to a bound.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -19,54 +19,9 @@ from .flow import Evidence, Value, Whole, merge_all
 from .pii import PiiKind
 from .rules.unreadable import internal_error
 from .resolve import Imports
-from .walk import FunctionScope
+from .summaries import FunctionFacts, Summary, record_flows, record_return
 
 MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
-
-# Roles whose data is inspected as a payload; `**kwargs` reaching one makes every keyword a payload key.
-PAYLOAD_ROLES = frozenset({Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS})
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A parameter of a project function that reaches a sink."""
-
-    role: Role
-    target: str      # the SDK call at the end of the chain, e.g. "Mixpanel track"
-    via: str         # the chain of project functions below this one ("" when the sink is the SDK's)
-
-
-@dataclass
-class FunctionFacts:
-    scope: FunctionScope
-    module: str
-    flows: dict[str, Flow] = field(default_factory=dict)
-    returns: Value = field(default_factory=Value)
-
-    def key(self) -> tuple:
-        """What callers see of this function; rounds stop when no key changes."""
-        return (tuple(sorted((p, f.role.value, f.target, f.via) for p, f in self.flows.items())),
-                tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
-                tuple(sorted(w.what for w in self.returns.wholes)))
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What callers see of a project function, without syntax-tree nodes, so that it can be cached."""
-
-    qualname: str
-    module: str
-    method: bool
-    sink: Sink | None      # the derived sink, when a parameter reaches one
-    returns: Value         # personal data it returns (evidence without nodes)
-    key: tuple
-
-    @classmethod
-    def of(cls, qualname: str, facts: FunctionFacts) -> "Summary":
-        returns = Value(pii=tuple(replace(e, node=None) for e in facts.returns.pii),
-                        wholes=tuple(replace(w, node=None) for w in facts.returns.wholes))
-        return cls(qualname, facts.module, facts.scope.method,
-                   derived_sink(qualname, facts) if facts.flows else None, returns, facts.key())
 
 
 @dataclass
@@ -190,58 +145,6 @@ def _within(ref: str, modules: set[str]) -> bool:
             return True
         ref = ref.rpartition(".")[0]
     return False
-
-
-def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
-    """After a sink call inside a function: which of its parameters reached which role."""
-    kwargs = scope.node.params.star_kwarg
-    kwargs_name = kwargs.name.value if isinstance(kwargs, cst.Param) else None
-    for arg in use.args:
-        for param in arg.value.params:
-            role = arg.role
-            if param == kwargs_name and role in PAYLOAD_ROLES:
-                role = Role.PII_KWARGS
-            target = use.sink.sdk if use.sink.via or use.sink.project else use.label
-            via = use.sink.via if use.sink.via else ""
-            facts.flows.setdefault(param, Flow(role, target, via))
-
-
-def record_return(facts: FunctionFacts, value: Value) -> None:
-    if value.tainted:
-        facts.returns = merge_all([facts.returns, Value(pii=value.pii, wholes=value.wholes)]) \
-            if facts.returns.tainted else Value(pii=value.pii, wholes=value.wholes)
-
-
-def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
-    node = facts.scope.node.params
-    params: list[Param] = []
-
-    def add(p: cst.Param, kind: ParamKind) -> None:
-        flow = facts.flows.get(p.name.value)
-        params.append(Param(p.name.value, flow.role if flow else None, kind,
-                            required=p.default is None and kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY,
-                                                                    ParamKind.POSITIONAL_ONLY)))
-
-    positional = [*node.posonly_params, *node.params]
-    if facts.scope.method:
-        positional = positional[1:]
-    for p in positional:
-        add(p, ParamKind.POSITIONAL_ONLY if p in node.posonly_params else ParamKind.POSITIONAL)
-    if isinstance(node.star_arg, cst.Param):
-        add(node.star_arg, ParamKind.VAR_POSITIONAL)
-    for p in node.kwonly_params:
-        add(p, ParamKind.KEYWORD_ONLY)
-    if isinstance(node.star_kwarg, cst.Param):
-        add(node.star_kwarg, ParamKind.VAR_KEYWORD)
-    parts = qualname.split(".")
-    shown = ".".join(parts[1:]) if len(parts) > 2 else qualname  # without the top-level package
-    # Name the parameters that carry data (an event name or user id alone is shown only if that is all).
-    carrying = [p for p in params if p.role and p.role not in (Role.EVENT, Role.USER_ID)] or \
-        [p for p in params if p.role]
-    spec = ", ".join(("**" if p.kind is ParamKind.VAR_KEYWORD else "") + p.name for p in carrying)
-    first = next(iter(facts.flows.values()))
-    via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
-    return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via)
 
 
 def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None) -> bool:
@@ -382,15 +285,15 @@ def from_data(data: dict) -> ProjectIndex:
 
 def _sink_data(sink: Sink) -> tuple:
     params = tuple((p.name, p.role.value if p.role else None, p.kind.value, p.required) for p in sink.params)
-    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.transmits, sink.project, sink.via)
+    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via)
 
 
 def _sink_from(data: tuple) -> Sink:
-    id_, sdk, calls, params, carrier, transmits, project, via = data
+    id_, sdk, calls, params, carrier, project, via = data
     return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)),
                 tuple(Param(_text(n), Role(role) if role is not None else None, ParamKind(kind), _flag(required))
                       for n, role, kind, required in params),
-                _flag(carrier), _text(transmits), _flag(project), _text(via))
+                _flag(carrier), project=_flag(project), via=_text(via))
 
 
 def _key_from(key: tuple) -> tuple:

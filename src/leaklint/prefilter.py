@@ -67,7 +67,8 @@ def _absolute_roots(statement: str) -> set[str]:
 
 
 class Prefilter:
-    """`roots`: top-level packages that matter when imported absolutely (the SDKs); `imported`: words
+    """`roots`: top-level packages that matter when imported absolutely (the SDKs, kept in `imported` as
+    "^root"); `imported`: words
     that matter anywhere in an import statement (project modules, configured sinks); `anywhere`:
     literals that matter anywhere in the text."""
 
@@ -75,15 +76,8 @@ class Prefilter:
                  modules: Iterable[str] = ()):
         self.imported = frozenset(imported) | frozenset(ROOT_PREFIX + r for r in roots)
         self.anywhere = tuple(anywhere)
-        self.roots = frozenset(roots)
         self.module_names = frozenset(modules)  # project modules (dotted) ...
         self.modules = tuple(sorted({m.rpartition(".")[::2] for m in self.module_names}))  # ... as (package, last)
-
-    def matches(self, text: str, own: str = "") -> bool:
-        if any(literal in text for literal in self.anywhere):
-            return True
-        words = import_words(text)
-        return not self.imported.isdisjoint(words) or self.imports_module(words, own)
 
     def imports_module(self, words: frozenset[str] | set[str], own: str) -> bool:
         """Whether import statements with these `words`, in the module named `own`, can import one of the

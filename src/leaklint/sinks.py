@@ -63,7 +63,7 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
 
 
 def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst.Call, via: Carrier | None = None):
-    keys = {b.param.role: b for b in bound if b.param.role is Role.TRAIT_KEY}
+    key_arg = next((b for b in reversed(bound) if b.param.role is Role.TRAIT_KEY), None)
     for b in bound:
         role = b.param.role
         if role is None or role is Role.TRAIT_KEY:
@@ -72,28 +72,35 @@ def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst
         if value is None:
             value = ev.evaluate(b.node)
         anchor = _anchor(b, call)
-        if role is Role.TRAIT_VALUE:
-            key_arg = keys.get(Role.TRAIT_KEY)
-            key = _literal(key_arg.node) if key_arg else None
-            if key is not None:
-                value = ev.classify_key(key, anchor, value)
-            role = Role.TRAITS
-        elif b.key is not None:
-            value = ev.classify_key(b.key, anchor, value)
-        elif role is Role.PII_FIELD and not value.pii and not value.clean:
-            match = pii.classify_name(b.param.name, extra=ev.options.extra_words)
-            if match:
-                value = value.merge(Value(pii=(Evidence(match.kind, f"{b.param.name}={code(b.node)}", b.node),)))
+        value = _named(b, value, key_arg, anchor, ev)
         if role in (Role.EVENT_OBJECT, Role.USER_OBJECT) and value.carrier is not None:
-            carrier = value.carrier
-            by_node = {id(cb.node): cv for cb, cv in zip(carrier.bound, carrier.values)}
-            for inner in _args(list(carrier.bound), by_node, ev, call, carrier):
-                yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier,
-                          expression=inner.expression)
+            yield from _carried(value.carrier, anchor, ev, call)
             continue
-        if role in (Role.EVENT_OBJECT, Role.USER_OBJECT):
+        if role in (Role.TRAIT_VALUE, Role.EVENT_OBJECT, Role.USER_OBJECT):
             role = Role.TRAITS
         yield Arg(role, b.key or b.param.name, value, anchor, via, _written(b, via))
+
+
+def _named(b: Bound, value: Value, key_arg: Bound | None, anchor: cst.CSTNode, ev: Evaluator) -> Value:
+    """What the argument's key says of its value: the key of a key/value setter, the keyword landing in
+    `**kwargs`, or the name of a parameter that is personal data by its very name."""
+    if b.param.role is Role.TRAIT_VALUE:
+        key = _literal(key_arg.node) if key_arg else None
+        return ev.classify_key(key, anchor, value) if key is not None else value
+    if b.key is not None:
+        return ev.classify_key(b.key, anchor, value)
+    if b.param.role is Role.PII_FIELD and not value.pii and not value.clean:
+        match = pii.classify_name(b.param.name, extra=ev.options.extra_words)
+        if match:
+            return value.merge(Value(pii=(Evidence(match.kind, f"{b.param.name}={code(b.node)}", b.node),)))
+    return value
+
+
+def _carried(carrier: Carrier, anchor: cst.CSTNode, ev: Evaluator, call: cst.Call):
+    """The fields of an SDK object built elsewhere (`BaseEvent(...)`), reported where it is sent."""
+    by_node = {id(cb.node): cv for cb, cv in zip(carrier.bound, carrier.values)}
+    for inner in _args(list(carrier.bound), by_node, ev, call, carrier):
+        yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier, expression=inner.expression)
 
 
 def _written(b: Bound, via: Carrier | None) -> cst.BaseExpression | None:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 import libcst as cst
 
 from .catalogue import Bound
-from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, _string_key, _strip_ref, merge_all
+from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
 from .resolve import Imports, last_name
 
 
@@ -169,7 +169,7 @@ class Walker:
                                    *ev.keyword_entries(expr)])
                 self.bind(target, added, ev, weak=True)
             elif method == "setdefault" and len(expr.args) == 2:
-                key = _string_key(expr.args[0].value)
+                key = string_key(expr.args[0].value)
                 value = ev.evaluate(expr.args[1].value)
                 self.bind(target, ev.classify_key(key, expr, value) if key else value, ev, weak=True)
 
@@ -178,13 +178,13 @@ class Walker:
             ev.env.set(target.value, value, weak=weak)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self.bind(element.value, _strip_ref(value), ev, weak=weak)
+                self.bind(element.value, strip_ref(value), ev, weak=weak)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, value, ev, weak=weak)
         elif isinstance(target, cst.Subscript):
             # `traits["phone"] = profile.mobile` adds an entry to the dict `traits`.
             ev.evaluate(target.slice[0].slice.value if isinstance(target.slice[0].slice, cst.Index) else None)
-            key = _string_key(target.slice[0].slice) if len(target.slice) == 1 else None
+            key = string_key(target.slice[0].slice) if len(target.slice) == 1 else None
             entry = ev.classify_key(key, target, value) if key is not None else value
             self._add_to(target.value, entry, ev)
         elif isinstance(target, cst.Attribute):
@@ -213,7 +213,7 @@ class Walker:
 
     def compound(self, stmt: cst.CSTNode, ev: Evaluator) -> None:
         if isinstance(stmt, (cst.For,)):
-            self.bind(stmt.target, _strip_ref(ev.evaluate(stmt.iter)), ev, weak=True)
+            self.bind(stmt.target, strip_ref(ev.evaluate(stmt.iter)), ev, weak=True)
         elif isinstance(stmt, (cst.If, cst.While)):
             ev.evaluate(stmt.test)
         elif isinstance(stmt, cst.With):

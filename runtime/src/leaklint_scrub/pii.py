@@ -1,8 +1,9 @@
 """The PII classifier: which names, keys and attribute chains carry personal data.
 
-This module is the single source of truth for "is this personal data?": the runtime scrubber
-(`leaklint_scrub`) uses it on payload keys, and the linter (`leaklint.pii` re-exports it) on code.  It is
-pure standard library and imports nothing of the linter.
+This module is the single classifier for "is this personal data?": the runtime scrubber
+(`leaklint_scrub`) uses it on payload keys, and the linter (`leaklint.pii` re-exports it) on code.  The
+words it reads are in `leaklint_scrub.vocabulary`.  It is pure standard library and imports nothing of
+the linter.
 
 Classification works on *words*: `customerEmail`, `customer_email`, `$email` and `Customer-Email` all
 become `["customer", "email"]`.  A name is personal data when its words say so, unless other words say
@@ -11,86 +12,17 @@ it is only *about* personal data (a flag, a count, a template, a file name ...).
 
 from __future__ import annotations
 
-import enum
 import itertools
 import re
 from collections import namedtuple
+
+from .vocabulary import (BARE_ADDRESS_WORDS, KIND_WORDS, NAME_WORDS, NOT_PII_WORDS, NOT_POSTAL_OWNERS,  # noqa: F401
+                         ORG_ATTRIBUTES, ORG_SUFFIXES, ORG_WORDS, PERSON_WORDS, PiiKind)
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-
-class PiiKind(enum.Enum):
-    EMAIL = "email"
-    PERSON_NAME = "person name"
-    ORG_ID = "organization identifier"
-    PHONE = "phone number"
-    ADDRESS = "postal address"
-    IP_ADDRESS = "IP address"
-    CREDENTIAL = "credential"
-
-
-# Words (or adjacent word pairs, written "a b") that on their own mean a kind of personal data.
-KIND_WORDS: dict[PiiKind, frozenset[str]] = {
-    PiiKind.EMAIL: frozenset({"email", "emails", "e mail", "emailaddress", "email address", "mailto"}),
-    PiiKind.PERSON_NAME: frozenset({
-        "firstname", "lastname", "fullname", "displayname", "username", "usernames", "surname",
-        "nickname", "givenname", "familyname", "middlename", "first name", "last name", "full name",
-        "display name", "user name", "given name", "family name", "middle name", "nick name",
-        "real name", "short name", "login name",
-    }),
-    PiiKind.ORG_ID: frozenset({
-        "org", "orgs", "organization", "organisation", "organizations", "organisations", "company",
-        "companies", "tenant", "workspace", "orgid", "orgname", "tenantid", "workspaceid", "companyid",
-    }),
-    PiiKind.PHONE: frozenset({"phone", "phones", "mobile", "telephone", "msisdn", "cellphone", "tel", "phonenumber"}),
-    PiiKind.ADDRESS: frozenset({
-        "address", "addresses", "street", "zip", "zipcode", "postcode", "postal", "postalcode",
-        "address1", "address2", "addr", "streetaddress",
-    }),
-    PiiKind.IP_ADDRESS: frozenset({
-        "ip", "ip address", "ipaddress", "ipaddr", "ipv4", "ipv6", "remote addr", "remoteaddr", "x forwarded for",
-        "forwarded for", "client ip",
-    }),
-    PiiKind.CREDENTIAL: frozenset({
-        "password", "passwd", "passphrase", "secret", "token", "apikey", "api key", "access key",
-        "private key", "credential", "credentials", "authorization", "bearer", "session key",
-        "access token", "refresh token", "secret key", "client secret", "pwd",
-    }),
-}
-
-# Words that make a name *about* personal data rather than the data itself:
-# flags, counts, lengths, states, templates, files and other descriptors.
-NOT_PII_WORDS = frozenset({
-    "is", "has", "have", "should", "can", "was", "did", "does", "needs", "allow", "allowed",
-    "count", "counts", "num", "total", "length", "len", "size", "limit", "max", "min", "used", "usage",
-    "remaining", "verified", "verify", "verification", "confirmed", "enabled", "disabled", "valid",
-    "invalid", "exists", "sent", "opt", "optin", "opted", "bounced", "subscribed", "unsubscribed",
-    "changed", "updated", "required", "format", "type", "kind", "template", "templates", "tpl",
-    "file", "files", "filename", "path", "dir", "url", "uri", "link", "event", "events", "field",
-    "fields", "column", "label", "domain", "provider", "backend", "host", "port", "server", "config",
-    "settings", "setting", "expiry", "expires", "expired", "expiration", "ttl", "at", "date", "time",
-    "timestamp", "version", "status", "state", "error", "errors", "hash", "hashed", "sha", "sha256",
-    "md5", "encrypted", "masked", "redacted", "scrubbed", "anonymized", "pseudonym", "regex",
-    "pattern", "validator", "form", "class", "model", "prefix", "suffix", "index",
-    "app", "plan", "product", "feature", "flag", "flags", "list", "queue", "job", "task", "source",
-    "campaign", "subject", "body", "button", "page", "screen", "step", "view", "tab",
-})
-
-# An attribute `.name` (or a key "name") is a person's name only on objects that are people;
-# on organisations it is an organisation name; on anything else (`upload.name`, `plan.name`) it is not PII.
-PERSON_WORDS = frozenset({
-    "user", "users", "member", "members", "customer", "customers", "person", "people", "profile",
-    "owner", "author", "contact", "contacts", "employee", "buyer", "recipient", "sender", "subscriber",
-    "student", "patient", "visitor", "lead", "attendee", "participant", "account", "acct",
-    "requester", "assignee", "reporter", "creator", "invitee", "inviter", "admin", "staff", "viewer",
-    "actor", "u", "identity", "human", "applicant", "candidate", "guest", "player",
-})
-ORG_WORDS = frozenset({"org", "organization", "organisation", "company", "tenant", "workspace", "co", "business", "employer"})
-
-# `org_id`, `company_name`, `tenant_slug`: organisation words followed by one of these identify an organisation.
-ORG_SUFFIXES = frozenset({"id", "ids", "name", "names", "slug", "uuid", "key", "title", "domain", "handle"})
 
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -142,12 +74,12 @@ def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = No
     if best is not None:
         if best.kind is PiiKind.ORG_ID and ws[-1] not in ORG_SUFFIXES and ws[-1] not in KIND_WORDS[PiiKind.ORG_ID]:
             return None  # `org_plan`, `company_size`: about an organisation, not identifying it
-        if best.kind is PiiKind.ADDRESS and best.matched in {"address", "addresses", "addr"} and len(ws) > 1:
-            if ws[-2] in {"mac", "wallet", "contract", "server", "web", "memory", "bind"}:
+        if best.kind is PiiKind.ADDRESS and best.matched in BARE_ADDRESS_WORDS and len(ws) > 1:
+            if ws[-2] in NOT_POSTAL_OWNERS:
                 return None
         return best
     last = ws[-1]
-    if last in {"name", "names"}:
+    if last in NAME_WORDS:
         owner = ws[-2] if len(ws) > 1 else None
         if owner in ORG_WORDS:
             return Match(PiiKind.ORG_ID, " ".join(ws[-2:]))
@@ -166,7 +98,7 @@ def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
     """Classify `owner.attr`: `user.name` is a name, `plan.name` is not, `acct.email` is an email."""
     owner_words = words(owner) if owner else []
     person = bool(owner_words) and owner_words[-1] in PERSON_WORDS
-    if owner_words and owner_words[-1] in ORG_WORDS and (attr in ("name", "title") or attr in ORG_SUFFIXES or attr == "pk"):
+    if owner_words and owner_words[-1] in ORG_WORDS and attr in ORG_ATTRIBUTES:
         return Match(PiiKind.ORG_ID, f"{owner_words[-1]}.{attr}")
     if attr == "title":
         return None

@@ -70,7 +70,6 @@ class Sink:
     calls: tuple[str, ...]
     params: tuple[Param, ...]
     carrier: bool = False      # builds an object that is sent later by another sink
-    transmits: str = "yes"
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
 
@@ -215,7 +214,6 @@ def sink_from_table(table: Mapping, sdk: str) -> Sink:
             calls=tuple(table["calls"]),
             params=parse_signature(table["signature"]),
             carrier=bool(table.get("carrier", False)),
-            transmits=str(table.get("transmits", "yes")),
             project=bool(table.get("project", False)),
         )
     except KeyError as missing:

@@ -1,0 +1,55 @@
+"""What the evaluator evaluates against: the local names of each scope (`Env`), the configuration
+(`Options`) and what it may ask about the rest of the project (`ProjectView`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..catalogue import Catalogue
+from ..pii import PiiKind
+from .values import Value
+
+
+@dataclass
+class Env:
+    """Local names of one scope, falling back to the enclosing scope."""
+
+    parent: "Env | None" = None
+    names: dict[str, Value] = field(default_factory=dict)
+
+    def get(self, name: str) -> Value | None:
+        env: Env | None = self
+        while env is not None:
+            if name in env.names:
+                return env.names[name]
+            env = env.parent
+        return None
+
+    def set(self, name: str, value: Value, *, weak: bool = False) -> None:
+        old = self.names.get(name)
+        self.names[name] = old.merge(value) if weak and old is not None else value
+
+
+class ProjectView(Protocol):
+    """What the evaluator may ask about the rest of the project (see `index.ProjectIndex`)."""
+
+    def lookup(self, ref: str) -> Value | None: ...
+    def is_class(self, ref: str) -> bool: ...
+    def returns(self, ref: str) -> Value | None: ...
+    def method_returns(self, name: str) -> Value | None: ...
+
+
+@dataclass
+class Options:
+    """What the evaluator needs from the configuration and the project."""
+
+    catalogue: Catalogue
+    project: ProjectView | None = None
+    scrubbers: frozenset[str] = frozenset({"leaklint_scrub.scrub", "leaklint_scrub.pseudonymize", "leaklint_scrub.redact"})
+    extra_words: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
+    never: frozenset[str] = frozenset()
+
+    @property
+    def scrubber_names(self) -> frozenset[str]:
+        return frozenset(s.rsplit(".", 1)[-1] for s in self.scrubbers)

@@ -1,0 +1,135 @@
+"""Names, attributes and subscripts: what `user.email`, `request.META["REMOTE_ADDR"]` or `mp` carries.
+
+A name bound in the environment carries what was bound to it; otherwise its words decide
+(`customer_email`).  An attribute of an SDK or project object is another such object; any other
+attribute is classified by its owner's and its own name (`user.name` is a person's name, `plan.name`
+is not).  Mixed into `flow.Evaluator`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+
+from .. import pii
+from ..pii import vocabulary as vocab
+from ..resolve import last_name
+from .syntax import code, string_key
+from .values import CLEAN, UNKNOWN, Evidence, Value, Whole
+
+
+class NameEvaluation:
+    """The evaluator's handling of names (uses its `options`, `env`, `self_name`, `self_attrs`, `evaluate`)."""
+
+    def classify(self, name: str, node: cst.CSTNode, what: str, *, person: bool = False) -> Value:
+        """What a name (or a key used to read a value) says the value is."""
+        match = pii.classify_name(name, extra=self.options.extra_words, never=self.options.never,
+                                  person_context=person)
+        if match:
+            return Value(pii=(Evidence(match.kind, what, node, match.matched),))
+        return CLEAN if is_descriptor(name) else UNKNOWN
+
+    def classify_key(self, key: str, node: cst.CSTNode, value: Value) -> Value:
+        """A payload entry `key: value`: the key names the data unless the value is provably clean."""
+        if is_descriptor(key) and pii.mentions_pii(key):
+            return CLEAN  # `email_verified: ...`, `email_count: len(emails)`: about PII, not PII
+        match = pii.classify_key(key, extra=self.options.extra_words, never=self.options.never)
+        if value.pii:
+            return value  # the value explains itself (`"email": user.email`)
+        if match and not value.clean:
+            return value.merge(Value(pii=(Evidence(match.kind, f'key "{key}"', node, match.matched),)))
+        return value
+
+    def _eval_Name(self, node: cst.Name) -> Value:
+        if node.value in ("True", "False", "None"):
+            return CLEAN
+        bound = self.env.get(node.value)
+        if bound is not None and (bound.tainted or bound.clean or bound.ref):
+            return self.resolve_local(bound)
+        named = self.classify(node.value, node, node.value)
+        return named.merge(bound) if bound is not None and bound.params else named
+
+    def resolve_local(self, value: Value) -> Value:
+        """A name imported from the project's own code stands for what that module binds to it."""
+        if value.local and value.ref and self.options.project is not None:
+            found = self.options.project.lookup(value.ref)
+            if found is not None:
+                return replace(found, partial=found.partial + value.partial) if value.partial else found
+        return value
+
+    def _eval_Attribute(self, node: cst.Attribute) -> Value:
+        attr = node.attr.value
+        if isinstance(node.value, cst.Name) and node.value.value == self.self_name and attr in self.self_attrs:
+            return self.self_attrs[attr]
+        owner = self.evaluate(node.value)
+        if owner.ref:
+            known = self._attribute_of_object(owner, attr)
+            if known is not None:
+                return known
+        return self._attribute_by_name(node, owner)
+
+    def _attribute_of_object(self, owner: Value, attr: str) -> Value | None:
+        """`client.people` of an SDK object, `telemetry.mp` of a project module; None when the project
+        object is one the index knows nothing about (its attribute is then classified by name)."""
+        path = f"{owner.ref}.{attr}"
+        if not owner.local:
+            return Value(ref=self.options.catalogue.instances.get(path, path))
+        known = self.options.project.lookup(path) if self.options.project is not None else None
+        if known is not None:
+            return known
+        if path in self.options.catalogue.sinks:
+            return Value(ref=path, local=True)
+        return None
+
+    def _attribute_by_name(self, node: cst.Attribute, owner: Value) -> Value:
+        attr = node.attr.value
+        owner_name = last_name(node.value)
+        if attr == "__dict__":
+            return self.whole(node.value, node)
+        if attr == "data" and owner_name and is_serializer(owner_name) and is_entity(owner_name):
+            return self.whole(node.value, node)
+        match = pii.classify_attribute(owner_name, attr, extra=self.options.extra_words, never=self.options.never)
+        if match:
+            return Value(pii=(Evidence(match.kind, code(node), node, match.matched),))
+        if is_descriptor(attr) or attr in vocab.LABEL_ATTRIBUTES or attr in vocab.ID_ATTRIBUTES:
+            return CLEAN
+        if attr in vocab.STRING_METHODS:
+            return replace(owner, ref=None)
+        return UNKNOWN
+
+    def _eval_Subscript(self, node: cst.Subscript) -> Value:
+        owner = self.evaluate(node.value)
+        for element in node.slice:
+            self.evaluate(getattr(element.slice, "value", None))
+        key = string_key(node.slice[0].slice) if len(node.slice) == 1 else None
+        if key is None:
+            return owner if owner.tainted else UNKNOWN
+        return self.classify(key.lstrip("$"), node, code(node), person=is_person(last_name(node.value)))
+
+    def whole(self, obj: cst.BaseExpression, node: cst.CSTNode) -> Value:
+        """`node` serialises the object `obj` whole: a record of personal data if `obj` is a person's."""
+        name = last_name(obj)
+        if name and is_entity(name):
+            return Value(wholes=(Whole(code(node), node),))
+        return UNKNOWN
+
+
+def is_person(name: str | None) -> bool:
+    """A name that stands for a person (`user`, `request.user`, `owner`)."""
+    ws = pii.words(name) if name else []
+    return bool(ws) and ws[-1] in vocab.PERSON_WORDS
+
+
+def is_entity(name: str) -> bool:
+    """A name that stands for a person or an organisation (`user`, `request.user`, `UserSerializer`)."""
+    return any(w in vocab.PERSON_WORDS or w in vocab.ORG_WORDS for w in pii.words(name))
+
+
+def is_serializer(name: str) -> bool:
+    return any(w in vocab.SERIALIZER_WORDS for w in pii.words(name))
+
+
+def is_descriptor(name: str) -> bool:
+    """A name that describes data without holding it: flags, counts, templates, file names."""
+    return any(w in vocab.NOT_PII_WORDS for w in pii.words(name))

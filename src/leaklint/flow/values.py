@@ -1,0 +1,124 @@
+"""What an expression carries: a `Value`, with the `Evidence` of each piece of personal data.
+
+A value holds the personal data an expression carries (with the place each piece was found), the whole
+objects serialised into it, the SDK or project name it stands for (`ref`), an SDK carrier object built
+earlier, which of the enclosing function's parameters it derives from, or that it is provably clean.
+Values only ever merge: a name bound on two branches carries what either branch gave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+import libcst as cst
+
+from ..catalogue import Bound, Sink
+from ..pii import PiiKind
+
+MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
+MAX_HOPS = 3  # helpers named in one explanation ("a() returns b() returns user.email")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of personal data: its kind, a short human description, and where it was found."""
+
+    kind: PiiKind
+    what: str
+    node: cst.CSTNode
+    matched: str = ""   # the word(s) that decided the kind, for the explanation
+
+    def explain(self) -> str:
+        return f"{self.what} [{self.matched}]" if self.matched and self.matched not in self.what else self.what
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole object serialised into a payload (`vars(user)`, `user.to_dict()`)."""
+
+    what: str
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """An SDK object built by a constructor (`BaseEvent(...)`) and sent later by another sink."""
+
+    sink: Sink
+    bound: tuple[Bound, ...]
+    values: tuple["Value", ...]
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class Value:
+    pii: tuple[Evidence, ...] = ()
+    wholes: tuple[Whole, ...] = ()
+    ref: str | None = None          # qualified name of a module, class, function or SDK object
+    local: bool = False             # `ref` names the project's own code
+    carrier: Carrier | None = None
+    clean: bool = False             # provably no personal data (literal, count, flag, scrubbed)
+    params: tuple[str, ...] = ()    # parameters of the enclosing function this value derives from
+    partial: tuple[str | None, ...] = ()  # `functools.partial(ref, ...)`: the arguments already bound
+
+    def merge(self, other: "Value") -> "Value":
+        # A name that is an SDK client on one path and None (or unknown) on the other (`mp = None`, then
+        # `if settings.TOKEN: mp = Mixpanel(...)`) is still that client wherever it is called.
+        named = self if other.ref is None else other if self.ref is None else None
+        if self.ref == other.ref:
+            ref, local, partial = self.ref, self.local and other.local, self.partial
+        elif named is not None:
+            ref, local, partial = named.ref, named.local, named.partial
+        else:
+            ref, local, partial = None, False, ()
+        return Value(
+            pii=_unique(self.pii + other.pii),
+            wholes=_unique(self.wholes + other.wholes),
+            ref=ref,
+            local=local,
+            carrier=self.carrier or other.carrier,
+            clean=self.clean and other.clean,
+            params=_unique(self.params + other.params),
+            partial=partial,
+        )
+
+    @property
+    def tainted(self) -> bool:
+        return bool(self.pii or self.wholes or self.carrier)
+
+
+UNKNOWN = Value()
+CLEAN = Value(clean=True)
+
+
+def merge_all(values: Iterable[Value]) -> Value:
+    out: Value | None = None
+    for v in values:
+        out = v if out is None else out.merge(v)
+    return out if out is not None else CLEAN
+
+
+def strip_ref(value: Value) -> Value:
+    """The data of `value`, no longer standing for an SDK or project object (a result computed from it)."""
+    return replace(value, ref=None, local=False, carrier=None) if (value.ref or value.carrier) else value
+
+
+def through(label: str, what: str) -> str:
+    """`what` as returned by the helper `label`.  A recursive helper (or one found again by its method
+    name) is not named twice, and chains stop growing after a few helpers: the explanation, which is part
+    of what the index compares between rounds, then stays the same and the rounds end."""
+    if f"{label} returns " in what or what.count(" returns ") >= MAX_HOPS:
+        return what
+    return f"{label} returns {what}"
+
+
+def _unique(items: tuple) -> tuple:
+    if not items:
+        return items
+    unique = tuple(dict.fromkeys(items))
+    if len(unique) <= MAX_EVIDENCE:
+        return unique
+    # Keep a deterministic subset, whatever the merge order: rounds of the index must converge.
+    return tuple(sorted(unique, key=lambda e: (getattr(e, "kind", e) and str(getattr(e, "kind", "")),
+                                               getattr(e, "what", str(e)))))[:MAX_EVIDENCE]
