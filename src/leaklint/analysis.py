@@ -150,27 +150,33 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     for report in reports:
         if not settings.enabled(report.code, display):
             continue
-        where = positions[report.node]
-        span = positions[report.call] if report.call is not None else where
+        span = positions[report.call] if report.call is not None else positions[report.node]
         hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
         if hit is not None:
             used.add(hit)
             continue
-        details = [_describe(e, span, positions) for e in report.evidence]
-        message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
-        line = where.start.line
-        edit = planner.wrap(report.autofix, report.evidence) if report.autofix is not None else None
-        fixable = ("safe" if edit.safe else "unsafe") if edit is not None else ""
-        call = module.code_for_node(report.call if report.call is not None else report.node)
-        finding = Finding(display, line, where.start.column + 1, report.code, message,
-                          where.end.line, where.end.column + 1, report.fix,
-                          lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
-                          fingerprint(report.code, display, call))
-        out.setdefault((report.code, line, finding.col), finding)
+        finding = _finding(source, report, positions, planner, lines)
+        out.setdefault((report.code, finding.line, finding.col), finding)
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
     return sorted(out.values())
+
+
+def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:
+    """One report as a finding: where it is, what it found, and its fix as plain data."""
+    where = positions[report.node]
+    span = positions[report.call] if report.call is not None else where
+    details = [_describe(e, span, positions) for e in report.evidence]
+    message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
+    line = where.start.line
+    edit = planner.wrap(report.autofix, report.evidence) if report.autofix is not None else None
+    fixable = ("safe" if edit.safe else "unsafe") if edit is not None else ""
+    call = source.module.code_for_node(report.call if report.call is not None else report.node)
+    return Finding(source.display, line, where.start.column + 1, report.code, message,
+                   where.end.line, where.end.column + 1, report.fix,
+                   lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
+                   fingerprint(report.code, source.display, call))
 
 
 def _describe(evidence, span, positions) -> str:
