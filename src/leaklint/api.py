@@ -69,20 +69,30 @@ def discover_paths(paths: list[Path], configs: Configs) -> Discovery:
     groups: dict[Path | None, list[Path]] = {}
     for path in paths:
         groups.setdefault(configs.file_of(path), []).append(path)
+    if len(groups) == 1:  # the common case: one walk, which keeps each file once itself
+        [(config, group)] = groups.items()
+        found = discover(group, configs.for_path(group[0]))
+        return Discovery(_nearest(found.files, config, configs, set(paths)), found.errors)
     out, seen = Discovery(), set()
-    named = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
     for config, group in groups.items():
         found = discover(group, configs.for_path(group[0]))
         out.errors += found.errors
-        for file in found.files:
-            key = os.path.realpath(file)
-            if key in seen:
-                continue
-            seen.add(key)
-            if os.path.abspath(file) not in named and configs.file_of(file) != config \
-                    and excluded_by(file, configs.for_path(file)):
-                continue
-            out.files.append(file)
+        for file in _nearest(found.files, config, configs, set(paths)):
+            if os.path.realpath(file) not in seen:
+                seen.add(os.path.realpath(file))
+                out.files.append(file)
+    return out
+
+
+def _nearest(files: list[Path], config: Path | None, configs: Configs, named: set[Path]) -> list[Path]:
+    """The files found under `config`'s settings that the configuration nearest to each does not exclude
+    (a project nested in the folder walked; a file named on the command line is kept as it is)."""
+    out = []
+    for file in files:
+        folder = os.path.dirname(os.path.abspath(file))
+        if configs.file_in(folder) != config and file not in named and excluded_by(file, configs.for_path(file)):
+            continue
+        out.append(file)
     return out
 
 
@@ -141,7 +151,7 @@ def _groups(files: list[Path], configs: Configs) -> dict[tuple, list[Path]]:
         if folder not in roots:
             root = root_of(folder)
             roots[folder] = Path(root) if root is not None else None
-        groups.setdefault((roots[folder], configs.file_of(file)), []).append(file)
+        groups.setdefault((roots[folder], configs.file_in(folder)), []).append(file)
     return groups
 
 

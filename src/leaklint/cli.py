@@ -8,10 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cli_args import build_parser, cpu_count
-from .cli_report import (EXIT_CLEAN, EXIT_ERROR, crashed, exit_code, print_summary, show_diff, show_fixes,
-                         show_rules, statistics, write_stdout)
 from .config import ConfigError, Configs, Overrides
-from .deep_stack import EXIT_INTERRUPTED, with_deep_stack
+from .deep_stack import EXIT_ERROR, EXIT_INTERRUPTED, with_deep_stack
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "rules":
+            from .cli_report import show_rules
+
             return show_rules(args.code)
         if args.command == "clean":
             from .cli_report import clean_caches
@@ -77,6 +77,7 @@ def inputs(args: argparse.Namespace):
 def check(args: argparse.Namespace) -> int:
     from . import baseline
     from .api import check_files
+    from .cli_report import (EXIT_CLEAN, crashed, exit_code, print_summary, show_diff, show_fixes, statistics)
     from .output import formatter
 
     paths, configs, found, stdin = inputs(args)
@@ -140,6 +141,7 @@ def fix(findings: list, checked: Run, args: argparse.Namespace):
 def fix_stdin(findings: list, checked: Run, args: argparse.Namespace) -> int:
     """Editors' `--fix --stdin-filename`: the fixed source goes to stdout, nothing is written."""
     from .api import display_path
+    from .cli_report import crashed, exit_code, write_stdout
     from .fix import plan
     from .source import printable
 

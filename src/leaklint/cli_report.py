@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .deep_stack import EXIT_ERROR
+
+EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 
 def crashed(findings: list) -> bool:

@@ -279,8 +279,12 @@ class Configs:
         if self.fixed is not None:
             return None
         folder = os.path.abspath(path)
-        if not os.path.isdir(folder):
-            folder = os.path.dirname(folder)
+        return self.file_in(folder if os.path.isdir(folder) else os.path.dirname(folder))
+
+    def file_in(self, folder: str) -> Path | None:
+        """file_of() for the files of an absolute folder (a walk asks once per file: no lookup on disk)."""
+        if self.fixed is not None:
+            return None
         if folder not in self._files:
             self._files[folder] = find_config(Path(folder))
         return self._files[folder]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-EXIT_ERROR = 2
+EXIT_ERROR = 2          # a usage, configuration or internal error
 EXIT_INTERRUPTED = 130  # as a shell reports a process ended by Ctrl-C
 
 
