@@ -1,4 +1,5 @@
-"""Configuration: `[tool.leaklint]` in pyproject.toml, or leaklint.toml, found by walking up."""
+"""Configuration: `[tool.leaklint]` in pyproject.toml, or leaklint.toml, found by walking up from each
+checked file (`Configs`), with the command line's overrides (`Overrides`) laid over it."""
 
 from __future__ import annotations
 
@@ -94,11 +95,19 @@ def find_config(start: Path) -> Path | None:
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            path = candidate / name
-            if path.is_file():
-                if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
-                    return path
+        found = config_in(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> Path | None:
+    """The configuration file in `folder` itself, if any."""
+    for name in CONFIG_FILES:
+        path = folder / name
+        if path.is_file():
+            if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
+                return path
     return None
 
 
@@ -285,8 +294,10 @@ class Configs:
         """file_of() for the files of an absolute folder (a walk asks once per file: no lookup on disk)."""
         if self.fixed is not None:
             return None
-        if folder not in self._files:
-            self._files[folder] = find_config(Path(folder))
+        if folder not in self._files:  # each folder looked at once, however many files and subfolders ask
+            parent = os.path.dirname(folder)
+            found = config_in(Path(folder))
+            self._files[folder] = found if found is not None or parent == folder else self.file_in(parent)
         return self._files[folder]
 
     def for_path(self, path: Path) -> Settings:
