@@ -87,4 +87,3 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
     clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
     return parser
-
