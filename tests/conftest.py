@@ -16,6 +16,7 @@ settings.register_profile("long", max_examples=int(os.environ.get("LEAKLINT_FUZZ
                           suppress_health_check=_quiet)
 settings.load_profile("default")
 
+from leaklint.api import check_text
 from leaklint.config import Settings
 from leaklint.engine import Checker
 
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def lint(source: str, settings: Settings | None = None) -> list:
     """Findings for one module's source text."""
-    return Checker(settings or Settings()).check_text(source, "example.py")
+    return check_text(source, "example.py", settings)
 
 
 def check_files(root: Path | None, *files: Path, settings: Settings | None = None) -> list:

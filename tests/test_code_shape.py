@@ -23,9 +23,7 @@ TOO_BRANCHY = {
     "catalogue/__init__.py:Sink.bind": "18 branches: Python's argument binding rules",
     "analysis.py:parse_text": "16 branches: decoding and parse errors",
 }
-LONG_MODULES = {
-    "cli.py": "420 lines",
-}
+LONG_MODULES: dict[str, str] = {}
 
 
 def branches(func: ast.AST) -> int:

@@ -9,15 +9,16 @@ import sys
 import libcst as cst
 
 from . import suppress
-from .engine import Source, Unreadable, unreadable
 from .findings import Finding, fingerprint
 from .flow import Evaluator, Options, Value, code
 from .fix_kinds import Planner
 from .positions import locate
 from .resolve import Imports
 from .rules import Report
+from .rules.unreadable import unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION, unused_suppression
 from .sinks import sink_use
+from .source import Source, Unreadable
 from .walk import Walker
 
 

@@ -1,4 +1,5 @@
-"""Configuration: `[tool.leaklint]` in pyproject.toml, or leaklint.toml, found by walking up."""
+"""Configuration: `[tool.leaklint]` in pyproject.toml, or leaklint.toml, found by walking up from each
+checked file (`Configs`), with the command line's overrides (`Overrides`) laid over it."""
 
 from __future__ import annotations
 
@@ -60,11 +61,23 @@ class Settings:
         if opt_in and chosen < len(code):
             return False
         dropped = _longest(code, self.ignore)
-        if relpath is not None:
+        if relpath is not None and self.per_file_ignores:
+            # A pattern is matched against the path as shown, its name, and (as Ruff does) the path relative
+            # to the configuration's folder: the same file is matched alike from any folder and any door.
+            names = (relpath, Path(relpath).name, *_below(relpath, self.root))
             for pattern, codes in self.per_file_ignores.items():
-                if fnmatch.fnmatch(relpath, pattern) or fnmatch.fnmatch(Path(relpath).name, pattern):
+                if any(fnmatch.fnmatch(name, pattern) for name in names):
                     dropped = max(dropped, _longest(code, codes))
         return chosen > dropped  # the more specific prefix wins; on a tie, ignore wins
+
+
+@functools.lru_cache(maxsize=4096)
+def _below(path: str, root: Path | None) -> tuple[str, ...]:
+    """`path` relative to `root` with "/" separators, when it lies below it."""
+    if root is None:
+        return ()
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return () if rel.startswith("..") else (rel.replace(os.sep, "/"),)
 
 
 def _longest(code: str, prefixes: list[str]) -> int:
@@ -82,11 +95,19 @@ def find_config(start: Path) -> Path | None:
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            path = candidate / name
-            if path.is_file():
-                if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
-                    return path
+        found = config_in(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> Path | None:
+    """The configuration file in `folder` itself, if any."""
+    for name in CONFIG_FILES:
+        path = folder / name
+        if path.is_file():
+            if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
+                return path
     return None
 
 
@@ -225,6 +246,67 @@ def _did_you_mean(key: str) -> str:
 
     close = difflib.get_close_matches(key, KEYS, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's settings, laid over those of every configuration file."""
+
+    config: Path | None = None           # `--config`: this file's settings for every checked file
+    select: list[str] | None = None      # replaces the configuration's
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    force_exclude: bool = False
+
+    def apply(self, settings: Settings) -> Settings:
+        if self.select is not None:
+            settings.select = list(self.select)
+        settings.extend_select += self.extend_select
+        settings.ignore += self.ignore
+        settings.force_exclude = settings.force_exclude or self.force_exclude
+        check_selectors(settings)
+        return settings
+
+
+class Configs:
+    """The settings each file is checked under: those of the configuration nearest to it (as Ruff finds
+    it: leaklint.toml, .leaklint.toml or a pyproject.toml with [tool.leaklint], from the file's folder
+    upwards), or the `--config` file's for every file; the command line's overrides laid over either."""
+
+    def __init__(self, overrides: Overrides | None = None, settings: Settings | None = None):
+        self.overrides = overrides or Overrides()
+        self.fixed = settings   # given: used as it is, for every file
+        if settings is None and self.overrides.config is not None:
+            if not self.overrides.config.is_file():
+                raise ConfigError(f"{self.overrides.config}: config file not found")
+            self.fixed = self.overrides.apply(load(self.overrides.config))
+        self._files: dict[str, Path | None] = {}       # folder -> its configuration file
+        self._settings: dict[Path | None, Settings] = {}
+
+    def file_of(self, path: Path) -> Path | None:
+        """The configuration file that governs `path` (None: the defaults, or `--config`)."""
+        if self.fixed is not None:
+            return None
+        folder = os.path.abspath(path)
+        return self.file_in(folder if os.path.isdir(folder) else os.path.dirname(folder))
+
+    def file_in(self, folder: str) -> Path | None:
+        """file_of() for the files of an absolute folder (a walk asks once per file: no lookup on disk)."""
+        if self.fixed is not None:
+            return None
+        if folder not in self._files:  # each folder looked at once, however many files and subfolders ask
+            parent = os.path.dirname(folder)
+            found = config_in(Path(folder))
+            self._files[folder] = found if found is not None or parent == folder else self.file_in(parent)
+        return self._files[folder]
+
+    def for_path(self, path: Path) -> Settings:
+        if self.fixed is not None:
+            return self.fixed
+        config = self.file_of(path)
+        if config not in self._settings:
+            self._settings[config] = self.overrides.apply(load(config))
+        return self._settings[config]
 
 
 def check_selectors(settings: Settings) -> None:

@@ -164,6 +164,13 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
     return out
 
 
+def excluded_by(path: Path, settings: Settings) -> bool:
+    """Whether `settings` exclude a file (itself or a folder above it, below the settings' root): a file
+    found by walking a folder is checked against the configuration nearest to it too."""
+    root = (settings.root or Path.cwd()).absolute()
+    return _force_excluded(path, Excludes.of(settings.exclude + settings.extend_exclude, root))
+
+
 def _force_excluded(path: Path, excluded: Excludes) -> bool:
     """An explicitly named file under an excluded folder, or excluded itself (`--force-exclude`)."""
     absolute = path.absolute()

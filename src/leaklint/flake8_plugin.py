@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
 
-# One index per project per process: flake8 calls the plugin once per file, in several processes.
-_PROJECTS: dict[tuple, object] = {}
+# One run per project per process: flake8 calls the plugin once per file, in several processes.
+_RUNS: dict[Path, object] = {}
+_STATE: dict[str, object] = {}
 
 
 class Plugin:
@@ -23,7 +25,7 @@ class Plugin:
         try:
             found = findings_for(Path(self.filename), self.text)
         except Exception as err:  # noqa: BLE001 - flake8 would stop with a traceback: report it on the file
-            from .engine import internal_error
+            from .rules.unreadable import internal_error
 
             found = [internal_error(self.filename, err)]
         for finding in found:
@@ -31,29 +33,21 @@ class Plugin:
 
 
 def findings_for(path: Path, text: str) -> list:
-    """The findings for one file's text, with the index of the project the file belongs to."""
-    from .config import find_config, load, project_root
-    from .engine import Checker
-    from .project import Project
+    """The findings for one file's text, checked as `leaklint check` checks it: the project the file
+    belongs to is checked whole once per process, and a file whose text is as on disk takes its findings
+    from that run."""
+    from .api import check_paths, check_source
+    from .config import Configs, project_root
 
-    root = project_root(path) if path.name not in ("stdin", "-") else None
-    config = find_config(path if path.exists() else Path.cwd())
-    key = (root, config)
-    if key not in _PROJECTS:
-        _PROJECTS[key] = (Checker(load(config)), {})
-    checker, built = _PROJECTS[key]
-    absolute = path.absolute()
-    cached = built.get("project")
-    if cached is not None:
-        source = next((s for s in cached.sources if s.path is not None and s.path.absolute() == absolute), None)
+    configs = _STATE.setdefault("configs", Configs())
+    root = project_root(path) if path.name not in ("stdin", "-") and path.exists() else None
+    if root is not None:
+        if root not in _RUNS:
+            _RUNS[root] = check_paths([root], configs)
+        run = _RUNS[root]
+        absolute = os.path.abspath(path)
+        source = next((s for s in run.sources.values() if s.path is not None and os.path.abspath(s.path) == absolute),
+                      None)
         if source is not None and source.text == text:  # unchanged since the project was checked
-            return [f for f in built["findings"] if f.path == source.display]
-    if root is not None and cached is None and path.exists():
-        from .discover import discover
-
-        files = discover([root], checker.settings).files
-        project = Project.from_files(checker, root, [(f, str(f)) for f in files])
-        built.update(project=project, findings=project.findings())
-        return findings_for(path, text)
-    project = Project.from_files(checker, root, [(path, str(path))], {absolute: text.encode("utf-8", "surrogatepass")})
-    return project.findings()
+            return run.for_file(path)
+    return check_source(text, path, configs).findings

@@ -267,7 +267,7 @@ def die_with(parent: int) -> None:
 
 def serve(checker: Checker, conn, position, parent: int) -> None:
     """A worker's loop: run the share's commands until told to stop or the main process goes away."""
-    from .cli import with_deep_stack
+    from .deep_stack import with_deep_stack
 
     die_with(parent)
 

@@ -26,20 +26,21 @@ def utf16_column(line: str, column: int) -> int:
 
 
 def analyse(path: Path, text: str):
-    """Findings and sources for one open document, with its project's index and configuration."""
-    from .config import find_config, load, project_root
-    from .engine import Checker
-    from .project import Project
+    """Findings, source and settings for one open document, checked as `leaklint check` checks it: with its
+    project's index and the configuration nearest to it."""
+    from .api import check_source
+    from .source import Source, printable
 
-    checker = Checker(load(find_config(path if path.exists() else path.parent)))
-    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate from the editor: an undecodable file
     try:
-        project = Project.from_files(checker, project_root(path.parent), [(path, str(path))], {path.absolute(): data})
-        return project.findings(), project.sources[0], checker.settings
+        run = check_source(text, path)
+        display = next(iter(run.sources))
+        return run.findings, run.sources[display], run.settings[display]
     except Exception as err:  # noqa: BLE001 - shown on the document, not lost in the server's log
-        from .engine import Source, internal_error, printable
+        from .config import Settings
+        from .rules.unreadable import internal_error
 
-        return [internal_error(printable(str(path)), err)], Source(printable(str(path)), text), checker.settings
+        shown = printable(str(path))
+        return [internal_error(shown, err)], Source(shown, text), Settings()
 
 
 def build_server():

@@ -1,0 +1,89 @@
+"""The command line's arguments: `leaklint check|rules|server|clean`, parsed without importing more than
+argparse needs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid job count '{text}': give a number, 0 for one per CPU")
+    return value
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers, taskset)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, told the terminal width itself: argparse would import shutil for it on every run."""
+
+    def __init__(self, prog: str):
+        try:
+            width = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.stdout.fileno()).columns
+        except (ValueError, OSError):
+            width = 80
+        super().__init__(prog, width=max(width, 40) - 2)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .output import MODULES
+
+    parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.",
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check files and folders (default: the current folder)")
+    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable (replaces config)")
+    check.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to enable as well")
+    check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
+    check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
+    check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes (wrap payloads in the scrubber)")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (pseudonymize user ids)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
+    check.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                       help="processes to parse and analyse with (default: the number of CPUs; 1: no workers)")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply exclusions to paths named on the command line too (for pre-commit)")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings and exit 0")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+    check.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                       help="read the source from stdin; PATH names it (for config, project and output)")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
+    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
+    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
+    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    return parser

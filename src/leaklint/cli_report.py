@@ -1,0 +1,117 @@
+"""What the command line prints: the summary, statistics, fixes applied, diffs, rules; and its exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .deep_stack import EXIT_ERROR
+
+EXIT_CLEAN, EXIT_FINDINGS = 0, 1
+
+
+def crashed(findings: list) -> bool:
+    """leaklint's own failure on a file."""
+    from .rules.unreadable import INTERNAL_ERROR
+
+    return any(f.code == INTERNAL_ERROR.code for f in findings)
+
+
+def exit_code(*, failed: bool, findings_left: bool, exit_zero: bool) -> int:
+    """Ruff's convention, for every mode: 2 when the run failed (a usage, configuration or internal error),
+    else 1 when findings are left (for --diff: fixes to apply, or fixes that cannot be made), else 0;
+    --exit-zero turns that 1 into 0, never a 2."""
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings_left and not exit_zero else EXIT_CLEAN
+
+
+def show_diff(run, messages: list[str], *, failed: bool, exit_zero: bool) -> int:
+    write_stdout(run.diff)
+    for line in messages:
+        print(f"leaklint: {line}", file=sys.stderr)
+    n = len(run.fixed)
+    print(f"Would fix {n} finding{'s' if n != 1 else ''} in {run.changed_files} files.", file=sys.stderr)
+    return exit_code(failed=failed, findings_left=bool(run.diff or run.problems), exit_zero=exit_zero)
+
+
+def write_stdout(data: bytes) -> None:
+    """Bytes as they are: a diff or a fixed file keeps its encoding and line endings."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def statistics(findings: list) -> str:
+    from collections import Counter
+
+    from .rules import all_rules
+
+    names = {r.code: r.name for r in all_rules()}
+    counts = Counter(f.code for f in findings)
+    fixable = {f.code for f in findings if f.fixable}
+    return "".join(f"{n:5}\t{code}\t{'[*] ' if code in fixable else '    '}{names.get(code, '')}\n"
+                   for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def clean_caches(paths: list[Path]) -> int:
+    from .cache import clean
+
+    removed = 0
+    for path in paths:
+        for folder in [path, *path.rglob(".leaklint_cache")] if path.is_dir() else []:
+            target = folder if folder.name == ".leaklint_cache" else folder / ".leaklint_cache"
+            removed += clean(target)
+    print(f"Removed {removed} cache folder{'s' if removed != 1 else ''}.", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def print_summary(findings: list, fixed: list, files: int, hidden: int) -> None:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    if fixed:
+        print(f"Found {plural(len(findings) + len(fixed), 'finding')} ({len(fixed)} fixed, {len(findings)} remaining).",
+              file=sys.stderr)
+    elif findings:
+        print(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}.", file=sys.stderr)
+    else:
+        print(f"All checks passed ({plural(files, 'file')}).", file=sys.stderr)
+    fixable = sum(1 for f in findings if f.fixable)
+    if fixable:
+        print(f"[*] {fixable} fixable with the `--fix` option"
+              + (" (add `--unsafe-fixes` for the unsafe ones)." if any(f.fixable == "unsafe" for f in findings) else "."),
+              file=sys.stderr)
+    if hidden:
+        print(f"({plural(hidden, 'more fix')} available with `--unsafe-fixes`)", file=sys.stderr)
+
+
+def show_fixes(fixed: list) -> None:
+    from collections import Counter
+
+    by_file: dict[str, Counter] = {}
+    for f in fixed:
+        by_file.setdefault(f.path, Counter())[f.code] += 1
+    print(f"Fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''}:", file=sys.stderr)
+    for path, counts in sorted(by_file.items()):
+        print(f"- {path}:", file=sys.stderr)
+        for code, n in sorted(counts.items()):
+            print(f"    {n} x {code}", file=sys.stderr)
+
+
+def show_rules(code: str | None) -> int:
+    from .rules import all_rules
+
+    rules = all_rules()
+    if code is None:
+        for rule in rules:
+            print(f"{rule.code}  {rule.name:32} {rule.severity.value:7} {rule.summary}")
+        return EXIT_CLEAN
+    rule = next((r for r in rules if r.code == code.upper()), None)
+    if rule is None:
+        print(f"leaklint: error: unknown rule '{code}'", file=sys.stderr)
+        return EXIT_ERROR
+    fixed = f"Fixed:\n{rule.fixed}\n" if rule.fixed else ""
+    print(f"{rule.code} {rule.name} ({rule.severity.value}): {rule.summary}\n\n{rule.why}\n\n"
+          f"Message: {rule.message}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
+    return EXIT_CLEAN
