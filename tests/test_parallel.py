@@ -137,11 +137,17 @@ def _wait_for(predicate, seconds: float):
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
-    """Enough text to parse for a real run to start its workers, and to still be running a moment after they
-    start (on a quiet machine 400 modules were done before a signal could reach the run)."""
+    """Enough text to parse for a real run to start its workers, and to still be running for seconds after
+    they start."""
     root = tmp_path_factory.mktemp("big") / "synthetic"
     generate(root, modules=1500, share=1.0, seed=3)
     return root
+
+
+def _interruptible() -> None:
+    """SIGINT as a terminal's foreground job has it: a test run started in the background (`cmd &`, nohup)
+    inherits it ignored, and Python then keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture
@@ -153,7 +159,7 @@ def run_with_workers(big):
     def start() -> tuple[subprocess.Popen, list[int]]:
         proc = subprocess.Popen([sys.executable, "-m", "leaklint", "check", str(big), "--jobs", "2", "--no-cache",
                                  "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_interruptible)
         started.append(proc)
         workers.extend(_wait_for(lambda: _children(proc.pid), 60))
         assert workers, "no worker started"
