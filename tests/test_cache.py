@@ -15,9 +15,6 @@ import pytest
 
 from conftest import ROOT, run_cli
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic import generate  # noqa: E402
-
 LEAK = '''from mixpanel import Mixpanel
 
 mp = Mixpanel("token")
