@@ -49,5 +49,5 @@ def findings_for(path: Path, text: str) -> list:
         source = next((s for s in run.sources.values() if s.path is not None and os.path.abspath(s.path) == absolute),
                       None)
         if source is not None and source.text == text:  # unchanged since the project was checked
-            return run.for_file(path)
+            return [f for f in run.findings if f.path == source.display]
     return check_source(text, path, configs).findings
