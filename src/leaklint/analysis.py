@@ -151,13 +151,13 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     for report in reports:
         if not settings.enabled(report.code, display):
             continue
-        span = positions[report.call] if report.call is not None else positions[report.node]
-        hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
+        hit = suppress.suppressing(report.code, _comment_lines(report, positions), table)
         if hit is not None:
             used.add(hit)
             continue
-        finding = _finding(source, report, positions, planner, lines)
-        out.setdefault((report.code, finding.line, finding.col), finding)
+        # Keyed by the argument: two arguments of one call (same position now) stay two findings.
+        arg = positions[report.node].start
+        out.setdefault((report.code, arg.line, arg.column), _finding(source, report, positions, planner, lines))
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
@@ -166,8 +166,9 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
 
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:
     """One report as a finding: where it is, what it found, and its fix as plain data."""
-    where = positions[report.node]
-    span = positions[report.call] if report.call is not None else where
+    # The finding points at the call it is about (where editors and `noqa` look), not at the argument.
+    span = positions[report.call] if report.call is not None else positions[report.node]
+    where = positions[report.node] if report.at_node else span
     details = [_describe(e, span, positions) for e in report.evidence]
     message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
     line = where.start.line
@@ -178,6 +179,17 @@ def _finding(source: Source, report: Report, positions, planner, lines: list[str
                    where.end.line, where.end.column + 1, report.fix,
                    lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
                    fingerprint(report.code, source.display, call))
+
+
+def _comment_lines(report: Report, positions) -> list[int]:
+    """The lines a suppression comment may sit on: any line of the call, and the argument's own lines
+    (where a finding pointed before it pointed at the call; an argument built outside the call too)."""
+    lines: dict[int, None] = {}
+    for node in (report.call, report.node):
+        if node is not None:
+            span = positions[node]
+            lines.update(dict.fromkeys(range(span.start.line, span.end.line + 1)))
+    return list(lines)
 
 
 def _describe(evidence, span, positions) -> str:
