@@ -60,7 +60,8 @@ def test_full_format_shows_source_caret_and_fix(tmp_path):
     out = run_cli("check", "a.py", "--output-format", "full", cwd=tmp_path).stdout.splitlines()
     assert out[1] == '4 |     mp.people_set(user.pk, {"$email": user.email})'
     assert out[2].index("^") == len("4 | ") + 4  # under the call
-    assert out[3].startswith("  help: ")
+    assert out[3] == "  related: a.py:4:39: email read here: user.email"
+    assert out[4].startswith("  help: ")
 
 
 def test_json_format_is_documented_shape(tmp_path):
@@ -70,6 +71,7 @@ def test_json_format_is_documented_shape(tmp_path):
         "code": "LL001", "message": data[0]["message"], "filename": "a.py",
         "location": {"row": 4, "column": 5}, "end_location": {"row": 4, "column": 51},
         "fix_suggestion": data[0]["fix_suggestion"],
+        "related": [{"path": "a.py", "line": 4, "column": 39, "message": "email read here: user.email"}],
     }]
     assert data[0]["fix_suggestion"]
 

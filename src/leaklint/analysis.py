@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import replace
 
 import libcst as cst
 
 from . import suppress
-from .findings import Finding, fingerprint
-from .flow import Evaluator, Options, Value, code
+from .findings import Finding, Related, fingerprint
+from .flow import Evaluator, Evidence, Options, Value, code
 from .fix_kinds import Planner
 from .positions import locate
 from .resolve import Imports
@@ -121,8 +122,9 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
             reports.extend(check(call, func, ev))
         use = sink_use(call, func, args, ev)
         if use is not None:
+            chain = use.sink.chain
             for check in checker.sink_checks:
-                reports.extend(check(use))
+                reports.extend(replace(r, via=chain) if chain else r for r in check(use))
             if on_sink is not None and walker.current is not None:
                 on_sink(use, walker.current)
 
@@ -178,7 +180,21 @@ def _finding(source: Source, report: Report, positions, planner, lines: list[str
     return Finding(source.display, line, where.start.column + 1, report.code, message,
                    where.end.line, where.end.column + 1, report.fix,
                    lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
-                   fingerprint(report.code, source.display, call))
+                   fingerprint(report.code, source.display, call), _origins(source.display, report, positions),
+                   report.via)
+
+
+def _origins(display: str, report: Report, positions) -> tuple[Related, ...]:
+    """Where the data was read (or the whole object serialised), once per place, in the order found."""
+    out: dict[tuple[int, int], Related] = {}
+    for evidence in report.evidence:
+        pos = positions.get(evidence.node) if evidence.node is not None else None
+        if pos is None:
+            continue  # returned by a function of another module: its node is not kept
+        what = f"{evidence.kind.value} read here" if isinstance(evidence, Evidence) else "whole object sent"
+        at = (pos.start.line, pos.start.column + 1)
+        out.setdefault(at, Related(display, *at, f"{what}: {code(evidence.node)}"))
+    return tuple(out.values())
 
 
 def _comment_lines(report: Report, positions) -> list[int]:

@@ -104,6 +104,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     root, the files of that project are all here already."""
     from .cache import Cache
     from .project import Project
+    from .wrappers import with_wrappers
 
     folders = [os.path.abspath(g) for g in given if os.path.isdir(g)]
     cwd = os.getcwd()
@@ -123,7 +124,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
                                      data, discover_root=not complete,
                                      cache=Cache.for_run(folder, settings) if folder is not None else None, jobs=jobs)
         shown, in_tests = _outside_tests(project.findings(), project, settings)
-        run.findings.extend(shown)
+        run.findings.extend(with_wrappers(shown, project.sources, project.checker.load))
         run.in_tests += in_tests
         run.notes.extend(project.notes)
         for source in project.sources:

@@ -42,6 +42,7 @@ class Report:
     fix: str = ""                    # the suggestion shown with the finding
     autofix: Wrapping | None = None  # the automatic fix, if there is one
     at_node: bool = False            # point at `node`, not the call (a setting's keyword is the problem)
+    via: tuple[str, ...] = ()        # the project functions the call goes through (qualified names)
 
 
 @dataclass(frozen=True)
