@@ -20,7 +20,7 @@ def render(findings: Sequence[Finding]) -> str:
     seen: dict[str, int] = {}
     for f in findings:
         # Not the line: an issue moved by an edit above it stays the same issue in a merge request.
-        key = f"{f.fingerprint}\0{f.message}" if f.fingerprint else f"{f.code}\0{f.path}\0{f.line}\0{f.col}\0{f.message}"
+        key = f.fingerprint or f"{f.code}\0{f.path}\0{f.line}\0{f.col}\0{f.message}"
         seen[key] = seen.get(key, 0) + 1
         fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
         issues.append({
