@@ -240,3 +240,16 @@ def test_the_language_server_gives_related_information(tmp_path):
     there = related_information(Related(str(root / "shop" / "events.py"), 5, 1, "through shop.events.emit"),
                                 uri, "views.py", views)
     assert there.location.uri == (root / "shop" / "events.py").as_uri() and there.message == "through shop.events.emit"
+
+
+def test_data_a_helper_of_another_module_returns_is_located_at_the_helpers_call(tmp_path):
+    from leaklint.api import check_paths
+
+    shop(tmp_path)
+    (tmp_path / "shop" / "people.py").write_text("def contact(user):\n    return user.email\n")
+    (tmp_path / "shop" / "views.py").write_text(
+        "import mixpanel\nfrom shop.people import contact\nmp = mixpanel.Mixpanel('t')\n\n"
+        "def signup(user):\n    mp.track(user.pk, 'x', {'to': contact(user)})\n")
+    [finding] = [f for f in check_paths([tmp_path]).findings if f.path.endswith("views.py")]
+    assert [(Path(path).name, *rest) for path, *rest in rows(finding)] == [
+        ("views.py", 6, 35, "email read here: contact() returns user.email")]

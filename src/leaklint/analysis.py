@@ -191,9 +191,10 @@ def _origins(display: str, report: Report, positions) -> tuple[Related, ...]:
         pos = positions.get(evidence.node) if evidence.node is not None else None
         if pos is None:
             continue  # returned by a function of another module: its node is not kept
+        # `what` names a helper's return too: "get_email() returns user.email"
         what = f"{evidence.kind.value} read here" if isinstance(evidence, Evidence) else "whole object sent"
         at = (pos.start.line, pos.start.column + 1)
-        out.setdefault(at, Related(display, *at, f"{what}: {code(evidence.node)}"))
+        out.setdefault(at, Related(display, *at, f"{what}: {evidence.what}"))
     return tuple(out.values())
 
 
