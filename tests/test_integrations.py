@@ -196,6 +196,10 @@ def test_language_server_publishes_diagnostics_and_code_actions(tmp_path):
         [diagnostic] = published["params"]["diagnostics"]
         assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
         assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
+        [origin] = diagnostic["relatedInformation"]
+        assert origin["message"] == "email read here: user.email"
+        assert origin["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 37},
+                                                            "end": {"line": 4, "character": 37}}}
         asked = client.send("textDocument/codeAction", {
             "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}, True)
         actions = client.wait_for(lambda m: m.get("id") == asked)["result"]
