@@ -200,7 +200,8 @@ def _origins(display: str, report: Report, positions) -> tuple[Related, ...]:
 
 def _comment_lines(report: Report, positions) -> list[int]:
     """The lines a suppression comment may sit on: any line of the call, and the argument's own lines
-    (where a finding pointed before it pointed at the call; an argument built outside the call too)."""
+    (where a finding pointed before it pointed at the call; they lie inside the call today, but a
+    suppression written for that place must not depend on it)."""
     lines: dict[int, None] = {}
     for node in (report.call, report.node):
         if node is not None:
