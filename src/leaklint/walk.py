@@ -9,7 +9,7 @@ reaches which sink.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
@@ -26,6 +26,11 @@ class FunctionScope:
     node: cst.FunctionDef
     method: bool
     owner: str | None = None   # the class's qualified name, for methods
+    enclosing: "FunctionScope | None" = None   # the function this one is defined in, if any
+
+    @property
+    def params(self) -> list[str]:
+        return _params(self.node.params)
 
 
 @dataclass
@@ -34,6 +39,7 @@ class _Pending:
     parent: Env
     self_name: str | None
     attrs: dict[str, Value]
+    declared: tuple[list[str], list[str]]   # the names it declares `global` and `nonlocal`
 
 
 ReturnHook = Callable[[FunctionScope, Value], None]
@@ -52,6 +58,10 @@ class Walker:
         self.module_env = Env()
         self._scope: list[str] = [imports.module.name] if imports.module.name else []
         self._pending: list[_Pending] = []
+        # What the module's classes hold, by their name inside the module: "Tracker.client" -> an SDK
+        # object kept on the class or its instances; "Tracker" -> the SDK or project classes it extends.
+        self.members: dict[str, Value] = {}
+        self.bases: dict[str, tuple[Value, ...]] = {}
 
     def run(self, module: cst.Module) -> None:
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
@@ -61,8 +71,13 @@ class Walker:
     def function(self, job: _Pending) -> None:
         scope = job.scope
         env = Env(job.parent)
-        for param in _params(scope.node.params):
+        for param in scope.params:
             env.names[param] = Value(params=(param,))  # parameters shadow outer names
+        globals_, nonlocals = job.declared
+        for name in globals_:
+            env.elsewhere[name] = self.module_env
+        for name in nonlocals:
+            env.elsewhere[name] = _binding_env(job.parent, name)
         if scope.method and job.self_name:
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
@@ -70,6 +85,19 @@ class Walker:
         body = scope.node.body
         self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
         self.current = None
+
+    def recording_scopes(self, params: Iterable[str]) -> list[FunctionScope]:
+        """The functions whose own parameters are among `params` (those a sink reached): the one being
+        walked and, for an inner function or closure, the enclosing ones whose parameters it uses (an inner
+        function's own parameter of the same name shadows the outer one)."""
+        scopes, remaining, scope = [], set(params), self.current
+        while scope is not None and remaining:
+            own = remaining.intersection(scope.params)
+            if own:
+                scopes.append(scope)
+                remaining -= own
+            scope = scope.enclosing
+        return scopes
 
     def _qualname(self, name: str) -> str:
         return ".".join([*self._scope, name])
@@ -92,9 +120,13 @@ class Walker:
             self_name = _self_param(stmt) if in_class else ev.self_name
             qualname = self._qualname(stmt.name.value)
             scope = FunctionScope(qualname, stmt, method=in_class and self_name is not None,
-                                  owner=".".join(self._scope) if in_class else None)
+                                  owner=".".join(self._scope) if in_class else None, enclosing=self.current)
             # Methods do not see the class body's names, only the scope around the class.
-            self._pending.append(_Pending(scope, ev.env.parent if in_class else ev.env, self_name, ev.self_attrs))
+            parent = ev.env.parent if in_class else ev.env
+            declared = _declared(stmt.body)
+            if declared != ([], []):
+                self.bind_declared(stmt, parent, declared)
+            self._pending.append(_Pending(scope, parent, self_name, ev.self_attrs, declared))
             ev.env.set(stmt.name.value, Value(ref=qualname, local=True))
         elif isinstance(stmt, cst.ClassDef):
             self.klass(stmt, ev)
@@ -102,36 +134,79 @@ class Walker:
             self.compound(stmt, ev)
 
     def klass(self, node: cst.ClassDef, ev: Evaluator) -> None:
-        for base in node.bases:
-            ev.evaluate(base.value)
+        qualname = self._qualname(node.name.value)
+        inside = qualname.removeprefix(self.imports.module.name + ".") if self.imports.module.name else qualname
+        bases = tuple(v for v in (ev.evaluate(base.value) for base in node.bases) if v.ref)
+        if bases:
+            self.bases[inside] = bases
         attrs = self.class_attributes(node, ev.env)
+        self.members.update({f"{inside}.{name}": value for name, value in attrs.items()})
         # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
         body_ev = Evaluator(self.options, Env(ev.env), self.on_call, "__class__", attrs)
-        qualname = self._qualname(node.name.value)
         self._scope.append(node.name.value)
         self.block(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body], body_ev, weak=False)
         self._scope.pop()
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
 
     def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
-        """SDK objects a class keeps on itself: `client = Mixpanel(...)` or `self.mp = Mixpanel(...)`."""
-        quiet = Evaluator(self.options, Env(env), None)
+        """What a class keeps on itself or its instances: `client = Mixpanel(...)` in its body,
+        `self.mp = Mixpanel(...)` in any method (after an import inside that method, too), and what a
+        `property` or `cached_property` returns.  Known before any method is walked, so every method sees
+        them whatever their order."""
         attrs: dict[str, Value] = {}
-        for stmt in _walk_statements(node.body):
-            if not isinstance(stmt, cst.Assign):
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        quiet = Evaluator(self.options, Env(env), None)
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._method_attributes(stmt, env, attrs)
                 continue
-            for target in stmt.targets:
-                t = target.target
-                name = None
-                if isinstance(t, cst.Name):
-                    name = t.value
-                elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls"):
-                    name = t.attr.value
-                if name:
-                    value = quiet.evaluate(stmt.value)
-                    if value.ref or value.carrier:
-                        attrs[name] = value
+            for small in stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ():
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                    targets = small.targets if isinstance(small, cst.Assign) else [small]
+                    for t in targets:
+                        if isinstance(t.target, cst.Name):
+                            _keep(attrs, t.target.value, quiet.evaluate(small.value))
         return attrs
+
+    def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
+        """`self.<attr> = ...` in one method; a property's return value."""
+        self_name = _self_param(func)
+        prop = any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
+        for target, value in self.quiet_assignments(func, env, returns=prop):
+            if isinstance(target, cst.Return):
+                _keep(attrs, func.name.value, value, data=True)
+            elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                    and target.value.value == self_name:
+                _keep(attrs, target.attr.value, value)
+
+    def quiet_assignments(self, func: cst.FunctionDef, env: Env, *, returns: bool = False) \
+            -> Iterator[tuple[cst.CSTNode, Value]]:
+        """Each assignment target in a function's body (and each `return`, if asked) with the value
+        assigned, evaluated in order without reporting anything: its imports and local names are followed,
+        its parameters are unknown.  What a function binds outside itself, known before any call to it."""
+        quiet = Evaluator(self.options, Env(env), None)
+        for small in _walk_statements(func.body):
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for b in self.imports.bindings(small):
+                    quiet.env.set(b.name, Value(ref=b.target, local=b.local))
+            elif isinstance(small, cst.Assign):
+                value = quiet.evaluate(small.value)
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        quiet.env.set(target.target.value, value, weak=True)
+                    yield target.target, value
+            elif isinstance(small, cst.Return) and returns and small.value is not None:
+                yield small, quiet.evaluate(small.value)
+
+    def bind_declared(self, func: cst.FunctionDef, env: Env, declared: tuple[list[str], list[str]]) -> None:
+        """Where a function is defined: the names it declares `global` or `nonlocal` also hold what it
+        assigns to them (an `init()` setting the module's client), for the code that runs after."""
+        globals_, nonlocals = declared
+        for target, value in self.quiet_assignments(func, env):
+            if isinstance(target, cst.Name) and target.value in globals_:
+                self.module_env.set(target.value, value, weak=True)
+            elif isinstance(target, cst.Name) and target.value in nonlocals:
+                _binding_env(env, target.value).set(target.value, value, weak=True)
 
     def small(self, node: cst.BaseSmallStatement, ev: Evaluator, *, weak: bool) -> None:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
@@ -237,6 +312,36 @@ class Walker:
             if isinstance(child, cst.BaseSuite):
                 body = child.body if isinstance(child, cst.IndentedBlock) else [child]
                 self.block(body, ev, weak=True)
+
+
+PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, functools, django.utils.functional
+
+
+def _keep(attrs: dict[str, Value], name: str, value: Value, *, data: bool = False) -> None:
+    """Keep an attribute that is an SDK or project object (or, for a property, personal data)."""
+    if value.ref or value.carrier or (data and value.tainted):
+        attrs[name] = attrs[name].merge(value) if name in attrs else value
+
+
+def _declared(body: cst.BaseSuite) -> tuple[list[str], list[str]]:
+    """Names a function declares `global` and `nonlocal`, not counting its nested functions and classes."""
+    names: tuple[list[str], list[str]] = ([], [])
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            names[isinstance(node, cst.Nonlocal)].extend(item.name.value for item in node.names)
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
+            stack.extend(node.children)
+    return names
+
+
+def _binding_env(env: Env, name: str) -> Env:
+    """The enclosing scope that binds `name` (for `nonlocal`), else the nearest one."""
+    found: Env | None = env
+    while found is not None and name not in found.names:
+        found = found.parent
+    return found if found is not None else env
 
 
 def _params(params: cst.Parameters) -> list[str]:

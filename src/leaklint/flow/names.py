@@ -67,6 +67,12 @@ class NameEvaluation:
             known = self._attribute_of_object(owner, attr)
             if known is not None:
                 return known
+        elif self.options.project is not None and not owner.tainted:
+            # An object of unknown class (`site.siteconfiguration`): an attribute under which the project's
+            # classes keep an SDK object is that object.
+            kept = self.options.project.attribute_named(attr)
+            if kept is not None:
+                return kept
         return self._attribute_by_name(node, owner)
 
     def _attribute_of_object(self, owner: Value, attr: str) -> Value | None:
@@ -77,6 +83,8 @@ class NameEvaluation:
             return Value(ref=self.options.catalogue.instances.get(path, path))
         known = self.options.project.lookup(path) if self.options.project is not None else None
         if known is not None:
+            if known.ref and not known.local:  # inherited from an SDK class: `client.people` is its object too
+                return replace(known, ref=self.options.catalogue.instances.get(known.ref, known.ref))
             return known
         if path in self.options.catalogue.sinks:
             return Value(ref=path, local=True)
