@@ -9,13 +9,14 @@ reaches which sink.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
-from .resolve import Imports, last_name
+from .resolve import Imports
+from .walk_classes import QuietBindings, binding_env, declared_names, self_param
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class _Pending:
 ReturnHook = Callable[[FunctionScope, Value], None]
 
 
-class Walker:
+class Walker(QuietBindings):
     """Runs over statements in order, keeping each scope's names, and evaluates every expression."""
 
     def __init__(self, options: Options, imports: Imports, on_call: CallHook,
@@ -77,7 +78,7 @@ class Walker:
         for name in globals_:
             env.elsewhere[name] = self.module_env
         for name in nonlocals:
-            env.elsewhere[name] = _binding_env(job.parent, name)
+            env.elsewhere[name] = binding_env(job.parent, name)
         if scope.method and job.self_name:
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
@@ -117,13 +118,13 @@ class Walker:
             for deco in stmt.decorators:
                 ev.evaluate(deco.decorator)
             in_class = ev.self_name == "__class__"
-            self_name = _self_param(stmt) if in_class else ev.self_name
+            self_name = self_param(stmt) if in_class else ev.self_name
             qualname = self._qualname(stmt.name.value)
             scope = FunctionScope(qualname, stmt, method=in_class and self_name is not None,
                                   owner=".".join(self._scope) if in_class else None, enclosing=self.current)
             # Methods do not see the class body's names, only the scope around the class.
             parent = ev.env.parent if in_class else ev.env
-            declared = _declared(stmt.body)
+            declared = declared_names(stmt.body)
             if declared != ([], []):
                 self.bind_declared(stmt, parent, declared)
             self._pending.append(_Pending(scope, parent, self_name, ev.self_attrs, declared))
@@ -147,66 +148,6 @@ class Walker:
         self.block(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body], body_ev, weak=False)
         self._scope.pop()
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
-
-    def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
-        """What a class keeps on itself or its instances: `client = Mixpanel(...)` in its body,
-        `self.mp = Mixpanel(...)` in any method (after an import inside that method, too), and what a
-        `property` or `cached_property` returns.  Known before any method is walked, so every method sees
-        them whatever their order."""
-        attrs: dict[str, Value] = {}
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
-        quiet = Evaluator(self.options, Env(env), None)
-        for stmt in body:
-            if isinstance(stmt, cst.FunctionDef):
-                self._method_attributes(stmt, env, attrs)
-                continue
-            for small in stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ():
-                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
-                    targets = small.targets if isinstance(small, cst.Assign) else [small]
-                    for t in targets:
-                        if isinstance(t.target, cst.Name):
-                            _keep(attrs, t.target.value, quiet.evaluate(small.value))
-        return attrs
-
-    def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
-        """`self.<attr> = ...` in one method; a property's return value."""
-        self_name = _self_param(func)
-        prop = any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
-        for target, value in self.quiet_assignments(func, env, returns=prop):
-            if isinstance(target, cst.Return):
-                _keep(attrs, func.name.value, value, data=True)
-            elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
-                    and target.value.value == self_name:
-                _keep(attrs, target.attr.value, value)
-
-    def quiet_assignments(self, func: cst.FunctionDef, env: Env, *, returns: bool = False) \
-            -> Iterator[tuple[cst.CSTNode, Value]]:
-        """Each assignment target in a function's body (and each `return`, if asked) with the value
-        assigned, evaluated in order without reporting anything: its imports and local names are followed,
-        its parameters are unknown.  What a function binds outside itself, known before any call to it."""
-        quiet = Evaluator(self.options, Env(env), None)
-        for small in _walk_statements(func.body):
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
-                for b in self.imports.bindings(small):
-                    quiet.env.set(b.name, Value(ref=b.target, local=b.local))
-            elif isinstance(small, cst.Assign):
-                value = quiet.evaluate(small.value)
-                for target in small.targets:
-                    if isinstance(target.target, cst.Name):
-                        quiet.env.set(target.target.value, value, weak=True)
-                    yield target.target, value
-            elif isinstance(small, cst.Return) and returns and small.value is not None:
-                yield small, quiet.evaluate(small.value)
-
-    def bind_declared(self, func: cst.FunctionDef, env: Env, declared: tuple[list[str], list[str]]) -> None:
-        """Where a function is defined: the names it declares `global` or `nonlocal` also hold what it
-        assigns to them (an `init()` setting the module's client), for the code that runs after."""
-        globals_, nonlocals = declared
-        for target, value in self.quiet_assignments(func, env):
-            if isinstance(target, cst.Name) and target.value in globals_:
-                self.module_env.set(target.value, value, weak=True)
-            elif isinstance(target, cst.Name) and target.value in nonlocals:
-                _binding_env(env, target.value).set(target.value, value, weak=True)
 
     def small(self, node: cst.BaseSmallStatement, ev: Evaluator, *, weak: bool) -> None:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
@@ -314,64 +255,9 @@ class Walker:
                 self.block(body, ev, weak=True)
 
 
-PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, functools, django.utils.functional
-
-
-def _keep(attrs: dict[str, Value], name: str, value: Value, *, data: bool = False) -> None:
-    """Keep an attribute that is an SDK or project object (or, for a property, personal data)."""
-    if value.ref or value.carrier or (data and value.tainted):
-        attrs[name] = attrs[name].merge(value) if name in attrs else value
-
-
-def _declared(body: cst.BaseSuite) -> tuple[list[str], list[str]]:
-    """Names a function declares `global` and `nonlocal`, not counting its nested functions and classes."""
-    names: tuple[list[str], list[str]] = ([], [])
-    stack: list[cst.CSTNode] = [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.Global, cst.Nonlocal)):
-            names[isinstance(node, cst.Nonlocal)].extend(item.name.value for item in node.names)
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
-            stack.extend(node.children)
-    return names
-
-
-def _binding_env(env: Env, name: str) -> Env:
-    """The enclosing scope that binds `name` (for `nonlocal`), else the nearest one."""
-    found: Env | None = env
-    while found is not None and name not in found.names:
-        found = found.parent
-    return found if found is not None else env
-
-
 def _params(params: cst.Parameters) -> list[str]:
     names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             names.append(star.name.value)
     return names
-
-
-def _self_param(func: cst.FunctionDef) -> str | None:
-    if any(_decorator_name(d) == "staticmethod" for d in func.decorators):
-        return None
-    params = [*func.params.posonly_params, *func.params.params]
-    return params[0].name.value if params else None
-
-
-def _decorator_name(deco: cst.Decorator) -> str | None:
-    return last_name(deco.decorator)
-
-
-def _walk_statements(body: cst.BaseSuite) -> Iterable[cst.BaseSmallStatement]:
-    """Every small statement in a class body and its methods (not nested classes)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
-            yield from node.body
-            continue
-        if isinstance(node, cst.ClassDef):
-            continue
-        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
-                                                                         cst.BaseCompoundStatement))]))
