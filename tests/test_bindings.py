@@ -67,7 +67,10 @@ def test_an_attribute_set_in_any_method_after_a_local_import():
                 from mixpanel import Mixpanel
                 client = Mixpanel("t")
                 self.mp = client
-        """, [TRACK])
+                self.people: Mixpanel = Mixpanel("p")
+            def profile(self, user):
+                self.people.people_set(user.pk, {"$email": user.email})
+        """, [TRACK, "LL001 email sent to Mixpanel people_set in 'properties'"])
 
 
 def test_an_attribute_is_its_own_class_s_only():
@@ -88,10 +91,13 @@ def test_a_class_attribute_and_a_none_one():
         class Tracker:
             client = mixpanel.Mixpanel("t")
             other = None
+            if TOKEN:
+                backup = mixpanel.Mixpanel(TOKEN)
             def signup(self, user):
                 self.client.track(user.pk, "E", {"email": user.email})
                 self.other.track(user.pk, "E", {"email": user.email})
-        """, [TRACK])
+                self.backup.track(user.pk, "E", {"email": user.email})
+        """, [TRACK, TRACK])
 
 
 # -- properties -------------------------------------------------------------------------------------
