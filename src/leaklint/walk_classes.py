@@ -34,22 +34,23 @@ class QuietBindings:
                 self._method_attributes(stmt, env, attrs)
                 continue
             for small in _walk_statements(stmt):  # `if settings.TOKEN: client = Mixpanel(...)` too
-                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
-                    targets = small.targets if isinstance(small, cst.Assign) else [small]
-                    for t in targets:
-                        if isinstance(t.target, cst.Name):
-                            _keep(attrs, t.target.value, quiet.evaluate(small.value))
+                names = [t.value for t in _targets(small) if isinstance(t, cst.Name)]
+                value = quiet.evaluate(small.value) if names else None
+                for name in names:
+                    _keep(attrs, name, value)
         return attrs
 
     def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
         """`self.<attr> = ...` in one method; a property's return value."""
         self_name = self_param(func)
         prop = any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
+        if not prop and not any(_on_self(t, self_name) for small in _walk_statements(func.body)
+                                for t in _targets(small)):
+            return  # nothing to learn: the method is not evaluated twice
         for target, value in self.quiet_assignments(func, env, returns=prop):
             if isinstance(target, cst.Return):
                 _keep(attrs, func.name.value, value, data=True)
-            elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
-                    and target.value.value == self_name:
+            elif _on_self(target, self_name):
                 _keep(attrs, target.attr.value, value)
 
     def quiet_assignments(self, func: cst.FunctionDef, env: Env, *, returns: bool = False) \
@@ -62,12 +63,12 @@ class QuietBindings:
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 for b in self.imports.bindings(small):
                     quiet.env.set(b.name, Value(ref=b.target, local=b.local))
-            elif isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+            elif _targets(small):
                 value = quiet.evaluate(small.value)
-                for target in small.targets if isinstance(small, cst.Assign) else [small]:
-                    if isinstance(target.target, cst.Name):
-                        quiet.env.set(target.target.value, value, weak=True)
-                    yield target.target, value
+                for target in _targets(small):
+                    if isinstance(target, cst.Name):
+                        quiet.env.set(target.value, value, weak=True)
+                    yield target, value
             elif isinstance(small, cst.Return) and returns and small.value is not None:
                 yield small, quiet.evaluate(small.value)
 
@@ -80,6 +81,17 @@ class QuietBindings:
                 self.module_env.set(target.value, value, weak=True)
             elif isinstance(target, cst.Name) and target.value in nonlocals:
                 binding_env(env, target.value).set(target.value, value, weak=True)
+
+
+def _targets(small: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
+    """What an assignment (plain or annotated, with a value) assigns to."""
+    if isinstance(small, cst.Assign):
+        return [t.target for t in small.targets]
+    return [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
+
+
+def _on_self(target: cst.BaseExpression, self_name: str | None) -> bool:
+    return isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == self_name
 
 
 def _keep(attrs: dict[str, Value], name: str, value: Value, *, data: bool = False) -> None:
