@@ -276,3 +276,22 @@ def test_importers_of_a_module_that_leads_to_a_sink_only_after_the_last_rounds_a
         """})
     [finding] = check_files(tmp_path, tmp_path / "app" / "views.py")
     assert finding.code == "LL001" and "via wrap.notify(props) -> track.outer(props)" in finding.message
+
+
+def test_a_property_of_a_project_instance_is_what_it_returns_in_another_module():
+    assert_project_reports({"app.models": """
+        class Account:
+            @property
+            def contact(self):
+                return self.owner.email
+            def label(self):
+                return self.owner.email
+        """, "app.views": """
+        import mixpanel
+        from app.models import Account
+        mp = mixpanel.Mixpanel("t")
+        def signup(pk):
+            account = Account()
+            mp.track(pk, "E", {"who": account.contact})
+            mp.track(pk, "E", {"what": account.label})
+        """}, {"app.views": ["LL001 email sent to Mixpanel track in 'properties'"]})

@@ -153,7 +153,8 @@ def _add_module(checker, index: ProjectIndex, source, walker, fresh: dict, catal
     index.classes |= module_classes
     before = index.modules.get(name)
     facts = index.modules[name] = ModuleFacts.of(name, {**walker.module_env.names, **walker.members},
-                                                 module_classes, checker.sdk_roots, walker.bases)
+                                                 module_classes, checker.sdk_roots, walker.bases,
+                                                 frozenset(walker.properties))
     if before is None or before.members != facts.members:
         index.forget_attributes()
     index.replace_functions(name, fresh, catalogue)
@@ -229,7 +230,7 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
 def to_data(index: ProjectIndex) -> dict:
     """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
     modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)),
-                     tuple(m.bases.items()))
+                     tuple(m.bases.items()), tuple(sorted(m.properties)))
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        tuple((e.kind.value, e.what, e.matched) for e in s.returns.pii),
@@ -241,11 +242,12 @@ def to_data(index: ProjectIndex) -> dict:
 def from_data(data: dict) -> ProjectIndex:
     """The index `to_data` stored; ValueError (or TypeError) on anything else."""
     index = ProjectIndex()
-    for name, names, classes, bases in data["modules"]:
+    for name, names, classes, bases, properties in data["modules"]:
         index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref), local=_flag(local))
                                                         for n, ref, local in names},
                                                  frozenset(map(_text, classes)),
-                                                 {_text(c): tuple(map(_text, refs)) for c, refs in bases})
+                                                 {_text(c): tuple(map(_text, refs)) for c, refs in bases},
+                                                 frozenset(map(_text, properties)))
     for qualname, module, method, sink, pii, wholes, key in data["functions"]:
         returns = Value(pii=tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in pii),
                         wholes=tuple(Whole(_text(what), None) for what in wholes))

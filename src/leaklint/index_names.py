@@ -21,10 +21,12 @@ class ModuleFacts:
                                          # and class members ("Tracker.client") bound to one
     classes: frozenset[str]
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)   # class -> project / SDK classes it extends
+    properties: frozenset[str] = frozenset()   # "Account.contact": read as an attribute, it is what it returns
 
     @classmethod
     def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str],
-           bases: dict[str, tuple[Value, ...]] | None = None) -> "ModuleFacts":
+           bases: dict[str, tuple[Value, ...]] | None = None, properties: frozenset[str] = frozenset()) \
+            -> "ModuleFacts":
         """Only the names another module could reach a sink through: project code and SDK objects."""
         def reachable(ref: str | None, local: bool) -> bool:
             return bool(ref) and (local or ref.split(".", 1)[0] in sdk_roots)
@@ -32,7 +34,7 @@ class ModuleFacts:
         kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items() if reachable(v.ref, v.local)}
         extends = {c: refs for c, refs in ((c, tuple(v.ref for v in values if reachable(v.ref, v.local)))
                                            for c, values in (bases or {}).items()) if refs}
-        return cls(name, kept, classes, extends)
+        return cls(name, kept, classes, extends, properties)
 
     @property
     def members(self) -> dict[str, Value]:
@@ -81,24 +83,32 @@ class NameLookup:
         return value
 
     def _attribute(self, owner: Value, attr: str, seen: frozenset[str]) -> Value | None:
-        """`attr` of a project or SDK object; a project class's own, else one it inherits."""
+        """`attr` of a project or SDK object; a project class's own, else one it inherits.  A property
+        is what it returns."""
         path = f"{owner.ref}.{attr}"
         if not owner.local:
             return Value(ref=path)
+        module, inside = self._home(owner.ref)
+        if path in self.functions and module is not None and f"{inside}.{attr}" in module.properties:
+            return self.functions[path].returns
         if path in self.functions or path in self.classes:
             return Value(ref=path, local=True)
         found = self.lookup(path, seen)
         if found is not None:
             return found
-        module, _, inside = owner.ref.rpartition(".")
-        while module and module not in self.modules:  # a nested class: "app.models.Outer.Inner"
-            module, _, head = module.rpartition(".")
-            inside = f"{head}.{inside}"
-        for base in self.modules[module].bases.get(inside, ()) if module else ():
+        for base in module.bases.get(inside, ()) if module is not None else ():
             inherited = self._attribute(self.lookup(base, seen) or Value(ref=base), attr, seen)
             if inherited is not None:
                 return inherited
         return None
+
+    def _home(self, ref: str) -> tuple[ModuleFacts | None, str]:
+        """The module defining the class `ref`, and the class's name inside it ("Outer.Inner")."""
+        module, _, inside = ref.rpartition(".")
+        while module and module not in self.modules:
+            module, _, head = module.rpartition(".")
+            inside = f"{head}.{inside}"
+        return self.modules.get(module), inside
 
     def attribute_named(self, name: str) -> Value | None:
         """What an attribute `name` of an object of unknown class holds, when the project's classes keep

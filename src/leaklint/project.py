@@ -265,8 +265,8 @@ def _summary_key(index, module: str) -> tuple:
     """What other modules see of `module`: its bindings and its functions' summaries."""
     facts = index.modules.get(module)
     names = tuple(sorted((n, v.ref, v.local) for n, v in facts.names.items())) if facts else ()
-    bases = tuple(sorted(facts.bases.items())) if facts else ()
-    return names, bases, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
+    classes = (tuple(sorted(facts.bases.items())), tuple(sorted(facts.properties))) if facts else ()
+    return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
 
 
 def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,

@@ -16,7 +16,7 @@ import libcst as cst
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
 from .resolve import Imports
-from .walk_classes import QuietBindings, binding_env, declared_names, self_param
+from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Walker(QuietBindings):
         # object kept on the class or its instances; "Tracker" -> the SDK or project classes it extends.
         self.members: dict[str, Value] = {}
         self.bases: dict[str, tuple[Value, ...]] = {}
+        self.properties: set[str] = set()   # "Account.contact"
 
     def run(self, module: cst.Module) -> None:
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
@@ -142,10 +143,13 @@ class Walker(QuietBindings):
             self.bases[inside] = bases
         attrs = self.class_attributes(node, ev.env)
         self.members.update({f"{inside}.{name}": value for name, value in attrs.items()})
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        self.properties.update(f"{inside}.{f.name.value}" for f in body
+                               if isinstance(f, cst.FunctionDef) and is_property(f))
         # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
         body_ev = Evaluator(self.options, Env(ev.env), self.on_call, "__class__", attrs)
         self._scope.append(node.name.value)
-        self.block(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body], body_ev, weak=False)
+        self.block(body, body_ev, weak=False)
         self._scope.pop()
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
 

@@ -43,7 +43,7 @@ class QuietBindings:
     def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
         """`self.<attr> = ...` in one method; a property's return value."""
         self_name = self_param(func)
-        prop = any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
+        prop = is_property(func)
         if not prop and not any(_on_self(t, self_name) for small in _walk_statements(func.body)
                                 for t in _targets(small)):
             return  # nothing to learn: the method is not evaluated twice
@@ -81,6 +81,10 @@ class QuietBindings:
                 self.module_env.set(target.value, value, weak=True)
             elif isinstance(target, cst.Name) and target.value in nonlocals:
                 binding_env(env, target.value).set(target.value, value, weak=True)
+
+
+def is_property(func: cst.FunctionDef) -> bool:
+    return any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
 
 
 def _targets(small: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
