@@ -223,6 +223,10 @@ HELPERS = """
         def send(props):
             mp.track(user.pk, "E", props)
         send({"plan": user.plan})
+    def mixed(user, props):
+        def send(props):
+            mp.track(user, "E", props)
+        send({"plan": user.plan})
     def logged(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -241,10 +245,11 @@ HELPERS = """
 
 def test_inner_functions_decorators_and_async_functions_in_callers():
     index, found = project_index({"app.helpers": HELPERS, "app.views": """
-        from app.helpers import later, shadowed, decorated, awaited
+        from app.helpers import later, shadowed, mixed, decorated, awaited
         async def signup(user):
             later(user, {"email": user.email})
             shadowed(user, {"email": user.email})
+            mixed(user.pk, {"email": user.email})
             decorated(user, {"email": user.email})
             await awaited(user, {"email": user.email}, None, [])
         """})
@@ -252,6 +257,8 @@ def test_inner_functions_decorators_and_async_functions_in_callers():
     assert found == {"app.helpers": [], "app.views": [via.format(f) for f in ("later", "decorated", "awaited")]}
     # The inner function uses the outer one's parameter: the flow is the outer function's, not the inner's.
     assert "app.helpers.later" in index.functions and "app.helpers.later.send" not in index.functions
+    # `mixed` passes its `user` on (a user id), not its `props`, which the inner `send` shadows.
+    assert [p.name for p in index.functions["app.helpers.mixed"].sink.params if p.role] == ["user"]
 
 
 # -- the project's files that matter ----------------------------------------------------------------

@@ -124,8 +124,8 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
             for check in checker.sink_checks:
                 reports.extend(check(use))
             if on_sink is not None:
-                for scope in walker.recording_scopes(p for arg in use.args for p in arg.value.params):
-                    on_sink(use, scope)
+                for scope, seen in walker.recorded(use):
+                    on_sink(seen, scope)
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
     walker.run(source.module)

@@ -88,18 +88,21 @@ class Walker(QuietBindings):
         self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
         self.current = None
 
-    def recording_scopes(self, params: Iterable[str]) -> list[FunctionScope]:
-        """The functions whose own parameters are among `params` (those a sink reached): the one being
-        walked and, for an inner function or closure, the enclosing ones whose parameters it uses (an inner
-        function's own parameter of the same name shadows the outer one)."""
-        scopes, remaining, scope = [], set(params), self.current
+    def recorded(self, use):
+        """A sink use (`sinks.SinkUse`) as each function sees it whose own parameters reach it: the one
+        being walked and, for an inner function or closure, the enclosing ones whose parameters it uses
+        (an inner function's own parameter shadows the outer one of the same name)."""
+        out = []
+        remaining, scope = {p for arg in use.args for p in arg.value.params}, self.current
         while scope is not None and remaining:
             own = remaining.intersection(scope.params)
             if own:
-                scopes.append(scope)
+                args = tuple(replace(a, value=replace(a.value, params=tuple(p for p in a.value.params if p in own)))
+                             for a in use.args)
+                out.append((scope, replace(use, args=args)))
                 remaining -= own
             scope = scope.enclosing
-        return scopes
+        return out
 
     def _qualname(self, name: str) -> str:
         return ".".join([*self._scope, name])
