@@ -302,3 +302,20 @@ def test_a_property_of_a_project_instance_is_what_it_returns_in_another_module()
             mp.track(pk, "E", {"who": account.contact})
             mp.track(pk, "E", {"what": account.label})
         """}, {"app.views": ["LL001 email sent to Mixpanel track in 'properties'"]})
+
+
+def test_a_module_whose_class_keeps_a_client_leads_its_importers_to_be_checked(tmp_path: Path):
+    write_tree(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/models.py": """
+        import functools
+        import mixpanel
+        class Site:
+            @functools.cached_property
+            def client(self):
+                return mixpanel.Mixpanel("t")
+        """, "app/views.py": """
+        from app.models import Site
+        def signup(user):
+            Site().client.track(user.pk, "E", {"email": user.email})
+        """})
+    [finding] = check_files(tmp_path, tmp_path / "app" / "views.py")
+    assert finding.code == "LL001" and "Mixpanel track" in finding.message
