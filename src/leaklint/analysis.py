@@ -125,8 +125,9 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
             chain = use.sink.chain
             for check in checker.sink_checks:
                 reports.extend(replace(r, via=chain) if chain else r for r in check(use))
-            if on_sink is not None and walker.current is not None:
-                on_sink(use, walker.current)
+            if on_sink is not None:
+                for scope, seen in walker.recorded(use):
+                    on_sink(seen, scope)
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
     walker.run(source.module)

@@ -10,12 +10,13 @@ like calls to the SDK itself; rounds repeat until nothing changes (wrappers of w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import libcst as cst
 
 from .catalogue import Catalogue, Param, ParamKind, Role, Sink
 from .flow import Evidence, Value, Whole, merge_all
+from .index_names import ModuleFacts, NameLookup
 from .pii import PiiKind
 from .rules.unreadable import internal_error
 from .resolve import Imports
@@ -24,21 +25,7 @@ from .summaries import FunctionFacts, Summary, record_flows, record_return
 MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
 
 
-@dataclass
-class ModuleFacts:
-    name: str
-    names: dict[str, Value]              # module-level names bound to a module, class, function or SDK object
-    classes: frozenset[str]
-
-    @classmethod
-    def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str]) -> "ModuleFacts":
-        """Only the names another module could reach a sink through: project code and SDK objects."""
-        kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items()
-                if v.ref and (v.local or v.ref.split(".", 1)[0] in sdk_roots)}
-        return cls(name, kept, classes)
-
-
-class ProjectIndex:
+class ProjectIndex(NameLookup):
     """Answers `flow.ProjectView` questions from the facts of the last round."""
 
     def __init__(self) -> None:
@@ -47,35 +34,7 @@ class ProjectIndex:
         self.classes: set[str] = set()
         self.rounds = 0
 
-    # -- ProjectView ---------------------------------------------------------------------
-    def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:
-        if ref in _seen:
-            return None
-        parts = ref.split(".")
-        for i in range(len(parts), 0, -1):
-            module = self.modules.get(".".join(parts[:i]))
-            if module is None:
-                continue
-            if i == len(parts):
-                return Value(ref=ref, local=True)
-            value = module.names.get(parts[i])
-            if value is None:
-                break
-            defined = ".".join(parts[: i + 1])
-            if value.local and value.ref and value.ref != defined:
-                value = self.lookup(value.ref, _seen | {ref}) or value
-            for attr in parts[i + 1:]:
-                if not value.ref:
-                    return None
-                path = f"{value.ref}.{attr}"
-                value = (self.lookup(path, _seen | {ref}) if value.local else Value(ref=path))
-                if value is None:
-                    return None
-            return value
-        if ref in self.functions or ref in self.classes:
-            return Value(ref=ref, local=True)
-        return None
-
+    # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     def is_class(self, ref: str) -> bool:
         return ref in self.classes
 
@@ -117,11 +76,7 @@ class ProjectIndex:
     def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
         """Module names through which a caller can reach a sink: those binding an SDK object or defining a
         project sink, and those re-exporting one of these (or the module or class holding it)."""
-        leads: dict[str, str] = {}   # qualified name a caller can reach a sink through -> its module
-        for name, module in self.modules.items():
-            for bound, v in module.names.items():
-                if v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots:
-                    leads[f"{name}.{bound}"] = name
+        leads = self._sdk_leads(sdk_roots)   # qualified name a caller can reach a sink through -> its module
         for summary in self.functions.values():
             if summary.sink is not None:  # a helper that only returns personal data is not a lead
                 leads[summary.qualname] = summary.module
@@ -138,6 +93,19 @@ class ProjectIndex:
             leads.update(added)
 
 
+    def _sdk_leads(self, sdk_roots: frozenset[str]) -> dict[str, str]:
+        """SDK objects the modules bind (on their classes too), and their classes extending an SDK class."""
+        leads: dict[str, str] = {}
+        for name, module in self.modules.items():
+            for bound, v in module.names.items():
+                if v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots:
+                    leads[f"{name}.{bound}"] = name
+            for cls, bases in module.bases.items():
+                if any(b.split(".", 1)[0] in sdk_roots for b in bases):
+                    leads[f"{name}.{cls}"] = name
+        return leads
+
+
 def _within(ref: str, modules: set[str]) -> bool:
     """`ref` is one of `modules` or inside one (`a.b.c` is inside `a.b`)."""
     while ref:
@@ -152,6 +120,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     True when the index changed.  Walking in import order lets most chains settle in one round.
     `at(source)` is told which module is being walked."""
     before = _key(index)
+    index.forget_attributes()  # other processes' facts may have been merged in since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
     for source in _import_order(sources):
@@ -182,7 +151,12 @@ def _add_module(checker, index: ProjectIndex, source, walker, fresh: dict, catal
     name = source.info.name
     module_classes = frozenset(_classes(source.module, name))
     index.classes |= module_classes
-    index.modules[name] = ModuleFacts.of(name, walker.module_env.names, module_classes, checker.sdk_roots)
+    before = index.modules.get(name)
+    facts = index.modules[name] = ModuleFacts.of(name, {**walker.module_env.names, **walker.members},
+                                                 module_classes, checker.sdk_roots, walker.bases,
+                                                 frozenset(walker.properties))
+    if before is None or before.members != facts.members:
+        index.forget_attributes()
     index.replace_functions(name, fresh, catalogue)
 
 
@@ -233,7 +207,8 @@ def _key(index: ProjectIndex) -> tuple:
     functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
     names = tuple(sorted((m, n, v.ref or "", v.local) for m, facts in index.modules.items()
                          for n, v in facts.names.items() if v.ref))
-    return functions, names
+    bases = tuple(sorted((m, c, refs) for m, facts in index.modules.items() for c, refs in facts.bases.items()))
+    return functions, names, bases
 
 
 def _classes(module: cst.Module, prefix: str) -> list[str]:
@@ -254,7 +229,8 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
 # -- the index as plain data, for the cache ------------------------------------------------------
 def to_data(index: ProjectIndex) -> dict:
     """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
-    modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)))
+    modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)),
+                     tuple(m.bases.items()), tuple(sorted(m.properties)))
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        tuple((e.kind.value, e.what, e.matched) for e in s.returns.pii),
@@ -266,10 +242,12 @@ def to_data(index: ProjectIndex) -> dict:
 def from_data(data: dict) -> ProjectIndex:
     """The index `to_data` stored; ValueError (or TypeError) on anything else."""
     index = ProjectIndex()
-    for name, names, classes in data["modules"]:
+    for name, names, classes, bases, properties in data["modules"]:
         index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref), local=_flag(local))
                                                         for n, ref, local in names},
-                                                 frozenset(map(_text, classes)))
+                                                 frozenset(map(_text, classes)),
+                                                 {_text(c): tuple(map(_text, refs)) for c, refs in bases},
+                                                 frozenset(map(_text, properties)))
     for qualname, module, method, sink, pii, wholes, key in data["functions"]:
         returns = Value(pii=tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in pii),
                         wholes=tuple(Whole(_text(what), None) for what in wholes))

@@ -180,8 +180,8 @@ class Project:
         from .index import to_data
 
         interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
-        # Importers of a module found interesting only in the last rounds are not parsed by the build;
-        # watching them lets the next run tell that nothing changed (else it would never be a hit).
+        # A file the closure names that the build did not parse (it keeps growing the closure, so normally
+        # none) is watched: the next run can then tell that nothing changed (else it would never be a hit).
         watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
         self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings,
                                                             watched))
@@ -190,33 +190,58 @@ class Project:
     def _build_all(self) -> None:
         from . import index as idx
 
-        prefilter = self.checker.prefilter
-        known: set[str] = set()   # project modules already known to lead to a sink
-        added = [s for s in self.sources if s.error is None and self.checker.relevant(s, prefilter)]
         self.index = idx.ProjectIndex()
         self.shares = self._shares(self.jobs)
-        while True:
+        known: set[str] = set()   # project modules already known to lead to a sink
+        added = [s for s in self.sources if s.error is None and self.checker.relevant(s)]
+        while added:
+            self._grow(added, known)
+            self._parse_imported()
+            settled = self._settle()
+            # A module may become interesting only once the index has settled (a wrapper whose callee
+            # became a sink in a later round): then the files importing it are parsed too, and so on.
+            new = self.index.interesting(self.checker.sdk_roots) - known
+            known |= new
+            added = self._importers(new)
+        if not settled:
+            self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
+
+    def _grow(self, added: list[Source], known: set[str]) -> None:
+        """Parse `added` and walk them once; then the files importing a module that has just become
+        interesting, until no new module is (`known` grows with them)."""
+        while added:
             self.parse(added)
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
             self.run_round(frozenset(s.display for s in added))
             new = self.index.interesting(self.checker.sdk_roots) - known
-            if not new:
-                break
             known |= new
-            prefilter = prefilter.with_imports(new)  # only files importing a newly interesting module
-            added = [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
-                     and self.checker.relevant(s, prefilter)]
-        # One level of the relevant modules' own imports (models, utils): their helpers' return values
-        # can carry personal data into a sink call even though they name no SDK themselves.  An import of
-        # a module that could not be read or parsed is left out: that module has its LL900 already.
+            added = self._importers(new)
+
+    def _importers(self, modules: set[str]) -> list[Source]:
+        """The unparsed files importing any of the project `modules`."""
+        if not modules:
+            return []
+        prefilter = self.checker.prefilter.with_imports(modules)
+        return [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
+                and self.checker.relevant(s, prefilter)]
+
+    def _parse_imported(self) -> None:
+        """One level of the relevant modules' own imports (models, utils): their helpers' return values
+        can carry personal data into a sink call even though they name no SDK themselves.  An import of
+        a module that could not be read or parsed is left out: that module has its LL900 already."""
         by_name = {s.info.name: s for s in self.sources if s.info.name}
         imported = {name for parsed in self.shares.parsed.values() for name in parsed.imports}
         self.parse([by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
                     and by_name[n].display not in self.shares.parsed])
-        for _ in range(idx.MAX_ROUNDS):
+
+    def _settle(self) -> bool:
+        """Rounds over every parsed module until the index is stable; False when the bound stopped them."""
+        from .index import MAX_ROUNDS
+
+        for _ in range(MAX_ROUNDS):
             if not self.run_round():
-                return
-        self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
+                return True
+        return False
 
     def _shares(self, jobs: int) -> "Shares":
         from .parallel import Shares
@@ -240,7 +265,8 @@ def _summary_key(index, module: str) -> tuple:
     """What other modules see of `module`: its bindings and its functions' summaries."""
     facts = index.modules.get(module)
     names = tuple(sorted((n, v.ref, v.local) for n, v in facts.names.items())) if facts else ()
-    return names, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
+    classes = (tuple(sorted(facts.bases.items())), tuple(sorted(facts.properties))) if facts else ()
+    return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
 
 
 def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,

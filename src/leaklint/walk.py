@@ -15,7 +15,8 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
-from .resolve import Imports, last_name
+from .resolve import Imports
+from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class FunctionScope:
     node: cst.FunctionDef
     method: bool
     owner: str | None = None   # the class's qualified name, for methods
+    enclosing: "FunctionScope | None" = None   # the function this one is defined in, if any
+
+    @property
+    def params(self) -> list[str]:
+        return _params(self.node.params)
 
 
 @dataclass
@@ -34,12 +40,13 @@ class _Pending:
     parent: Env
     self_name: str | None
     attrs: dict[str, Value]
+    declared: tuple[list[str], list[str]]   # the names it declares `global` and `nonlocal`
 
 
 ReturnHook = Callable[[FunctionScope, Value], None]
 
 
-class Walker:
+class Walker(QuietBindings):
     """Runs over statements in order, keeping each scope's names, and evaluates every expression."""
 
     def __init__(self, options: Options, imports: Imports, on_call: CallHook,
@@ -52,6 +59,11 @@ class Walker:
         self.module_env = Env()
         self._scope: list[str] = [imports.module.name] if imports.module.name else []
         self._pending: list[_Pending] = []
+        # What the module's classes hold, by their name inside the module: "Tracker.client" -> an SDK
+        # object kept on the class or its instances; "Tracker" -> the SDK or project classes it extends.
+        self.members: dict[str, Value] = {}
+        self.bases: dict[str, tuple[Value, ...]] = {}
+        self.properties: set[str] = set()   # "Account.contact"
 
     def run(self, module: cst.Module) -> None:
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
@@ -61,8 +73,13 @@ class Walker:
     def function(self, job: _Pending) -> None:
         scope = job.scope
         env = Env(job.parent)
-        for param in _params(scope.node.params):
+        for param in scope.params:
             env.names[param] = Value(params=(param,))  # parameters shadow outer names
+        globals_, nonlocals = job.declared
+        for name in globals_:
+            env.elsewhere[name] = self.module_env
+        for name in nonlocals:
+            env.elsewhere[name] = binding_env(job.parent, name)
         if scope.method and job.self_name:
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
@@ -70,6 +87,22 @@ class Walker:
         body = scope.node.body
         self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
         self.current = None
+
+    def recorded(self, use):
+        """A sink use (`sinks.SinkUse`) as each function sees it whose own parameters reach it: the one
+        being walked and, for an inner function or closure, the enclosing ones whose parameters it uses
+        (an inner function's own parameter shadows the outer one of the same name)."""
+        out = []
+        remaining, scope = {p for arg in use.args for p in arg.value.params}, self.current
+        while scope is not None and remaining:
+            own = remaining.intersection(scope.params)
+            if own:
+                args = tuple(replace(a, value=replace(a.value, params=tuple(p for p in a.value.params if p in own)))
+                             for a in use.args)
+                out.append((scope, replace(use, args=args)))
+                remaining -= own
+            scope = scope.enclosing
+        return out
 
     def _qualname(self, name: str) -> str:
         return ".".join([*self._scope, name])
@@ -89,12 +122,16 @@ class Walker:
             for deco in stmt.decorators:
                 ev.evaluate(deco.decorator)
             in_class = ev.self_name == "__class__"
-            self_name = _self_param(stmt) if in_class else ev.self_name
+            self_name = self_param(stmt) if in_class else ev.self_name
             qualname = self._qualname(stmt.name.value)
             scope = FunctionScope(qualname, stmt, method=in_class and self_name is not None,
-                                  owner=".".join(self._scope) if in_class else None)
+                                  owner=".".join(self._scope) if in_class else None, enclosing=self.current)
             # Methods do not see the class body's names, only the scope around the class.
-            self._pending.append(_Pending(scope, ev.env.parent if in_class else ev.env, self_name, ev.self_attrs))
+            parent = ev.env.parent if in_class else ev.env
+            declared = declared_names(stmt.body)
+            if declared != ([], []):
+                self.bind_declared(stmt, parent, declared)
+            self._pending.append(_Pending(scope, parent, self_name, ev.self_attrs, declared))
             ev.env.set(stmt.name.value, Value(ref=qualname, local=True))
         elif isinstance(stmt, cst.ClassDef):
             self.klass(stmt, ev)
@@ -102,36 +139,22 @@ class Walker:
             self.compound(stmt, ev)
 
     def klass(self, node: cst.ClassDef, ev: Evaluator) -> None:
-        for base in node.bases:
-            ev.evaluate(base.value)
+        qualname = self._qualname(node.name.value)
+        inside = qualname.removeprefix(self.imports.module.name + ".") if self.imports.module.name else qualname
+        bases = tuple(v for v in (ev.evaluate(base.value) for base in node.bases) if v.ref)
+        if bases:
+            self.bases[inside] = bases
         attrs = self.class_attributes(node, ev.env)
+        self.members.update({f"{inside}.{name}": value for name, value in attrs.items()})
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        self.properties.update(f"{inside}.{f.name.value}" for f in body
+                               if isinstance(f, cst.FunctionDef) and is_property(f))
         # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
         body_ev = Evaluator(self.options, Env(ev.env), self.on_call, "__class__", attrs)
-        qualname = self._qualname(node.name.value)
         self._scope.append(node.name.value)
-        self.block(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body], body_ev, weak=False)
+        self.block(body, body_ev, weak=False)
         self._scope.pop()
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
-
-    def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
-        """SDK objects a class keeps on itself: `client = Mixpanel(...)` or `self.mp = Mixpanel(...)`."""
-        quiet = Evaluator(self.options, Env(env), None)
-        attrs: dict[str, Value] = {}
-        for stmt in _walk_statements(node.body):
-            if not isinstance(stmt, cst.Assign):
-                continue
-            for target in stmt.targets:
-                t = target.target
-                name = None
-                if isinstance(t, cst.Name):
-                    name = t.value
-                elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value in ("self", "cls"):
-                    name = t.attr.value
-                if name:
-                    value = quiet.evaluate(stmt.value)
-                    if value.ref or value.carrier:
-                        attrs[name] = value
-        return attrs
 
     def small(self, node: cst.BaseSmallStatement, ev: Evaluator, *, weak: bool) -> None:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
@@ -245,28 +268,3 @@ def _params(params: cst.Parameters) -> list[str]:
         if isinstance(star, cst.Param):
             names.append(star.name.value)
     return names
-
-
-def _self_param(func: cst.FunctionDef) -> str | None:
-    if any(_decorator_name(d) == "staticmethod" for d in func.decorators):
-        return None
-    params = [*func.params.posonly_params, *func.params.params]
-    return params[0].name.value if params else None
-
-
-def _decorator_name(deco: cst.Decorator) -> str | None:
-    return last_name(deco.decorator)
-
-
-def _walk_statements(body: cst.BaseSuite) -> Iterable[cst.BaseSmallStatement]:
-    """Every small statement in a class body and its methods (not nested classes)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
-            yield from node.body
-            continue
-        if isinstance(node, cst.ClassDef):
-            continue
-        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
-                                                                         cst.BaseCompoundStatement))]))

@@ -17,16 +17,24 @@ class Env:
 
     parent: "Env | None" = None
     names: dict[str, Value] = field(default_factory=dict)
+    # Names declared `global` or `nonlocal` here: they bind in that other scope, merged with what it held
+    # (the function may run or not, and any number of times).
+    elsewhere: dict[str, "Env"] = field(default_factory=dict)
 
     def get(self, name: str) -> Value | None:
         env: Env | None = self
         while env is not None:
+            if name in env.elsewhere:
+                return env.elsewhere[name].get(name)
             if name in env.names:
                 return env.names[name]
             env = env.parent
         return None
 
     def set(self, name: str, value: Value, *, weak: bool = False) -> None:
+        if name in self.elsewhere:
+            self.elsewhere[name].set(name, value, weak=True)
+            return
         old = self.names.get(name)
         self.names[name] = old.merge(value) if weak and old is not None else value
 
@@ -38,6 +46,7 @@ class ProjectView(Protocol):
     def is_class(self, ref: str) -> bool: ...
     def returns(self, ref: str) -> Value | None: ...
     def method_returns(self, name: str) -> Value | None: ...
+    def attribute_named(self, name: str) -> Value | None: ...
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .. import pii
 from ..pii import vocabulary as vocab
 from ..resolve import last_name
 from .syntax import code, string_key
-from .values import CLEAN, UNKNOWN, Evidence, Value, Whole
+from .values import CLEAN, UNKNOWN, Evidence, Value, Whole, through
 
 
 class NameEvaluation:
@@ -66,8 +66,20 @@ class NameEvaluation:
         if owner.ref:
             known = self._attribute_of_object(owner, attr)
             if known is not None:
-                return known
+                return self._read_through(known, node) if known.tainted else known
+        elif self.options.project is not None and not owner.tainted:
+            # An object of unknown class (`site.siteconfiguration`): an attribute under which the project's
+            # classes keep an SDK object is that object.
+            kept = self.options.project.attribute_named(attr)
+            if kept is not None:
+                return kept
         return self._attribute_by_name(node, owner)
+
+    def _read_through(self, returned: Value, node: cst.Attribute) -> Value:
+        """What a project property returns, re-anchored where it is read (its nodes are in another module)."""
+        label = code(node)
+        return Value(pii=tuple(Evidence(e.kind, through(label, e.what), node, e.matched) for e in returned.pii),
+                     wholes=tuple(Whole(through(label, w.what), node) for w in returned.wholes))
 
     def _attribute_of_object(self, owner: Value, attr: str) -> Value | None:
         """`client.people` of an SDK object, `telemetry.mp` of a project module; None when the project
@@ -77,6 +89,8 @@ class NameEvaluation:
             return Value(ref=self.options.catalogue.instances.get(path, path))
         known = self.options.project.lookup(path) if self.options.project is not None else None
         if known is not None:
+            if known.ref and not known.local:  # inherited from an SDK class: `client.people` is its object too
+                return replace(known, ref=self.options.catalogue.instances.get(known.ref, known.ref))
             return known
         if path in self.options.catalogue.sinks:
             return Value(ref=path, local=True)

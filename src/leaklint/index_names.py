@@ -1,0 +1,130 @@
+"""What the project's modules bind, and how a dotted name is looked up through them.
+
+Per module the index keeps the names another module could reach a sink through (`ModuleFacts`): its
+module-level names bound to project code or SDK objects, its classes' members bound to one
+("Tracker.client": set on `self` in a method, a class attribute, a property's value) and the classes each
+class extends.  `NameLookup` follows a dotted name through these: re-exports, instances of project
+classes, inherited members, and a project class extending an SDK class (the SDK's methods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .flow import Value, merge_all
+
+
+@dataclass
+class ModuleFacts:
+    name: str
+    names: dict[str, Value]              # module-level names bound to a module, class, function or SDK object,
+                                         # and class members ("Tracker.client") bound to one
+    classes: frozenset[str]
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)   # class -> project / SDK classes it extends
+    properties: frozenset[str] = frozenset()   # "Account.contact": read as an attribute, it is what it returns
+
+    @classmethod
+    def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str],
+           bases: dict[str, tuple[Value, ...]] | None = None, properties: frozenset[str] = frozenset()) \
+            -> "ModuleFacts":
+        """Only the names another module could reach a sink through: project code and SDK objects."""
+        def reachable(ref: str | None, local: bool) -> bool:
+            return bool(ref) and (local or ref.split(".", 1)[0] in sdk_roots)
+
+        kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items() if reachable(v.ref, v.local)}
+        extends = {c: refs for c, refs in ((c, tuple(v.ref for v in values if reachable(v.ref, v.local)))
+                                           for c, values in (bases or {}).items()) if refs}
+        return cls(name, kept, classes, extends, properties)
+
+    @property
+    def members(self) -> dict[str, Value]:
+        """The class members it binds ("Tracker.client")."""
+        return {n: v for n, v in self.names.items() if "." in n}
+
+
+class NameLookup:
+    """`ProjectIndex`'s answers about names (uses its `modules`, `functions`, `classes`)."""
+
+    modules: dict[str, ModuleFacts]
+    _by_attribute: dict[str, Value] | None = None   # see `attribute_named`
+
+    def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:
+        if ref in _seen:
+            return None
+        seen = _seen | {ref}
+        parts = ref.split(".")
+        for i in range(len(parts), 0, -1):
+            module = self.modules.get(".".join(parts[:i]))
+            if module is None:
+                continue
+            if i == len(parts):
+                return Value(ref=ref, local=True)
+            return self._member(module, parts[i:], seen)
+        if ref in self.functions or ref in self.classes:
+            return Value(ref=ref, local=True)
+        return None
+
+    def _member(self, module: ModuleFacts, path: list[str], seen: frozenset[str]) -> Value | None:
+        """`path` inside `module`: the longest name it binds (a class member is bound as "Class.attr"),
+        then attributes of that."""
+        for j in range(len(path), 0, -1):
+            value = module.names.get(".".join(path[:j]))
+            if value is not None:
+                break
+        else:
+            return None
+        defined = f"{module.name}.{'.'.join(path[:j])}"
+        if value.local and value.ref and value.ref != defined:
+            value = self.lookup(value.ref, seen) or value
+        for attr in path[j:]:
+            value = self._attribute(value, attr, seen) if value.ref else None
+            if value is None:
+                return None
+        return value
+
+    def _attribute(self, owner: Value, attr: str, seen: frozenset[str]) -> Value | None:
+        """`attr` of a project or SDK object; a project class's own, else one it inherits.  A property
+        is what it returns."""
+        path = f"{owner.ref}.{attr}"
+        if not owner.local:
+            return Value(ref=path)
+        module, inside = self._home(owner.ref)
+        if path in self.functions and module is not None and f"{inside}.{attr}" in module.properties:
+            return self.functions[path].returns
+        if path in self.functions or path in self.classes:
+            return Value(ref=path, local=True)
+        found = self.lookup(path, seen)
+        if found is not None:
+            return found
+        for base in module.bases.get(inside, ()) if module is not None else ():
+            inherited = self._attribute(self.lookup(base, seen) or Value(ref=base), attr, seen)
+            if inherited is not None:
+                return inherited
+        return None
+
+    def _home(self, ref: str) -> tuple[ModuleFacts | None, str]:
+        """The module defining the class `ref`, and the class's name inside it ("Outer.Inner")."""
+        module, _, inside = ref.rpartition(".")
+        while module and module not in self.modules:
+            module, _, head = module.rpartition(".")
+            inside = f"{head}.{inside}"
+        return self.modules.get(module), inside
+
+    def attribute_named(self, name: str) -> Value | None:
+        """What an attribute `name` of an object of unknown class holds, when the project's classes keep
+        an SDK object under that name (`site.siteconfiguration.segment_client`): the SDK objects they
+        keep, merged.  Never decided by the name alone: only classes that bind one count."""
+        if self._by_attribute is None:
+            table: dict[str, list[tuple[str, Value]]] = {}
+            for module in self.modules.values():
+                for bound, value in module.names.items():
+                    owner, _, attr = bound.rpartition(".")
+                    if owner and value.ref and not value.local:
+                        table.setdefault(attr, []).append((f"{module.name}.{bound}", value))
+            self._by_attribute = {attr: merge_all(v for _, v in sorted(found, key=lambda f: (f[0], f[1].ref)))
+                                  for attr, found in table.items()}
+        return self._by_attribute.get(name)
+
+    def forget_attributes(self) -> None:
+        """The modules' facts changed: `attribute_named` looks again."""
+        self._by_attribute = None

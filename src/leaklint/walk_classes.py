@@ -1,0 +1,150 @@
+"""What a class keeps, and what a function binds outside itself, known before their bodies are walked.
+
+A class's attributes (set in its body or on `self` in any method, or returned by a property) are known
+before any method is walked, so every method sees them whatever their order; a function's assignments
+to names it declares `global` or `nonlocal` hold from where it is defined.  Both are found by a quiet
+evaluation (no call is reported) of the assignments in order.  Mixed into `walk.Walker`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import libcst as cst
+
+from .flow import Env, Evaluator, Value
+from .resolve import last_name
+
+PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, functools, django.utils.functional
+
+
+class QuietBindings:
+    """The walker's look-ahead (uses its `options`, `imports`, `module_env`)."""
+
+    def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
+        """What a class keeps on itself or its instances: `client = Mixpanel(...)` in its body,
+        `self.mp = Mixpanel(...)` in any method (after an import inside that method, too), and what a
+        `property` or `cached_property` returns.  Known before any method is walked, so every method sees
+        them whatever their order."""
+        attrs: dict[str, Value] = {}
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        quiet = Evaluator(self.options, Env(env), None)
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._method_attributes(stmt, env, attrs)
+                continue
+            for small in _walk_statements(stmt):  # `if settings.TOKEN: client = Mixpanel(...)` too
+                names = [t.value for t in _targets(small) if isinstance(t, cst.Name)]
+                value = quiet.evaluate(small.value) if names else None
+                for name in names:
+                    _keep(attrs, name, value)
+        return attrs
+
+    def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
+        """`self.<attr> = ...` in one method; a property's return value."""
+        self_name = self_param(func)
+        prop = is_property(func)
+        if not prop and not any(_on_self(t, self_name) for small in _walk_statements(func.body)
+                                for t in _targets(small)):
+            return  # nothing to learn: the method is not evaluated twice
+        for target, value in self.quiet_assignments(func, env, returns=prop):
+            if isinstance(target, cst.Return):
+                _keep(attrs, func.name.value, value, data=True)
+            elif _on_self(target, self_name):
+                _keep(attrs, target.attr.value, value)
+
+    def quiet_assignments(self, func: cst.FunctionDef, env: Env, *, returns: bool = False) \
+            -> Iterator[tuple[cst.CSTNode, Value]]:
+        """Each assignment target in a function's body (and each `return`, if asked) with the value
+        assigned, evaluated in order without reporting anything: its imports and local names are followed,
+        its parameters are unknown.  What a function binds outside itself, known before any call to it."""
+        quiet = Evaluator(self.options, Env(env), None)
+        for small in _walk_statements(func.body):
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for b in self.imports.bindings(small):
+                    quiet.env.set(b.name, Value(ref=b.target, local=b.local))
+            elif _targets(small):
+                value = quiet.evaluate(small.value)
+                for target in _targets(small):
+                    if isinstance(target, cst.Name):
+                        quiet.env.set(target.value, value, weak=True)
+                    yield target, value
+            elif isinstance(small, cst.Return) and returns and small.value is not None:
+                yield small, quiet.evaluate(small.value)
+
+    def bind_declared(self, func: cst.FunctionDef, env: Env, declared: tuple[list[str], list[str]]) -> None:
+        """Where a function is defined: the names it declares `global` or `nonlocal` also hold what it
+        assigns to them (an `init()` setting the module's client), for the code that runs after."""
+        globals_, nonlocals = declared
+        for target, value in self.quiet_assignments(func, env):
+            if isinstance(target, cst.Name) and target.value in globals_:
+                self.module_env.set(target.value, value, weak=True)
+            elif isinstance(target, cst.Name) and target.value in nonlocals:
+                binding_env(env, target.value).set(target.value, value, weak=True)
+
+
+def is_property(func: cst.FunctionDef) -> bool:
+    return any(_decorator_name(d) in PROPERTY_DECORATORS for d in func.decorators)
+
+
+def _targets(small: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
+    """What an assignment (plain or annotated, with a value) assigns to."""
+    if isinstance(small, cst.Assign):
+        return [t.target for t in small.targets]
+    return [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
+
+
+def _on_self(target: cst.BaseExpression, self_name: str | None) -> bool:
+    return isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == self_name
+
+
+def _keep(attrs: dict[str, Value], name: str, value: Value, *, data: bool = False) -> None:
+    """Keep an attribute that is an SDK or project object (or, for a property, personal data)."""
+    if value.ref or value.carrier or (data and value.tainted):
+        attrs[name] = attrs[name].merge(value) if name in attrs else value
+
+
+def declared_names(body: cst.BaseSuite) -> tuple[list[str], list[str]]:
+    """Names a function declares `global` and `nonlocal`, not counting its nested functions and classes."""
+    names: tuple[list[str], list[str]] = ([], [])
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            names[isinstance(node, cst.Nonlocal)].extend(item.name.value for item in node.names)
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
+            stack.extend(node.children)
+    return names
+
+
+def binding_env(env: Env, name: str) -> Env:
+    """The enclosing scope that binds `name` (for `nonlocal`), else the nearest one."""
+    found: Env | None = env
+    while found is not None and name not in found.names:
+        found = found.parent
+    return found if found is not None else env
+
+
+def self_param(func: cst.FunctionDef) -> str | None:
+    if any(_decorator_name(d) == "staticmethod" for d in func.decorators):
+        return None
+    params = [*func.params.posonly_params, *func.params.params]
+    return params[0].name.value if params else None
+
+
+def _decorator_name(deco: cst.Decorator) -> str | None:
+    return last_name(deco.decorator)
+
+
+def _walk_statements(body: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
+    """Every small statement in a block and the blocks inside it (not in nested classes)."""
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            yield from node.body
+            continue
+        if isinstance(node, cst.ClassDef):
+            continue
+        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
+                                                                         cst.BaseCompoundStatement))]))
