@@ -41,6 +41,10 @@ class ParamKind(enum.Enum):
     VAR_KEYWORD = "var_keyword"
 
 
+# What a vendor is for, one per SDK file: shown in messages and kept for an inventory of vendors.
+CATEGORIES = ("product analytics", "error tracking", "feature flags", "marketing/CRM", "observability", "support chat")
+
+
 class CatalogueError(ValueError):
     """A sink definition that cannot be read (bad signature, unknown role)."""
 
@@ -72,10 +76,17 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
+    category: str = ""         # one of CATEGORIES; "" for the project's own sinks
+    attribute: bool = False    # reached by assigning an attribute (`scope.user = {...}`), not by a call
 
     @property
     def method(self) -> str:
         return self.calls[0].rsplit(".", 1)[-1]
+
+    @property
+    def vendor(self) -> str:
+        """`PostHog` for the sdk `PostHog (>=6)`: the vendor, without the package variant."""
+        return self.sdk.split(" (", 1)[0]
 
     def bind(self, args: Sequence[tuple[str | None, str, object]]) -> list[Bound] | None:
         """Bind call arguments `(keyword, star, node)` the way Python would; None when they cannot bind.
@@ -172,6 +183,16 @@ def parse_signature(text: str) -> tuple[Param, ...]:
     return tuple(params)
 
 
+@dataclass(frozen=True)
+class Vendor:
+    """One vendor of the catalogue, for the coverage table and an inventory of where data goes."""
+
+    name: str
+    category: str
+    packages: tuple[str, ...]
+    calls: tuple[str, ...]          # every qualified call that reaches one of its sinks
+
+
 @dataclass
 class Catalogue:
     """Lookup tables built from the data files (and from the project's configured sinks)."""
@@ -180,6 +201,7 @@ class Catalogue:
     instances: dict[str, str] = field(default_factory=dict)          # factory / attribute -> class
     settings: list[Setting] = field(default_factory=list)
     setting_calls: dict[str, list[Setting]] = field(default_factory=dict)
+    vendors: dict[str, Vendor] = field(default_factory=dict)         # vendor name -> vendor
 
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
@@ -206,7 +228,7 @@ class Catalogue:
         return None
 
 
-def sink_from_table(table: Mapping, sdk: str) -> Sink:
+def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
     try:
         return Sink(
             id=str(table["id"]),
@@ -215,6 +237,8 @@ def sink_from_table(table: Mapping, sdk: str) -> Sink:
             params=parse_signature(table["signature"]),
             carrier=bool(table.get("carrier", False)),
             project=bool(table.get("project", False)),
+            category=category,
+            attribute=bool(table.get("attribute", False)),
         )
     except KeyError as missing:
         raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
@@ -243,11 +267,16 @@ def prefilter_facts() -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _build() -> Catalogue:
     cat = Catalogue()
-    for _name, text in _data_files():
+    for name, text in _data_files():
         data = tomllib.loads(text)
+        category = data.get("category")
+        if category not in CATEGORIES:
+            raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         cat.instances.update(data.get("instances", {}))
         for table in data.get("sink", []):
-            cat.add_sink(sink_from_table(table, data["sdk"]))
+            sink = sink_from_table(table, data["sdk"], category)
+            cat.add_sink(sink)
+            _add_vendor(cat.vendors, sink, str(data["package"]))
     settings = tomllib.loads((DATA / "settings.toml").read_text(encoding="utf-8"))
     for table in settings.get("setting", []):
         cat.add_setting(Setting(
@@ -258,12 +287,20 @@ def _build() -> Catalogue:
     return cat
 
 
+def _add_vendor(vendors: dict[str, Vendor], sink: Sink, package: str) -> None:
+    known = vendors.get(sink.vendor) or Vendor(sink.vendor, sink.category, (), ())
+    if known.category != sink.category:
+        raise CatalogueError(f"vendor {sink.vendor!r} is in two categories: {known.category}, {sink.category}")
+    packages = known.packages if package in known.packages else known.packages + (package,)
+    vendors[sink.vendor] = Vendor(known.name, known.category, packages, known.calls + sink.calls)
+
+
 def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalogue:
     """A copy of `base` plus sinks declared in the project's config (`[tool.leaklint.sinks]`)."""
     if not tables:
         return base
     cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
-                    list(base.settings), dict(base.setting_calls))
+                    list(base.settings), dict(base.setting_calls), dict(base.vendors))
     for call, table in tables.items():
         cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
                                      str(table.get("sdk", call))))
