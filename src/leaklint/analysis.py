@@ -151,7 +151,7 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     for report in reports:
         if not settings.enabled(report.code, display):
             continue
-        span = positions[report.call] if report.call is not None else positions[report.node]
+        span = positions.get(report.call) or positions[report.node]  # an assignment seen as a call has no place
         hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
         if hit is not None:
             used.add(hit)
@@ -167,7 +167,7 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:
     """One report as a finding: where it is, what it found, and its fix as plain data."""
     where = positions[report.node]
-    span = positions[report.call] if report.call is not None else where
+    span = positions.get(report.call) or where
     details = [_describe(e, span, positions) for e in report.evidence]
     message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
     line = where.start.line

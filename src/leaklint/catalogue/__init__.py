@@ -193,6 +193,17 @@ class Vendor:
     calls: tuple[str, ...]          # every qualified call that reaches one of its sinks
 
 
+@dataclass(frozen=True)
+class Builder:
+    """A fluent SDK builder (`Context.builder(key).name(n).set(k, v).build()`): each setter returns the
+    builder with one more field; `build` returns the object `builds`; `private` names fields not sent."""
+
+    cls: str
+    builds: str
+    build: str = "build"
+    private: str | None = None
+
+
 @dataclass
 class Catalogue:
     """Lookup tables built from the data files (and from the project's configured sinks)."""
@@ -202,6 +213,8 @@ class Catalogue:
     settings: list[Setting] = field(default_factory=list)
     setting_calls: dict[str, list[Setting]] = field(default_factory=dict)
     vendors: dict[str, Vendor] = field(default_factory=dict)         # vendor name -> vendor
+    builders: dict[str, Builder] = field(default_factory=dict)       # builder class -> builder
+    callbacks: dict[str, str] = field(default_factory=dict)          # call -> class of its callback's argument
 
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
@@ -273,6 +286,9 @@ def _build() -> Catalogue:
         if category not in CATEGORIES:
             raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         cat.instances.update(data.get("instances", {}))
+        cat.callbacks.update(data.get("callbacks", {}))
+        for cls, table in data.get("builders", {}).items():
+            cat.builders[cls] = Builder(cls, str(table["builds"]), str(table.get("build", "build")), table.get("private"))
         for table in data.get("sink", []):
             sink = sink_from_table(table, data["sdk"], category)
             cat.add_sink(sink)
@@ -300,7 +316,7 @@ def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalo
     if not tables:
         return base
     cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
-                    list(base.settings), dict(base.setting_calls), dict(base.vendors))
+                    list(base.settings), dict(base.setting_calls), dict(base.vendors), base.builders, base.callbacks)
     for call, table in tables.items():
         cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
                                      str(table.get("sdk", call))))
