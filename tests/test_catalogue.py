@@ -120,3 +120,16 @@ def test_coverage_table_is_current(root):
     doc = (root / "docs" / "catalogue.md").read_text(encoding="utf-8")
     assert doc == render(), "docs/catalogue.md is stale: run `python -m leaklint.catalogue.docs > docs/catalogue.md`"
     assert "| Sentry | `sentry-sdk` |" in doc and "`set_user()`" in doc
+
+
+@pytest.mark.parametrize("implies, error", [
+    ('{ req = { kind = "IP address" } }', "implies names no parameter: req"),
+    ('{ request = { kind = "shoe size" } }', "implies a kind that is not one of"),
+])
+def test_an_implied_kind_must_name_a_parameter_and_a_kind(implies, error):
+    from leaklint.catalogue import sink_from_table
+    from leaklint._toml import tomllib
+
+    table = tomllib.loads(f'id = "x"\ncalls = ["acme.report"]\nsignature = "(message, request=None)"\nimplies = {implies}\n')
+    with pytest.raises(CatalogueError, match=error):
+        sink_from_table(table, "Acme")

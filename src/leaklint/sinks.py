@@ -89,6 +89,9 @@ def _named(b: Bound, value: Value, key_arg: Bound | None, anchor: cst.CSTNode, e
         return ev.classify_key(key, anchor, value) if key is not None else value
     if b.key is not None:
         return ev.classify_key(b.key, anchor, value)
+    if b.param.implies and not value.clean:  # `request=request`: the SDK reads the client IP from it
+        what = f"{b.param.name}={code(b.node)}" + (f" ({b.param.why})" if b.param.why else "")
+        return value.merge(Value(pii=(Evidence(pii.PiiKind(b.param.implies), what, b.node),)))
     if b.param.role is Role.PII_FIELD and not value.pii and not value.clean:
         match = pii.classify_name(b.param.name, extra=ev.options.extra_words)
         if match:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -55,6 +55,8 @@ class Param:
     role: Role | None
     kind: ParamKind
     required: bool
+    implies: str = ""   # a PII kind the SDK reads from whatever is passed here (a request: the client IP)
+    why: str = ""       # how, and under which setting, for the finding's explanation
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,9 @@ class Catalogue:
     vendors: dict[str, Vendor] = field(default_factory=dict)         # vendor name -> vendor
     builders: dict[str, Builder] = field(default_factory=dict)       # builder class -> builder
     callbacks: dict[str, str] = field(default_factory=dict)          # call -> class of its callback's argument
+    # call -> class of what it returns, for calls that are also sinks (`tracer.start_span(name, attributes=)`):
+    # unlike `instances`, the called attribute itself stays the sink's name
+    returns: dict[str, str] = field(default_factory=dict)
 
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
@@ -228,13 +233,13 @@ class Catalogue:
     @property
     def roots(self) -> frozenset[str]:
         """Top-level module names of every SDK, for the import-based prefilter."""
-        names = set(self.sinks) | set(self.instances) | set(self.setting_calls)
+        names = set(self.sinks) | set(self.instances) | set(self.setting_calls) | set(self.returns)
         return frozenset(n.split(".", 1)[0] for n in names)
 
     def instance_class(self, path: str) -> str | None:
         """The class an object created by calling `path` (or reached as attribute `path`) belongs to."""
-        if path in self.instances:
-            return self.instances[path]
+        if path in self.instances or path in self.returns:
+            return self.instances.get(path) or self.returns[path]
         prefix = path + "."
         if any(call.startswith(prefix) for call in self.sinks):
             return path
@@ -247,7 +252,7 @@ def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
             id=str(table["id"]),
             sdk=str(table.get("sdk", sdk)),
             calls=tuple(table["calls"]),
-            params=parse_signature(table["signature"]),
+            params=_implied(parse_signature(table["signature"]), table.get("implies", {})),
             carrier=bool(table.get("carrier", False)),
             project=bool(table.get("project", False)),
             category=category,
@@ -255,6 +260,20 @@ def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
         )
     except KeyError as missing:
         raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
+
+
+def _implied(params: tuple[Param, ...], implies: Mapping[str, Mapping]) -> tuple[Param, ...]:
+    """Parameters whose argument the SDK reads personal data from (`[sink.implies] request = {kind, why}`)."""
+    from ..pii import PiiKind
+
+    unknown = set(implies) - {p.name for p in params}
+    if unknown:
+        raise CatalogueError(f"implies names no parameter: {', '.join(sorted(unknown))}")
+    kinds = {k.value for k in PiiKind}
+    if any(str(table.get("kind")) not in kinds for table in implies.values()):
+        raise CatalogueError(f"implies a kind that is not one of {', '.join(sorted(kinds))}")
+    return tuple(replace(p, role=p.role or Role.PII_FIELD, implies=str(implies[p.name]["kind"]),
+                         why=str(implies[p.name].get("why", ""))) if p.name in implies else p for p in params)
 
 
 DATA = Path(__file__).parent  # the data files sit beside this module
@@ -287,6 +306,7 @@ def _build() -> Catalogue:
             raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         cat.instances.update(data.get("instances", {}))
         cat.callbacks.update(data.get("callbacks", {}))
+        cat.returns.update(data.get("returns", {}))
         for cls, table in data.get("builders", {}).items():
             cat.builders[cls] = Builder(cls, str(table["builds"]), str(table.get("build", "build")), table.get("private"))
         for table in data.get("sink", []):
@@ -316,7 +336,8 @@ def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalo
     if not tables:
         return base
     cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
-                    list(base.settings), dict(base.setting_calls), dict(base.vendors), base.builders, base.callbacks)
+                    list(base.settings), dict(base.setting_calls), dict(base.vendors), base.builders,
+                    base.callbacks, base.returns)
     for call, table in tables.items():
         cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
                                      str(table.get("sdk", call))))
