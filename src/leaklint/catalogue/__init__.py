@@ -221,6 +221,11 @@ class Catalogue:
     # unlike `instances`, the called attribute itself stays the sink's name
     returns: dict[str, str] = field(default_factory=dict)
 
+    def copy(self) -> "Catalogue":
+        """A copy to add sinks to (the project's, or derived ones) without changing this one."""
+        return replace(self, sinks={k: list(v) for k, v in self.sinks.items()}, settings=list(self.settings),
+                       setting_calls=dict(self.setting_calls))
+
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
             self.sinks.setdefault(call, []).append(sink)
@@ -335,9 +340,7 @@ def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalo
     """A copy of `base` plus sinks declared in the project's config (`[tool.leaklint.sinks]`)."""
     if not tables:
         return base
-    cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
-                    list(base.settings), dict(base.setting_calls), dict(base.vendors), base.builders,
-                    base.callbacks, base.returns)
+    cat = base.copy()
     for call, table in tables.items():
         cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
                                      str(table.get("sdk", call))))
