@@ -27,7 +27,7 @@ def test_a_sentry_scope_from_every_getter_sends_what_it_is_given(obtain):
             {SENTRY_SCOPES[obtain]}
             scope.set_user({{"id": user.pk, "email": user.email}})
             scope.set_tag("plan", user.plan)
-    """, ["LL001 email sent to Sentry set_user in 'value'"])
+    """, ["LL001 email sent to Sentry set_user (error tracking) in 'value'"])
 
 
 @pytest.mark.parametrize("manager", ["new_scope", "isolation_scope", "push_scope", "configure_scope"])
@@ -38,7 +38,7 @@ def test_a_sentry_scope_from_a_context_manager(manager):
             with sentry_sdk.{manager}() as scope:
                 scope.set_extra("email", user.email)
                 scope.set_extra("plan", user.plan)
-    """, ["LL001 email sent to Sentry set_extra in 'value'"])
+    """, ["LL001 email sent to Sentry set_extra (error tracking) in 'value'"])
 
 
 def test_assigning_a_sentry_scope_user_sends_it():
@@ -47,7 +47,7 @@ def test_assigning_a_sentry_scope_user_sends_it():
         def f(user):
             scope = sentry_sdk.get_current_scope()
             scope.user = {"id": user.pk, "email": user.email}
-    """, ["LL001 email sent to Sentry user in 'value'"])
+    """, ["LL001 email sent to Sentry user (error tracking) in 'value'"])
     assert_reports("""
         import sentry_sdk
         def f(user):
@@ -80,7 +80,7 @@ def test_a_sentry_scope_callback_receives_the_scope(register):
         import sentry_sdk
         def f(user):
             sentry_sdk.{register}(lambda scope: scope.set_user({{"email": user.email}}))
-    """, ["LL001 email sent to Sentry set_user in 'value'"])
+    """, ["LL001 email sent to Sentry set_user (error tracking) in 'value'"])
     assert_reports(f"""
         import sentry_sdk
         def f(user):
@@ -107,18 +107,18 @@ LD = """
 
 @pytest.mark.parametrize("build, expected", [
     ('ctx = Context.builder(str(user.pk)).name(user.name).set("email", user.email).build()',
-     ["LL001 email sent to LaunchDarkly variation in 'email'",
-      "LL002 person name sent to LaunchDarkly variation in 'name'"]),
+     ["LL001 email sent to LaunchDarkly variation (feature flags) in 'email'",
+      "LL002 person name sent to LaunchDarkly variation (feature flags) in 'name'"]),
     ('ctx = Context.builder(str(user.pk)).kind("user").set("plan", user.plan).build()', []),
     # private attributes are not sent, whether marked before or after they are set
     ('ctx = Context.builder(str(user.pk)).set("email", user.email).private("email").build()', []),
     ('ctx = Context.builder(str(user.pk)).private("email").set("email", user.email).name(user.name).build()',
-     ["LL002 person name sent to LaunchDarkly variation in 'name'"]),
+     ["LL002 person name sent to LaunchDarkly variation (feature flags) in 'name'"]),
     ('ctx = Context.create(str(user.pk), "user")', []),
     ('ctx = Context.from_dict({"kind": "user", "key": str(user.pk), "email": user.email})',
-     ["LL001 email sent to LaunchDarkly variation in 'props'"]),
+     ["LL001 email sent to LaunchDarkly variation (feature flags) in 'props'"]),
     ('ctx = {"key": str(user.pk), "email": user.email}',  # a legacy user dict
-     ["LL001 email sent to LaunchDarkly variation in 'context'"]),
+     ["LL001 email sent to LaunchDarkly variation (feature flags) in 'context'"]),
 ])
 def test_launchdarkly_contexts(build, expected):
     assert_reports(LD.format(build=build), expected)
@@ -133,7 +133,7 @@ def test_a_launchdarkly_builder_filled_by_statements():
             builder.set("email", user.email)
             builder.try_set("plan", user.plan)
             ldclient.get().identify(builder.build())
-    """, ["LL001 email sent to LaunchDarkly identify in 'email'"])
+    """, ["LL001 email sent to LaunchDarkly identify (feature flags) in 'email'"])
 
 
 def test_building_a_context_alone_sends_nothing():
@@ -151,11 +151,11 @@ def test_a_long_builder_chain_is_evaluated_once_per_call():
         from ldclient import Context
         def f(user):
             ldclient.get().variation("x", Context.builder("k"){chain}.set("email", user.email).build(), False)
-    """, ["LL001 email sent to LaunchDarkly variation in 'email'"])
+    """, ["LL001 email sent to LaunchDarkly variation (feature flags) in 'email'"])
 
 
 @pytest.mark.parametrize("user, expected", [
-    ("StatsigUser(user_id=str(u.pk), email=u.email)", ["LL001 email sent to Statsig check_gate in 'email'"]),
+    ("StatsigUser(user_id=str(u.pk), email=u.email)", ["LL001 email sent to Statsig check_gate (feature flags) in 'email'"]),
     ("StatsigUser(user_id=str(u.pk), custom={'plan': u.plan})", []),
 ])
 def test_a_statsig_user_is_sent_by_each_check(user, expected):

@@ -22,7 +22,7 @@ CASES = {
         def f(user):
             braze.track_user(attributes={"external_id": str(user.pk), "plan": user.plan})
         """,
-        ["LL001 email sent to Braze track_user in 'attributes'"]),
+        ["LL001 email sent to Braze track_user (marketing/CRM) in 'attributes'"]),
     "edx-braze send_campaign_message": (
         """
         from braze.client import BrazeClient
@@ -36,7 +36,7 @@ CASES = {
             BrazeClient("k", "u", "a").send_campaign_message("c1", recipients={"external_user_id": str(user.pk)},
                                                              trigger_properties={"course": course.title})
         """,
-        ["LL001 email sent to Braze send_campaign_message in 'emails'"]),
+        ["LL001 email sent to Braze send_campaign_message (marketing/CRM) in 'emails'"]),
     "edx-braze create_braze_alias": (
         """
         from braze.client import BrazeClient
@@ -50,7 +50,7 @@ CASES = {
             client = BrazeClient("k", "u", "a")
             client.identify_users([{"external_id": str(user.pk)}])
         """,
-        ["LL001 email sent to Braze create_braze_alias in 'emails'"]),
+        ["LL001 email sent to Braze create_braze_alias (marketing/CRM) in 'emails'"]),
     "hubspot crm.objects with an input model": (
         """
         from hubspot import HubSpot
@@ -68,7 +68,7 @@ CASES = {
             body = SimplePublicObjectInputForCreate(properties={"plan": user.plan})
             api.crm.objects.basic_api.create("contacts", simple_public_object_input_for_create=body)
         """,
-        ["LL001 email sent to HubSpot create in 'properties'"]),
+        ["LL001 email sent to HubSpot create (marketing/CRM) in 'properties'"]),
     "hubspot contacts update with a dict": (
         """
         import hubspot
@@ -82,7 +82,7 @@ CASES = {
         def f(user):
             api.crm.contacts.basic_api.update(str(user.pk), {"properties": {"lifecyclestage": "customer"}})
         """,
-        ["LL002 person name sent to HubSpot update in 'simple_public_object_input'"]),
+        ["LL002 person name sent to HubSpot update (marketing/CRM) in 'simple_public_object_input'"]),
     "crisp people profile": (
         """
         from crisp_api import Crisp
@@ -96,8 +96,8 @@ CASES = {
         def f(site, user):
             crisp.website.add_people_event(site, str(user.pk), {"text": "plan_upgraded", "data": {"plan": user.plan}})
         """,
-        ["LL001 email sent to Crisp add_new_people_profile in 'data'",
-         "LL002 person name sent to Crisp add_new_people_profile in 'data'"]),
+        ["LL001 email sent to Crisp add_new_people_profile (support chat) in 'data'",
+         "LL002 person name sent to Crisp add_new_people_profile (support chat) in 'data'"]),
     "iterable users.update": (
         """
         from iterable import Iterable
@@ -111,7 +111,7 @@ CASES = {
         def f(user):
             it.users.update(user_id=str(user.pk), data_fields={"plan": user.plan})
         """,
-        ["LL004 phone number sent to Iterable update in 'data_fields'"]),
+        ["LL004 phone number sent to Iterable update (marketing/CRM) in 'data_fields'"]),
     "intercom 5.x request model": (
         """
         from intercom import Intercom, CreateContactRequestWithExternalId
@@ -125,7 +125,7 @@ CASES = {
         def f(user):
             client.contacts.create(request=CreateContactRequestWithExternalId(external_id=str(user.pk)))
         """,
-        ["LL002 person name sent to Intercom create in 'name'"]),
+        ["LL002 person name sent to Intercom create (support chat) in 'name'"]),
     "rollbar request carries the client IP": (
         """
         import sys
@@ -139,7 +139,7 @@ CASES = {
         def job():
             rollbar.report_exc_info(sys.exc_info(), None, extra_data={"job": "nightly"})
         """,
-        ["LL005 IP address sent to Rollbar report_exc_info in 'request'"]),
+        ["LL005 IP address sent to Rollbar report_exc_info (error tracking) in 'request'"]),
     "bugsnag notify user": (
         """
         import bugsnag
@@ -151,7 +151,7 @@ CASES = {
         def f(user, exc):
             bugsnag.notify(exc, user={"id": user.pk})
         """,
-        ["LL001 email sent to Bugsnag notify in 'user'"]),
+        ["LL001 email sent to Bugsnag notify (error tracking) in 'user'"]),
     "bugsnag send_environment": (
         """
         import bugsnag
@@ -176,7 +176,7 @@ CASES = {
             span = trace.get_current_span()
             span.set_attribute("enduser.id", str(user.pk))
         """,
-        ["LL001 email sent to OpenTelemetry set_attribute in 'value'"]),
+        ["LL001 email sent to OpenTelemetry set_attribute (observability) in 'value'"]),
     "opentelemetry span from a tracer": (
         """
         from opentelemetry import trace
@@ -192,7 +192,7 @@ CASES = {
             with tracer.start_as_current_span("signup", attributes={"plan": user.plan}) as span:
                 span.add_event("profile", {"fields": 3})
         """,
-        ["LL002 person name sent to OpenTelemetry add_event in 'attributes'"]),
+        ["LL002 person name sent to OpenTelemetry add_event (observability) in 'attributes'"]),
     "datadog current span": (
         """
         from ddtrace import tracer
@@ -204,7 +204,7 @@ CASES = {
         def f(user):
             tracer.current_span().set_tag("usr.id", str(user.pk))
         """,
-        ["LL001 email sent to Datadog set_tag in 'value'"]),
+        ["LL001 email sent to Datadog set_tag (observability) in 'value'"]),
     "datadog traced block": (
         """
         import ddtrace
@@ -218,7 +218,7 @@ CASES = {
             with ddtrace.tracer.trace("signup") as span:
                 span.set_tags({"plan": user.plan})
         """,
-        ["LL002 person name sent to Datadog set_tags in 'tags'"]),
+        ["LL002 person name sent to Datadog set_tags (observability) in 'tags'"]),
     "new relic custom attribute": (
         """
         import newrelic.agent
@@ -231,7 +231,7 @@ CASES = {
         def f(user):
             newrelic.agent.add_custom_attribute("plan", user.plan)
         """,
-        ["LL001 email sent to New Relic add_custom_attribute in 'value'"]),
+        ["LL001 email sent to New Relic add_custom_attribute (observability) in 'value'"]),
     "logfire span object": (
         """
         import logfire
@@ -245,7 +245,7 @@ CASES = {
             with logfire.span("signup {plan}", plan=user.plan) as span:
                 span.set_attribute("seats", 3)
         """,
-        ["LL001 email sent to Logfire set_attribute in 'value'"]),
+        ["LL001 email sent to Logfire set_attribute (observability) in 'value'"]),
     "hugging face telemetry": (
         """
         from huggingface_hub.utils import send_telemetry

@@ -36,11 +36,14 @@ class SinkUse:
 
     @property
     def label(self) -> str:
-        """`Mixpanel people_set`: the SDK and the method, as users know them."""
+        """`Mixpanel people_set`: the SDK and the method, as users know them; for a vendor that is not an
+        analytics tool, what it is (`Sentry set_user (error tracking)`), since the rules speak of analytics."""
         if self.sink.via:
             return f"{self.sink.sdk} via {self.sink.via}"
-        sdk = self.sink.sdk.split(" (", 1)[0]
-        return f"{sdk} {self.sink.method}" if not self.sink.project else self.sink.id
+        if self.sink.project:
+            return self.sink.id
+        shown = self.sink.category not in ("", "product analytics")
+        return f"{self.sink.vendor} {self.sink.method}" + (f" ({self.sink.category})" if shown else "")
 
 
 _BOUND_EARLIER = cst.Name("_")

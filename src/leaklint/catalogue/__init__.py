@@ -78,7 +78,7 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
-    category: str = ""         # one of CATEGORIES; "" for the project's own sinks
+    category: str = ""         # one of CATEGORIES; "" for the project's own sinks or a file naming none
     attribute: bool = False    # reached by assigning an attribute (`scope.user = {...}`), not by a call
 
     @property
@@ -306,8 +306,8 @@ def _build() -> Catalogue:
     cat = Catalogue()
     for name, text in _data_files():
         data = tomllib.loads(text)
-        category = data.get("category")
-        if category not in CATEGORIES:
+        category = data.get("category", "")
+        if category and category not in CATEGORIES:
             raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         cat.instances.update(data.get("instances", {}))
         cat.callbacks.update(data.get("callbacks", {}))
@@ -317,7 +317,7 @@ def _build() -> Catalogue:
         for table in data.get("sink", []):
             sink = sink_from_table(table, data["sdk"], category)
             cat.add_sink(sink)
-            _add_vendor(cat.vendors, sink, str(data["package"]))
+            _add_vendor(cat.vendors, sink, str(data.get("package", name.removesuffix(".toml"))))
     settings = tomllib.loads((DATA / "settings.toml").read_text(encoding="utf-8"))
     for table in settings.get("setting", []):
         cat.add_setting(Setting(
