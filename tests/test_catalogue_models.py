@@ -165,3 +165,17 @@ def test_a_statsig_user_is_sent_by_each_check(user, expected):
             user = {user}
             statsig.check_gate(user, "new_ui")
     """, expected)
+
+
+def test_a_whole_person_object_given_as_the_sentry_user():
+    assert_reports("""
+        import sentry_sdk
+        def f(request):
+            sentry_sdk.set_user(request.user)
+    """, ["LL011 whole object request.user sent to Sentry set_user (error tracking) in 'value'"])
+    assert_reports("""
+        import sentry_sdk
+        def f(request, user_id):
+            sentry_sdk.set_user({"id": request.user.pk})
+            sentry_sdk.get_current_scope().set_user(user_id)
+    """, [])

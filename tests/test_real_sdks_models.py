@@ -257,3 +257,16 @@ def test_a_fixed_sentry_scope_user_sends_no_email(tmp_path, monkeypatch):
     sys.modules.pop("fixed_sentry", None)
     sent = sentry_sends(importlib.import_module("fixed_sentry"))
     assert "jane.doe@example.com" not in sent and '"plan":"pro"' in sent
+
+
+def test_sentry_sends_a_whole_user_object_it_is_given(tmp_path, monkeypatch):
+    """What LL011 says of `set_user(request.user)`: the SDK serialises the object itself, fields and all."""
+    source = """
+        import sentry_sdk
+
+        def run(user):
+            sentry_sdk.set_user(user)
+            sentry_sdk.capture_message("checkout failed")
+    """
+    assert codes(dedent(source)) == ["LL011"]
+    assert "jane.doe@example.com" in sentry_sends(load(tmp_path, "whole_sentry", source, monkeypatch))
