@@ -166,7 +166,7 @@ def opentelemetry_sends(module) -> str:
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
     if not _SPANS:
-        if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        if not hasattr(trace.get_tracer_provider(), "add_span_processor"):  # not set yet (else: logfire's)
             trace.set_tracer_provider(TracerProvider())
         _SPANS.append(InMemorySpanExporter())
         trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(_SPANS[0]))
@@ -212,7 +212,36 @@ def rollbar_sends(module, capture_ip=True) -> str:
     return json.dumps(sent, default=str)
 
 
-SDKS = {"sentry": (SENTRY, sentry_sends), "launchdarkly": (LAUNCHDARKLY, launchdarkly_sends),
+# -- Logfire: its test exporter, with nothing sent to Logfire ------------------------------------------
+LOGFIRE = {
+    "leak": """
+        import logfire
+
+        def run(user):
+            with logfire.span("signup {plan}", plan=user.plan) as span:
+                span.set_attribute("customer_email", user.email)
+    """,
+    "quiet": """
+        import logfire
+
+        def run(user):
+            with logfire.span("signup {plan}", plan=user.plan) as span:
+                span.set_attribute("customer_id", user.pk)
+    """,
+}
+
+
+def logfire_sends(module) -> str:
+    import logfire
+    from logfire.testing import SimpleSpanProcessor, TestExporter
+
+    exporter = TestExporter()
+    logfire.configure(send_to_logfire=False, console=False, additional_span_processors=[SimpleSpanProcessor(exporter)])
+    module.run(User())
+    return json.dumps(exporter.exported_spans_as_dict(), default=str)
+
+
+SDKS = {"sentry": (SENTRY, sentry_sends), "logfire": (LOGFIRE, logfire_sends), "launchdarkly": (LAUNCHDARKLY, launchdarkly_sends),
         "opentelemetry": (OPENTELEMETRY, opentelemetry_sends), "rollbar": (ROLLBAR, rollbar_sends)}
 
 
