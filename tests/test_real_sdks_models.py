@@ -7,21 +7,13 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
 from conftest import codes, run_cli
-
-
-@dataclass
-class User:
-    pk: int = 42
-    email: str = "jane.doe@example.com"
-    name: str = "Jane Doe"
-    plan: str = "pro"
+from test_real_sdks import User
 
 
 SECRETS = ("jane.doe@example.com", "Jane Doe", "203.0.113.9")
