@@ -126,6 +126,34 @@ CASES = {
             client.contacts.create(request=CreateContactRequestWithExternalId(external_id=str(user.pk)))
         """,
         ["LL002 person name sent to Intercom create (support chat) in 'name'"]),
+    "klaviyo profile": (
+        """
+        from klaviyo_api import KlaviyoAPI
+        klaviyo = KlaviyoAPI("key")
+        def f(user):
+            klaviyo.Profiles.create_profile({"data": {"type": "profile", "attributes": {"email": user.email}}})
+        """,
+        """
+        from klaviyo_api import KlaviyoAPI
+        klaviyo = KlaviyoAPI("key")
+        def f(user):
+            klaviyo.Profiles.create_profile({"data": {"type": "profile", "attributes": {"external_id": str(user.pk)}}})
+        """,
+        ["LL001 email sent to Klaviyo create_profile (marketing/CRM) in 'profile_create_query'"]),
+    "heap track": (
+        """
+        import heapapi
+        heap = heapapi.HeapAPIClient("app")
+        def f(user):
+            heap.track(str(user.pk), "Signed Up", {"name": user.get_full_name()})
+        """,
+        """
+        import heapapi
+        heap = heapapi.HeapAPIClient("app")
+        def f(user):
+            heap.track(str(user.pk), "Signed Up", {"plan": user.plan})
+        """,
+        ["LL002 person name sent to Heap track in 'properties'"]),
     "rollbar request carries the client IP": (
         """
         import sys
