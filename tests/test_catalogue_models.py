@@ -116,7 +116,12 @@ LD = """
      ["LL002 person name sent to LaunchDarkly variation (feature flags) in 'name'"]),
     ('ctx = Context.create(str(user.pk), "user")', []),
     ('ctx = Context.from_dict({"kind": "user", "key": str(user.pk), "email": user.email})',
-     ["LL001 email sent to LaunchDarkly variation (feature flags) in 'props'"]),
+     ["LL001 email sent to LaunchDarkly variation (feature flags) in 'email'"]),
+    ('ctx = Context.from_dict({"kind": "user", "key": str(user.pk), "email": user.email, "name": user.name,'
+     ' "_meta": {"privateAttributes": ["email"]}})',
+     ["LL002 person name sent to LaunchDarkly variation (feature flags) in 'name'"]),
+    ('ctx = Context.from_dict({"kind": "user", "key": str(user.pk), "email": user.email,'
+     ' "_meta": {"privateAttributes": ["email"]}})', []),
     ('ctx = {"key": str(user.pk), "email": user.email}',  # a legacy user dict
      ["LL001 email sent to LaunchDarkly variation (feature flags) in 'context'"]),
 ])

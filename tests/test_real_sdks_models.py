@@ -291,3 +291,18 @@ def test_sentry_sends_a_whole_user_object_it_is_given(tmp_path, monkeypatch):
     """
     assert codes(dedent(source)) == ["LL011"]
     assert "jane.doe@example.com" in sentry_sends(load(tmp_path, "whole_sentry", source, monkeypatch))
+
+
+def test_launchdarkly_keeps_private_fields_of_a_dict_context_out(tmp_path, monkeypatch):
+    source = """
+        import ldclient
+        from ldclient import Context
+
+        def run(user):
+            ctx = Context.from_dict({"kind": "user", "key": str(user.pk), "email": user.email, "plan": user.plan,
+                                     "_meta": {"privateAttributes": ["email"]}})
+            ldclient.get().variation("new-checkout", ctx, False)
+    """
+    assert codes(dedent(source)) == []
+    sent = launchdarkly_sends(load(tmp_path, "private_dict_ld", source, monkeypatch))
+    assert '"plan": "pro"' in sent and "jane.doe@example.com" not in sent

@@ -220,6 +220,8 @@ class Catalogue:
     # call -> class of what it returns, for calls that are also sinks (`tracer.start_span(name, attributes=)`):
     # unlike `instances`, the called attribute itself stays the sink's name
     returns: dict[str, str] = field(default_factory=dict)
+    # call taking a dict literal -> where in it the dict names fields that are not sent ("_meta.privateAttributes")
+    private_keys: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> "Catalogue":
         """A copy to add sinks to (the project's, or derived ones) without changing this one."""
@@ -312,6 +314,7 @@ def _build() -> Catalogue:
         cat.instances.update(data.get("instances", {}))
         cat.callbacks.update(data.get("callbacks", {}))
         cat.returns.update(data.get("returns", {}))
+        cat.private_keys.update(data.get("private_keys", {}))
         for cls, table in data.get("builders", {}).items():
             cat.builders[cls] = Builder(cls, str(table["builds"]), str(table.get("build", "build")), table.get("private"))
         for table in data.get("sink", []):

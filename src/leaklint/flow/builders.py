@@ -20,6 +20,13 @@ from .values import Carrier, Value
 _PRIVATE = "private"  # the `key` of a bound entry recording a field name that is not sent
 
 
+def object_model(ev, call) -> Value | None:
+    """The step of `calls.CallEvaluation`: runs a callback given to the SDK, then says what a builder
+    method or a dict with private fields makes (None for any other call)."""
+    callback_argument(ev, call)
+    return private_fields_dict(ev, call) or builder_method(ev, call)
+
+
 def callback_argument(ev, call) -> None:
     """`configure_scope(lambda scope: scope.set_user(...))`: the lambda runs with `scope` an SDK object.
     Never the call's result (the next steps decide that), so always None."""
@@ -75,6 +82,41 @@ def builder_method(ev, call) -> Value | None:
         ev.env.set(node.func.value.value, built)
     _chains(ev)[id(node)] = (node, built)
     return built
+
+
+def private_fields_dict(ev, call) -> Value | None:
+    """`Context.from_dict({..., "_meta": {"privateAttributes": ["email"]}})`: a carrier of the dict's
+    fields less the private ones (the catalogue's `private_keys` says where the dict names them)."""
+    catalogue = ev.options.catalogue
+    path = catalogue.private_keys.get(call.func.ref or "")
+    first = call.node.args[0].value if call.node.args else None
+    sink = next((s for s in catalogue.sinks.get(call.func.ref or "", ()) if s.carrier), None)
+    if path is None or sink is None or call.func.local or not isinstance(first, cst.Dict):
+        return None
+    steps = path.split(".")
+    private = _strings_at(first, steps) | {steps[0]}
+    fields, values = [], []
+    for element in first.elements:
+        key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+        if key in private:
+            continue
+        name = key or "**"
+        fields.append(Bound(Param(name, Role.TRAITS, ParamKind.KEYWORD_ONLY, False), element.value, key=key))
+        values.append(ev.evaluate(element.value))
+    carrier = Carrier(sink, tuple(fields), tuple(values), call.node)
+    return Value(ref=catalogue.instance_class(call.func.ref), carrier=carrier)
+
+
+def _strings_at(node: cst.BaseExpression, steps: list[str]) -> set[str]:
+    """The string literals of the list found under the keys `steps` of nested dict literals."""
+    for step in steps:
+        if not isinstance(node, cst.Dict):
+            return set()
+        node = next((e.value for e in node.elements if isinstance(e, cst.DictElement) and string_key(e.key) == step),
+                    None)
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return set()
+    return {string_key(e.value) for e in node.elements} - {None}
 
 
 def _receiver(ev, node: cst.BaseExpression) -> Value:
