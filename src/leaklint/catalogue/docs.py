@@ -28,7 +28,15 @@ def render() -> str:
            "Generated from `src/leaklint/catalogue/sdks/*.toml` by `python -m leaklint.catalogue.docs`; do not edit "
            "by hand.", "",
            "Each vendor's calls that send data (by method name) and the SDK objects that carry data to them. "
-           "The category is shown in findings and kept for an inventory of where data goes.", ""]
+           "The category is shown in findings (for vendors that are not analytics tools) and kept for an "
+           "inventory of where data goes.", "",
+           "An SDK file names its `sdk`, `package` and `category`, and lists `[[sink]]` tables (`calls`, a "
+           "role-annotated `signature`; `carrier = true` for objects sent later; `attribute = true` for an "
+           "attribute assignment such as `scope.user = ...`; `implies` for a parameter the SDK reads personal "
+           "data from, such as a request's client IP). Its objects are described by `instances` (a call or "
+           "attribute and the class it gives), `returns` (the same for calls that are sinks themselves), "
+           "`builders` (fluent builders, their `build` and `private` methods), `callbacks` (calls that hand "
+           "their callback an SDK object) and `private_keys` (where a dict argument names fields not sent).", ""]
     for category in CATEGORIES:
         vendors = sorted((v for v in cat.vendors.values() if v.category == category), key=lambda v: v.name.lower())
         out += [f"## {category}", "", "| vendor | packages | sending calls | carriers |", "|---|---|---|---|"]
