@@ -184,3 +184,24 @@ def test_a_whole_person_object_given_as_the_sentry_user():
             sentry_sdk.set_user({"id": request.user.pk})
             sentry_sdk.get_current_scope().set_user(user_id)
     """, [])
+
+
+def test_a_long_chain_of_calls_given_lambdas_stays_linear():
+    chain = "".join(".pipe(lambda d: d)" for _ in range(40))
+    assert_reports(f"""
+        import sentry_sdk
+        def f(frame, user):
+            frame{chain}
+            sentry_sdk.configure_scope(lambda scope: scope.set_user({{"email": user.email}}))
+    """, ["LL001 email sent to Sentry set_user (error tracking) in 'value'"])
+
+
+def test_a_long_chain_of_other_method_calls_stays_linear():
+    chain = "".join(f".m{i}()" for i in range(40))
+    assert_reports(f"""
+        import mixpanel
+        mp = mixpanel.Mixpanel("t")
+        def f(query, user):
+            query{chain}
+            mp.track(str(user.pk), "x", {{"email": user.email}})
+    """, ["LL001 email sent to Mixpanel track in 'properties'"])

@@ -31,7 +31,7 @@ def callback_argument(ev, call) -> None:
     """`configure_scope(lambda scope: scope.set_user(...))`: the lambda runs with `scope` an SDK object.
     Never the call's result (the next steps decide that), so always None."""
     first = call.node.args[0].value if call.node.args else None
-    if not isinstance(first, cst.Lambda) or call.func.local:
+    if not isinstance(first, cst.Lambda) or not call.func.ref or call.func.local:
         return None
     cls = ev.options.catalogue.callbacks.get(_called_path(ev, call))
     if cls is None:
@@ -50,8 +50,8 @@ def _called_path(ev, call) -> str:
     """The SDK path called, before the catalogue maps it to the class it returns (`sentry_sdk.push_scope`
     stands for a scope when used as `with push_scope() as scope`, but here it is the function)."""
     func = call.node.func
-    if isinstance(func, cst.Attribute):
-        owner = ev.evaluate(func.value)
+    if isinstance(func, cst.Attribute) and isinstance(func.value, (cst.Name, cst.Attribute)):
+        owner = ev.evaluate(func.value)  # a dotted name: evaluating it again calls nothing
         if owner.ref and not owner.local:
             return f"{owner.ref}.{func.attr.value}"
     return call.func.ref or ""
@@ -60,12 +60,13 @@ def _called_path(ev, call) -> str:
 def builder_method(ev, call) -> Value | None:
     """A method called on a builder: the builder with the fields it sets, or the object `build()` makes."""
     node = call.node
-    if not isinstance(node.func, cst.Attribute) or call.func.local:
-        return None
+    owner = (call.func.ref or "").rpartition(".")[0]
+    builder = ev.options.catalogue.builders.get(owner)
+    if builder is None or not isinstance(node.func, cst.Attribute) or call.func.local:
+        return None  # decided by the called name alone: other calls never evaluate their receiver again
     method = node.func.attr.value
     receiver = _receiver(ev, node.func.value)
-    builder = ev.options.catalogue.builders.get(receiver.ref or "") if receiver.carrier else None
-    if builder is None:
+    if receiver.carrier is None:
         return None
     if method == builder.build:
         return Value(ref=builder.builds, carrier=receiver.carrier)
