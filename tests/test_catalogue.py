@@ -123,7 +123,7 @@ def test_coverage_table_is_current(root):
 
 
 @pytest.mark.parametrize("implies, error", [
-    ('{ req = { kind = "IP address" } }', "implies names no parameter: req"),
+    ('{ req = { kind = "IP address" } }', "implies or objects names no parameter: req"),
     ('{ request = { kind = "shoe size" } }', "implies a kind that is not one of"),
 ])
 def test_an_implied_kind_must_name_a_parameter_and_a_kind(implies, error):

@@ -184,6 +184,12 @@ def test_a_whole_person_object_given_as_the_sentry_user():
             sentry_sdk.set_user({"id": request.user.pk})
             sentry_sdk.get_current_scope().set_user(user_id)
     """, [])
+    # Segment takes a dict of traits and serialises no objects: a `profile` there is taken for that dict.
+    assert_reports("""
+        from segment import analytics
+        def f(user_id, profile):
+            analytics.identify(user_id, profile)
+    """, [])
 
 
 def test_a_long_chain_of_calls_given_lambdas_stays_linear():

@@ -94,7 +94,7 @@ def _named(b: Bound, value: Value, key_arg: Bound | None, anchor: cst.CSTNode, e
         return ev.classify_key(key, anchor, value) if key is not None else value
     if b.key is not None:
         return ev.classify_key(b.key, anchor, value)
-    if b.param.role is Role.TRAITS and _person_object(b.node, value):
+    if b.param.objects and _person_object(b.node, value):
         # `sentry_sdk.set_user(request.user)`: the object itself, serialised whole (its repr, its fields).
         return value.merge(Value(wholes=(Whole(code(b.node), b.node),)))
     if b.param.implies and not value.clean:  # `request=request`: the SDK reads the client IP from it

@@ -57,6 +57,7 @@ class Param:
     required: bool
     implies: str = ""   # a PII kind the SDK reads from whatever is passed here (a request: the client IP)
     why: str = ""       # how, and under which setting, for the finding's explanation
+    objects: bool = False  # the SDK serialises any object given here (a whole `request.user` is sent)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
             id=str(table["id"]),
             sdk=str(table.get("sdk", sdk)),
             calls=tuple(table["calls"]),
-            params=_implied(parse_signature(table["signature"]), table.get("implies", {})),
+            params=_implied(parse_signature(table["signature"]), table.get("implies", {}), table.get("objects", ())),
             carrier=bool(table.get("carrier", False)),
             project=bool(table.get("project", False)),
             category=category,
@@ -269,13 +270,15 @@ def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
         raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
 
 
-def _implied(params: tuple[Param, ...], implies: Mapping[str, Mapping]) -> tuple[Param, ...]:
-    """Parameters whose argument the SDK reads personal data from (`[sink.implies] request = {kind, why}`)."""
+def _implied(params: tuple[Param, ...], implies: Mapping[str, Mapping], objects: Sequence[str]) -> tuple[Param, ...]:
+    """Parameters whose argument the SDK reads personal data from (`implies = {request = {kind, why}}`), and
+    those it serialises whatever object they are given (`objects = ["value"]`)."""
     from ..pii import PiiKind
 
-    unknown = set(implies) - {p.name for p in params}
+    params = tuple(replace(p, objects=True) if p.name in objects else p for p in params)
+    unknown = (set(implies) | set(objects)) - {p.name for p in params}
     if unknown:
-        raise CatalogueError(f"implies names no parameter: {', '.join(sorted(unknown))}")
+        raise CatalogueError(f"implies or objects names no parameter: {', '.join(sorted(unknown))}")
     kinds = {k.value for k in PiiKind}
     if any(str(table.get("kind")) not in kinds for table in implies.values()):
         raise CatalogueError(f"implies a kind that is not one of {', '.join(sorted(kinds))}")
