@@ -79,6 +79,7 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
+    chain: tuple[str, ...] = ()  # ... and the qualified names of its functions, outermost first (for locations)
     category: str = ""         # one of CATEGORIES; "" for the project's own sinks or a file naming none
     attribute: bool = False    # reached by assigning an attribute (`scope.user = {...}`), not by a call
 
