@@ -6,7 +6,8 @@ from textwrap import dedent
 
 import pytest
 
-from leaklint.catalogue import CatalogueError, Role, builtin, parse_signature
+from leaklint.catalogue import CATEGORIES, CatalogueError, Role, builtin, parse_signature
+from leaklint.catalogue.docs import render
 
 from conftest import check_files, codes
 
@@ -95,3 +96,40 @@ def test_prefiltering_facts_match_the_catalogue(tmp_path):
         assert "myapp" in checker.sdk_roots and "mixpanel" in checker.sdk_roots
         assert checker.sdk_roots == checker.catalogue.roots
         assert set(checker.prefilter.anywhere) == {s.literal for s in checker.catalogue.settings if s.literal}
+
+
+def test_every_vendor_has_one_known_category():
+    cat = builtin()
+    assert {v.category for v in cat.vendors.values()} <= set(CATEGORIES)
+    assert cat.vendors["Sentry"].category == "error tracking"
+    assert cat.vendors["LaunchDarkly"].category == "feature flags"
+    assert set(cat.vendors["Segment"].packages) == {"analytics-python", "segment-analytics-python"}
+    assert all(s.category for sinks in cat.sinks.values() for s in sinks)
+
+
+def test_a_file_without_a_known_category_is_refused(monkeypatch):
+    from leaklint import catalogue
+
+    data = 'sdk = "Acme"\npackage = "acme"\ncategory = "analytics-ish"\n'
+    monkeypatch.setattr(catalogue, "_data_files", lambda: iter([("acme.toml", data)]))
+    with pytest.raises(CatalogueError, match="acme.toml: category 'analytics-ish'"):
+        catalogue._build()
+
+
+def test_coverage_table_is_current(root):
+    doc = (root / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    assert doc == render(), "docs/catalogue.md is stale: run `python -m leaklint.catalogue.docs > docs/catalogue.md`"
+    assert "| Sentry | `sentry-sdk` |" in doc and "`set_user()`" in doc
+
+
+@pytest.mark.parametrize("implies, error", [
+    ('{ req = { kind = "IP address" } }', "implies or objects names no parameter: req"),
+    ('{ request = { kind = "shoe size" } }', "implies a kind that is not one of"),
+])
+def test_an_implied_kind_must_name_a_parameter_and_a_kind(implies, error):
+    from leaklint.catalogue import sink_from_table
+    from leaklint._toml import tomllib
+
+    table = tomllib.loads(f'id = "x"\ncalls = ["acme.report"]\nsignature = "(message, request=None)"\nimplies = {implies}\n')
+    with pytest.raises(CatalogueError, match=error):
+        sink_from_table(table, "Acme")

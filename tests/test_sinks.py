@@ -31,7 +31,7 @@ def test_a_key_value_setter_classifies_the_value_by_its_key():
         import sentry_sdk
         sentry_sdk.set_tag("email", x)
         sentry_sdk.set_tag("plan", "pro")
-        """) == [("Sentry set_tag", [("traits", "value", ["email"])]), ("Sentry set_tag", [("traits", "value", [])])]
+        """) == [("Sentry set_tag (error tracking)", [("traits", "value", ["email"])]), ("Sentry set_tag (error tracking)", [("traits", "value", [])])]
 
 
 def test_methods_the_catalogue_does_not_know_are_not_sinks():

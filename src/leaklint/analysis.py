@@ -170,7 +170,8 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:
     """One report as a finding: where it is, what it found, and its fix as plain data."""
     # The finding points at the call it is about (where editors and `noqa` look), not at the argument.
-    span = positions[report.call] if report.call is not None else positions[report.node]
+    # (an attribute assignment seen as a call, `scope.user = {...}`, has no call of its own in the module)
+    span = positions.get(report.call) or positions[report.node]
     where = positions[report.node] if report.at_node else span
     details = [_describe(e, span, positions) for e in report.evidence]
     message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
@@ -205,8 +206,8 @@ def _comment_lines(report: Report, positions) -> list[int]:
     suppression written for that place must not depend on it)."""
     lines: dict[int, None] = {}
     for node in (report.call, report.node):
-        if node is not None:
-            span = positions[node]
+        span = positions.get(node) if node is not None else None
+        if span is not None:
             lines.update(dict.fromkeys(range(span.start.line, span.end.line + 1)))
     return list(lines)
 

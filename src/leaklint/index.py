@@ -52,7 +52,7 @@ class ProjectIndex(NameLookup):
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:
         """`base` plus one sink per project function whose parameters reach a sink."""
-        cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, base.instances, base.settings, base.setting_calls)
+        cat = base.copy()
         for summary in self.functions.values():
             if summary.sink is not None:
                 cat.add_sink(summary.sink)

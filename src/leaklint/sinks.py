@@ -8,7 +8,9 @@ import libcst as cst
 
 from . import pii
 from .catalogue import Bound, Role, Sink
-from .flow import Carrier, Evaluator, Evidence, Value, call_args, code
+from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code
+from .flow.names import is_person
+from .resolve import last_name
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,14 @@ class SinkUse:
 
     @property
     def label(self) -> str:
-        """`Mixpanel people_set`: the SDK and the method, as users know them."""
+        """`Mixpanel people_set`: the SDK and the method, as users know them; for a vendor that is not an
+        analytics tool, what it is (`Sentry set_user (error tracking)`), since the rules speak of analytics."""
         if self.sink.via:
             return f"{self.sink.sdk} via {self.sink.via}"
-        sdk = self.sink.sdk.split(" (", 1)[0]
-        return f"{sdk} {self.sink.method}" if not self.sink.project else self.sink.id
+        if self.sink.project:
+            return self.sink.id
+        shown = self.sink.category not in ("", "product analytics")
+        return f"{self.sink.vendor} {self.sink.method}" + (f" ({self.sink.category})" if shown else "")
 
 
 _BOUND_EARLIER = cst.Name("_")
@@ -89,11 +94,25 @@ def _named(b: Bound, value: Value, key_arg: Bound | None, anchor: cst.CSTNode, e
         return ev.classify_key(key, anchor, value) if key is not None else value
     if b.key is not None:
         return ev.classify_key(b.key, anchor, value)
+    if b.param.objects and _person_object(b.node, value):
+        # `sentry_sdk.set_user(request.user)`: the object itself, serialised whole (its repr, its fields).
+        return value.merge(Value(wholes=(Whole(code(b.node), b.node),)))
+    if b.param.implies and not value.clean:  # `request=request`: the SDK reads the client IP from it
+        what = f"{b.param.name}={code(b.node)}" + (f" ({b.param.why})" if b.param.why else "")
+        return value.merge(Value(pii=(Evidence(pii.PiiKind(b.param.implies), what, b.node),)))
     if b.param.role is Role.PII_FIELD and not value.pii and not value.clean:
         match = pii.classify_name(b.param.name, extra=ev.options.extra_words)
         if match:
             return value.merge(Value(pii=(Evidence(match.kind, f"{b.param.name}={code(b.node)}", b.node),)))
     return value
+
+
+def _person_object(node: cst.CSTNode, value: Value) -> bool:
+    """A name or attribute for a person (`user`, `request.user`) that is not a dict of traits known to hold
+    nothing personal, nor an SDK object."""
+    if value.tainted or value.clean or value.ref or not isinstance(node, (cst.Name, cst.Attribute)):
+        return False
+    return is_person(last_name(node))
 
 
 def _carried(carrier: Carrier, anchor: cst.CSTNode, ev: Evaluator, call: cst.Call):

@@ -163,10 +163,10 @@ class Walker(QuietBindings):
         elif isinstance(node, cst.Assign):
             value = ev.evaluate(node.value)
             for target in node.targets:
-                self.bind(target.target, value, ev, weak=weak)
+                self.bind(target.target, value, ev, weak=weak, source=node.value)
         elif isinstance(node, cst.AnnAssign):
             if node.value is not None:
-                self.bind(node.target, ev.evaluate(node.value), ev, weak=weak)
+                self.bind(node.target, ev.evaluate(node.value), ev, weak=weak, source=node.value)
         elif isinstance(node, cst.AugAssign):
             self.bind(node.target, ev.evaluate(node.value), ev, weak=True)
         elif isinstance(node, cst.Expr):
@@ -196,7 +196,8 @@ class Walker(QuietBindings):
                 value = ev.evaluate(expr.args[1].value)
                 self.bind(target, ev.classify_key(key, expr, value) if key else value, ev, weak=True)
 
-    def bind(self, target: cst.BaseExpression, value: Value, ev: Evaluator, *, weak: bool) -> None:
+    def bind(self, target: cst.BaseExpression, value: Value, ev: Evaluator, *, weak: bool,
+             source: cst.BaseExpression | None = None) -> None:
         if isinstance(target, cst.Name):
             ev.env.set(target.value, value, weak=weak)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -211,18 +212,31 @@ class Walker(QuietBindings):
             entry = ev.classify_key(key, target, value) if key is not None else value
             self._add_to(target.value, entry, ev)
         elif isinstance(target, cst.Attribute):
-            owner = target.value
-            if isinstance(owner, cst.Name) and owner.value == ev.self_name:
-                ev.self_attrs[target.attr.value] = value
-                return
-            current = ev.evaluate(owner)
-            if current.carrier is not None:
-                # `event.user_properties = {...}` fills a field of an SDK carrier object.
-                param = next((p for p in current.carrier.sink.params if p.name == target.attr.value), None)
-                if param is not None:
-                    c = current.carrier
-                    carrier = replace(c, bound=c.bound + (Bound(param, target),), values=c.values + (value,))
-                    self._set_root(owner, replace(current, carrier=carrier), ev)
+            self._bind_attribute(target, value, ev, source)
+
+    def _bind_attribute(self, target: cst.Attribute, value: Value, ev: Evaluator,
+                        source: cst.BaseExpression | None) -> None:
+        owner = target.value
+        if isinstance(owner, cst.Name) and owner.value == ev.self_name:
+            ev.self_attrs[target.attr.value] = value
+            return
+        current = ev.evaluate(owner)
+        if current.carrier is not None:
+            # `event.user_properties = {...}` fills a field of an SDK carrier object.
+            param = next((p for p in current.carrier.sink.params if p.name == target.attr.value), None)
+            if param is not None:
+                c = current.carrier
+                carrier = replace(c, bound=c.bound + (Bound(param, target),), values=c.values + (value,))
+                self._set_root(owner, replace(current, carrier=carrier), ev)
+        elif current.ref and not current.local and source is not None:
+            self._assigned_to_sdk(target, f"{current.ref}.{target.attr.value}", value, source, ev)
+
+    def _assigned_to_sdk(self, target: cst.Attribute, path: str, value: Value, source: cst.BaseExpression,
+                         ev: Evaluator) -> None:
+        """`scope.user = {...}` sends like `scope.set_user({...})`: seen as that call, written where the
+        value is (the finding and a fix point at the value)."""
+        if any(s.attribute for s in self.options.catalogue.sinks.get(path, ())) and self.on_call is not None:
+            self.on_call(cst.Call(func=target, args=[cst.Arg(source)]), Value(ref=path), [value], ev)
 
     def _add_to(self, container: cst.BaseExpression, entry: Value, ev: Evaluator) -> None:
         if isinstance(container, cst.Name):

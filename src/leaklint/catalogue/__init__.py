@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -41,6 +41,10 @@ class ParamKind(enum.Enum):
     VAR_KEYWORD = "var_keyword"
 
 
+# What a vendor is for, one per SDK file: shown in messages and kept for an inventory of vendors.
+CATEGORIES = ("product analytics", "error tracking", "feature flags", "marketing/CRM", "observability", "support chat")
+
+
 class CatalogueError(ValueError):
     """A sink definition that cannot be read (bad signature, unknown role)."""
 
@@ -51,6 +55,9 @@ class Param:
     role: Role | None
     kind: ParamKind
     required: bool
+    implies: str = ""   # a PII kind the SDK reads from whatever is passed here (a request: the client IP)
+    why: str = ""       # how, and under which setting, for the finding's explanation
+    objects: bool = False  # the SDK serialises any object given here (a whole `request.user` is sent)
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,17 @@ class Sink:
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
     chain: tuple[str, ...] = ()  # ... and the qualified names of its functions, outermost first (for locations)
+    category: str = ""         # one of CATEGORIES; "" for the project's own sinks or a file naming none
+    attribute: bool = False    # reached by assigning an attribute (`scope.user = {...}`), not by a call
 
     @property
     def method(self) -> str:
         return self.calls[0].rsplit(".", 1)[-1]
+
+    @property
+    def vendor(self) -> str:
+        """`PostHog` for the sdk `PostHog (>=6)`: the vendor, without the package variant."""
+        return self.sdk.split(" (", 1)[0]
 
     def bind(self, args: Sequence[tuple[str | None, str, object]]) -> list[Bound] | None:
         """Bind call arguments `(keyword, star, node)` the way Python would; None when they cannot bind.
@@ -173,6 +187,27 @@ def parse_signature(text: str) -> tuple[Param, ...]:
     return tuple(params)
 
 
+@dataclass(frozen=True)
+class Vendor:
+    """One vendor of the catalogue, for the coverage table and an inventory of where data goes."""
+
+    name: str
+    category: str
+    packages: tuple[str, ...]
+    calls: tuple[str, ...]          # every qualified call that reaches one of its sinks
+
+
+@dataclass(frozen=True)
+class Builder:
+    """A fluent SDK builder (`Context.builder(key).name(n).set(k, v).build()`): each setter returns the
+    builder with one more field; `build` returns the object `builds`; `private` names fields not sent."""
+
+    cls: str
+    builds: str
+    build: str = "build"
+    private: str | None = None
+
+
 @dataclass
 class Catalogue:
     """Lookup tables built from the data files (and from the project's configured sinks)."""
@@ -181,6 +216,19 @@ class Catalogue:
     instances: dict[str, str] = field(default_factory=dict)          # factory / attribute -> class
     settings: list[Setting] = field(default_factory=list)
     setting_calls: dict[str, list[Setting]] = field(default_factory=dict)
+    vendors: dict[str, Vendor] = field(default_factory=dict)         # vendor name -> vendor
+    builders: dict[str, Builder] = field(default_factory=dict)       # builder class -> builder
+    callbacks: dict[str, str] = field(default_factory=dict)          # call -> class of its callback's argument
+    # call -> class of what it returns, for calls that are also sinks (`tracer.start_span(name, attributes=)`):
+    # unlike `instances`, the called attribute itself stays the sink's name
+    returns: dict[str, str] = field(default_factory=dict)
+    # call taking a dict literal -> where in it the dict names fields that are not sent ("_meta.privateAttributes")
+    private_keys: dict[str, str] = field(default_factory=dict)
+
+    def copy(self) -> "Catalogue":
+        """A copy to add sinks to (the project's, or derived ones) without changing this one."""
+        return replace(self, sinks={k: list(v) for k, v in self.sinks.items()}, settings=list(self.settings),
+                       setting_calls=dict(self.setting_calls))
 
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
@@ -194,31 +242,49 @@ class Catalogue:
     @property
     def roots(self) -> frozenset[str]:
         """Top-level module names of every SDK, for the import-based prefilter."""
-        names = set(self.sinks) | set(self.instances) | set(self.setting_calls)
+        names = set(self.sinks) | set(self.instances) | set(self.setting_calls) | set(self.returns)
         return frozenset(n.split(".", 1)[0] for n in names)
 
     def instance_class(self, path: str) -> str | None:
         """The class an object created by calling `path` (or reached as attribute `path`) belongs to."""
-        if path in self.instances:
-            return self.instances[path]
+        if path in self.instances or path in self.returns:
+            return self.instances.get(path) or self.returns[path]
         prefix = path + "."
         if any(call.startswith(prefix) for call in self.sinks):
             return path
         return None
 
 
-def sink_from_table(table: Mapping, sdk: str) -> Sink:
+def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:
     try:
         return Sink(
             id=str(table["id"]),
             sdk=str(table.get("sdk", sdk)),
             calls=tuple(table["calls"]),
-            params=parse_signature(table["signature"]),
+            params=_implied(parse_signature(table["signature"]), table.get("implies", {}), table.get("objects", ())),
             carrier=bool(table.get("carrier", False)),
             project=bool(table.get("project", False)),
+            category=category,
+            attribute=bool(table.get("attribute", False)),
         )
     except KeyError as missing:
         raise CatalogueError(f"sink {table.get('id', '?')!r} lacks {missing}") from None
+
+
+def _implied(params: tuple[Param, ...], implies: Mapping[str, Mapping], objects: Sequence[str]) -> tuple[Param, ...]:
+    """Parameters whose argument the SDK reads personal data from (`implies = {request = {kind, why}}`), and
+    those it serialises whatever object they are given (`objects = ["value"]`)."""
+    from ..pii import PiiKind
+
+    params = tuple(replace(p, objects=True) if p.name in objects else p for p in params)
+    unknown = (set(implies) | set(objects)) - {p.name for p in params}
+    if unknown:
+        raise CatalogueError(f"implies or objects names no parameter: {', '.join(sorted(unknown))}")
+    kinds = {k.value for k in PiiKind}
+    if any(str(table.get("kind")) not in kinds for table in implies.values()):
+        raise CatalogueError(f"implies a kind that is not one of {', '.join(sorted(kinds))}")
+    return tuple(replace(p, role=p.role or Role.PII_FIELD, implies=str(implies[p.name]["kind"]),
+                         why=str(implies[p.name].get("why", ""))) if p.name in implies else p for p in params)
 
 
 DATA = Path(__file__).parent  # the data files sit beside this module
@@ -244,11 +310,21 @@ def prefilter_facts() -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _build() -> Catalogue:
     cat = Catalogue()
-    for _name, text in _data_files():
+    for name, text in _data_files():
         data = tomllib.loads(text)
+        category = data.get("category", "")
+        if category and category not in CATEGORIES:
+            raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         cat.instances.update(data.get("instances", {}))
+        cat.callbacks.update(data.get("callbacks", {}))
+        cat.returns.update(data.get("returns", {}))
+        cat.private_keys.update(data.get("private_keys", {}))
+        for cls, table in data.get("builders", {}).items():
+            cat.builders[cls] = Builder(cls, str(table["builds"]), str(table.get("build", "build")), table.get("private"))
         for table in data.get("sink", []):
-            cat.add_sink(sink_from_table(table, data["sdk"]))
+            sink = sink_from_table(table, data["sdk"], category)
+            cat.add_sink(sink)
+            _add_vendor(cat.vendors, sink, str(data.get("package", name.removesuffix(".toml"))))
     settings = tomllib.loads((DATA / "settings.toml").read_text(encoding="utf-8"))
     for table in settings.get("setting", []):
         cat.add_setting(Setting(
@@ -259,12 +335,19 @@ def _build() -> Catalogue:
     return cat
 
 
+def _add_vendor(vendors: dict[str, Vendor], sink: Sink, package: str) -> None:
+    known = vendors.get(sink.vendor) or Vendor(sink.vendor, sink.category, (), ())
+    if known.category != sink.category:
+        raise CatalogueError(f"vendor {sink.vendor!r} is in two categories: {known.category}, {sink.category}")
+    packages = known.packages if package in known.packages else known.packages + (package,)
+    vendors[sink.vendor] = Vendor(known.name, known.category, packages, known.calls + sink.calls)
+
+
 def with_project_sinks(base: Catalogue, tables: Mapping[str, Mapping]) -> Catalogue:
     """A copy of `base` plus sinks declared in the project's config (`[tool.leaklint.sinks]`)."""
     if not tables:
         return base
-    cat = Catalogue({k: list(v) for k, v in base.sinks.items()}, dict(base.instances),
-                    list(base.settings), dict(base.setting_calls))
+    cat = base.copy()
     for call, table in tables.items():
         cat.add_sink(sink_from_table({"id": call, "calls": [call], "project": True, **table},
                                      str(table.get("sdk", call))))

@@ -1,6 +1,7 @@
 """Calls: what `f(...)` returns, decided by the first step below that knows the call.
 
 In order: a scrubber (clean); `functools.partial` (the function, with arguments bound); an SDK
+object model (`builders.py`: callbacks, builder chains, dicts with private fields); an SDK
 constructor or factory (an SDK object, or a carrier of the data it is built with); a project class or
 helper (an instance, or what the helper's summary says it returns); a whole-object serialiser
 (`vars(user)`); a method (`.to_dict()`, `.get("email")`, `.get_email()`, string methods, project methods
@@ -17,6 +18,7 @@ import libcst as cst
 from .. import pii
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
+from .builders import object_model
 from .names import is_descriptor, is_entity, is_person
 from .syntax import call_args, code, string_key
 from .values import CLEAN, UNKNOWN, Carrier, Evidence, Value, Whole, merge_all, strip_ref, through
@@ -160,5 +162,5 @@ class CallEvaluation:
         return strip_ref(merge_all(call.args)) if any(a.tainted for a in call.args) else UNKNOWN
 
 
-_STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, CallEvaluation._sdk_object,
+_STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model, CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)

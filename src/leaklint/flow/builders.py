@@ -1,0 +1,167 @@
+"""SDK object models that are not one call: fluent builders and callbacks handed an SDK object.
+
+A builder (`Context.builder(key).name(n).set("email", e).build()`) is a carrier that grows with each
+setter; `private("email")` takes the named fields back out.  A callback (`configure_scope(lambda scope:
+...)`) is run with its first parameter bound to the SDK object the SDK will pass it.  Both are steps of
+`calls.CallEvaluation`: they read the catalogue's `builders` and `callbacks` tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+
+from ..catalogue import Bound, Param, ParamKind, Role
+from .env import Env
+from .syntax import call_args, string_key
+from .values import Carrier, Value
+
+_PRIVATE = "private"  # the `key` of a bound entry recording a field name that is not sent
+
+
+def object_model(ev, call) -> Value | None:
+    """The step of `calls.CallEvaluation`: runs a callback given to the SDK, then says what a builder
+    method or a dict with private fields makes (None for any other call)."""
+    callback_argument(ev, call)
+    return private_fields_dict(ev, call) or builder_method(ev, call)
+
+
+def callback_argument(ev, call) -> None:
+    """`configure_scope(lambda scope: scope.set_user(...))`: the lambda runs with `scope` an SDK object.
+    Never the call's result (the next steps decide that), so always None."""
+    first = call.node.args[0].value if call.node.args else None
+    if not isinstance(first, cst.Lambda) or not call.func.ref or call.func.local:
+        return None
+    cls = ev.options.catalogue.callbacks.get(_called_path(ev, call))
+    if cls is None:
+        return None
+    params = [p.name.value for p in (*first.params.posonly_params, *first.params.params)]
+    env = Env(ev.env)
+    for name in params:
+        env.names[name] = Value(params=(name,))
+    if params:
+        env.names[params[0]] = Value(ref=cls)
+    type(ev)(ev.options, env, ev.on_call, ev.self_name, ev.self_attrs).evaluate(first.body)
+    return None
+
+
+def _called_path(ev, call) -> str:
+    """The SDK path called, before the catalogue maps it to the class it returns (`sentry_sdk.push_scope`
+    stands for a scope when used as `with push_scope() as scope`, but here it is the function)."""
+    func = call.node.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, (cst.Name, cst.Attribute)):
+        owner = ev.evaluate(func.value)  # a dotted name: evaluating it again calls nothing
+        if owner.ref and not owner.local:
+            return f"{owner.ref}.{func.attr.value}"
+    return call.func.ref or ""
+
+
+def builder_method(ev, call) -> Value | None:
+    """A method called on a builder: the builder with the fields it sets, or the object `build()` makes."""
+    node = call.node
+    owner = (call.func.ref or "").rpartition(".")[0]
+    builder = ev.options.catalogue.builders.get(owner)
+    if builder is None or not isinstance(node.func, cst.Attribute) or call.func.local:
+        return None  # decided by the called name alone: other calls never evaluate their receiver again
+    method = node.func.attr.value
+    receiver = _receiver(ev, node.func.value)
+    if receiver.carrier is None:
+        return None
+    if method == builder.build:
+        return Value(ref=builder.builds, carrier=receiver.carrier)
+    carrier = receiver.carrier
+    if method == builder.private:
+        carrier = _private(carrier, node)
+    else:
+        setter = next((s for s in ev.options.catalogue.sinks.get(f"{builder.cls}.{method}", ()) if s.carrier), None)
+        bound = setter.bind(call_args(node)) if setter is not None else None
+        if bound:
+            carrier = _with_fields(ev, carrier, bound)
+    built = Value(ref=builder.cls, carrier=carrier)
+    if isinstance(node.func.value, cst.Name):  # `b.set("email", e)` as a statement changes `b` itself
+        ev.env.set(node.func.value.value, built)
+    _chains(ev)[id(node)] = (node, built)
+    return built
+
+
+def private_fields_dict(ev, call) -> Value | None:
+    """`Context.from_dict({..., "_meta": {"privateAttributes": ["email"]}})`: a carrier of the dict's
+    fields less the private ones (the catalogue's `private_keys` says where the dict names them)."""
+    catalogue = ev.options.catalogue
+    path = catalogue.private_keys.get(call.func.ref or "")
+    first = call.node.args[0].value if call.node.args else None
+    sink = next((s for s in catalogue.sinks.get(call.func.ref or "", ()) if s.carrier), None)
+    if path is None or sink is None or call.func.local or not isinstance(first, cst.Dict):
+        return None
+    steps = path.split(".")
+    private = _strings_at(first, steps) | {steps[0]}
+    fields, values = [], []
+    for element in first.elements:
+        key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+        if key in private:
+            continue
+        name = key or "**"
+        fields.append(Bound(Param(name, Role.TRAITS, ParamKind.KEYWORD_ONLY, False), element.value, key=key))
+        values.append(ev.evaluate(element.value))
+    carrier = Carrier(sink, tuple(fields), tuple(values), call.node)
+    return Value(ref=catalogue.instance_class(call.func.ref), carrier=carrier)
+
+
+def _strings_at(node: cst.BaseExpression, steps: list[str]) -> set[str]:
+    """The string literals of the list found under the keys `steps` of nested dict literals."""
+    for step in steps:
+        if not isinstance(node, cst.Dict):
+            return set()
+        node = next((e.value for e in node.elements if isinstance(e, cst.DictElement) and string_key(e.key) == step),
+                    None)
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return set()
+    return {string_key(e.value) for e in node.elements} - {None}
+
+
+def _receiver(ev, node: cst.BaseExpression) -> Value:
+    """The receiver's value; a call earlier in the chain was evaluated just before, so it is reused
+    (evaluating it again would make a chain of n calls cost 2**n)."""
+    if isinstance(node, cst.Call):
+        seen = _chains(ev).get(id(node))
+        if seen is not None and seen[0] is node:
+            return seen[1]
+    return ev.evaluate(node)
+
+
+def _chains(ev) -> dict:
+    return ev.__dict__.setdefault("_builder_chains", {})
+
+
+def _with_fields(ev, carrier: Carrier, bound: list[Bound]) -> Carrier:
+    """The carrier plus one setter's fields; `set("email", e)` becomes the field `email`."""
+    key = next((string_key(b.node) for b in bound if b.param.role is Role.TRAIT_KEY), None)
+    private = _private_names(carrier)
+    fields, values = [], []
+    for b in bound:
+        if b.param.role is Role.TRAIT_KEY:
+            continue
+        if b.param.role is Role.TRAIT_VALUE:
+            if key is None:
+                b = replace(b, param=replace(b.param, role=Role.TRAITS))
+            else:
+                b = Bound(Param(key, Role.TRAITS, ParamKind.KEYWORD_ONLY, False), b.node, key=key)
+        if (b.key or b.param.name) in private:
+            continue
+        fields.append(b)
+        values.append(ev.evaluate(b.node))
+    return replace(carrier, bound=carrier.bound + tuple(fields), values=carrier.values + tuple(values))
+
+
+def _private(carrier: Carrier, node: cst.Call) -> Carrier:
+    """`private("email", "name")`: those fields are dropped, now and when set later."""
+    names = {string_key(a.value) for a in node.args} - {None}
+    kept = [(b, v) for b, v in zip(carrier.bound, carrier.values) if (b.key or b.param.name) not in names]
+    marks = [(Bound(Param(n, None, ParamKind.KEYWORD_ONLY, False), node, key=_PRIVATE), Value()) for n in sorted(names)]
+    pairs = kept + marks
+    return replace(carrier, bound=tuple(b for b, _ in pairs), values=tuple(v for _, v in pairs))
+
+
+def _private_names(carrier: Carrier) -> set[str]:
+    return {b.param.name for b in carrier.bound if b.key == _PRIVATE}
