@@ -181,7 +181,7 @@ def test_a_subclass_inherits_its_parent_s_client():
         """}, {"app.views": [TRACK]})
 
 
-BRAZE = "LL001 email sent to Braze user_track in 'attributes'"
+BRAZE = "LL001 email sent to Braze user_track (marketing/CRM) in 'attributes'"
 
 
 def test_a_project_subclass_of_an_sdk_client_is_that_client():
