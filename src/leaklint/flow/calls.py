@@ -125,7 +125,7 @@ class CallEvaluation:
         owner_name = last_name(node.func.value)
         if method in vocab.WHOLE_OBJECT_METHODS and owner_name and is_entity(owner_name):
             return self.whole(node.func.value, node)
-        if method in vocab.CLEAN_METHODS or (is_descriptor(method) and method not in vocab.STRING_METHODS):
+        if method in vocab.CLEAN_METHODS or _hashes(method):
             return CLEAN
         key = string_key(node.args[0].value) if node.args and method in vocab.KEY_LOOKUP_METHODS else None
         if key is not None:  # `request.POST.get("email")`
@@ -138,8 +138,11 @@ class CallEvaluation:
 
     def _other_method(self, call: CallSite, method: str) -> Value:
         """A method nothing above knows: a string method keeps its receiver's data, any method what goes in."""
-        receiver = self.evaluate(call.node.func.value) if method in vocab.STRING_METHODS else UNKNOWN
+        keeps = method in vocab.STRING_METHODS or method in _MAPPING_VIEWS
+        receiver = self.evaluate(call.node.func.value) if keeps else UNKNOWN
         result = strip_ref(merge_all([receiver, *call.args]) if call.args else receiver)
+        if not result.tainted:
+            result = self.field_by_key(call) or result
         if self.options.project is not None and not result.tainted:
             # `user.get_analytics_metadata()` on an object of unknown class: what the project's
             # methods of that name return (the same summaries as for functions, found by name).
@@ -149,16 +152,47 @@ class CallEvaluation:
         return result
 
     def _plain_call(self, call: CallSite) -> Value:
-        """A plain function: clean by its name, a `dict(...)`, a conversion, or what its arguments carry."""
-        if call.short in vocab.CLEAN_CALLS or (call.short and is_descriptor(call.short)):
+        """A plain function: clean on evidence (counts, flags, hashing), a `dict(...)`, a conversion, or
+        what its arguments carry.  A harmless-sounding name (`get_event_label`) is no evidence."""
+        if call.short in vocab.CLEAN_CALLS or _hashes(call.short) or _hashes(call.func.ref or ""):
             return CLEAN
         if call.short == "dict":
             return merge_all([*(a for a, arg in zip(call.args, call.node.args) if arg.keyword is None),
                               *self.keyword_entries(call.node)])
-        if call.short in vocab.CONVERSIONS:
-            return strip_ref(merge_all(call.args))
-        return strip_ref(merge_all(call.args)) if any(a.tainted for a in call.args) else UNKNOWN
+        if call.short in vocab.CONVERSIONS or any(a.tainted or a.params for a in call.args):
+            carried = strip_ref(merge_all(call.args))
+            return carried if carried.tainted else self.field_by_key(call) or carried
+        return self.field_by_key(call) or UNKNOWN
 
+    def field_by_key(self, call: CallSite) -> Value | None:
+        """`get_user_field(user, "email")`: a person and a literal key naming personal data, passed
+        together, read that field of the person."""
+        keys = [string_key(a.value) for a in call.node.args]
+        if not any(is_person(last_name(a.value)) for a in call.node.args):
+            return None
+        for key in filter(None, keys):
+            match = pii.classify_key(key, extra=self.options.extra_words, never=self.options.never)
+            if match and not is_descriptor(key):
+                return Value(pii=(Evidence(match.kind, code(call.node), call.node, match.matched),))
+        return None
+
+
+def _hashes(name: str) -> bool:
+    """A function or method whose name says it hashes, encrypts or masks what it is given
+    (`hashlib.sha256`, `hmac.new`, `hash_email`)."""
+    return name.split(".", 1)[0] in _HASHING_MODULES or any(w in _HASHING_WORDS for w in pii.words(name))
+
+
+_HASHING_MODULES = frozenset({"hashlib", "hmac"})
+_HASHING_WORDS = frozenset({
+    "hash", "hashed", "sha", "sha1", "sha256", "sha512", "md5", "blake2b", "hmac", "digest", "hexdigest",
+    "encrypt", "encrypted", "mask", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
+    "anonymise", "anonymized", "anonymised", "pseudonymize", "pseudonymise", "pseudonym", "obfuscate",
+})
+
+
+# Methods returning what a mapping holds (`props.items()`), whatever the mapping is.
+_MAPPING_VIEWS = frozenset({"items", "values"})
 
 _STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)

@@ -56,6 +56,17 @@ class Evaluator(NameEvaluation, CallEvaluation):
     _eval_ConcatenatedString = _eval_Comparison = _eval_Ellipsis = _literal
 
     def _eval_Lambda(self, node: cst.Lambda) -> Value:
+        """The body runs where the lambda is written (`on_commit(lambda: mp.track(...))`), seeing the
+        enclosing names; its own parameters shadow them and, like any unbound name, say what they are by
+        their names.  What a lambda returns is not followed."""
+        params = node.params
+        names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+        names += [p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        outer, self.env = self.env, Env(self.env, {name: UNKNOWN for name in names})
+        try:
+            self.evaluate(node.body)
+        finally:
+            self.env = outer
         return UNKNOWN
 
     def _eval_FormattedString(self, node: cst.FormattedString) -> Value:
@@ -75,8 +86,42 @@ class Evaluator(NameEvaluation, CallEvaluation):
         out = merge_all(parts)
         return replace(out, clean=out.clean and not out.tainted)
 
+    def _eval_List(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
+        return strip_ref(merge_all(self.evaluate(element.value) for element in node.elements))
+
+    _eval_Tuple = _eval_Set = _eval_List
+
     def _eval_DictComp(self, node: cst.DictComp) -> Value:
-        return strip_ref(self.evaluate(node.key).merge(self.evaluate(node.value)))
+        return self._comprehension(node, node.key, node.value)
+
+    def _eval_ListComp(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp) -> Value:
+        return self._comprehension(node, node.elt)
+
+    _eval_SetComp = _eval_GeneratorExp = _eval_ListComp
+
+    def _comprehension(self, node: cst.BaseComp | cst.DictComp, *results: cst.BaseExpression) -> Value:
+        """Its own scope: each `for` target holds what its iterable holds (`for k, v in props.items()`
+        keeps `props`'s data and parameters), the conditions are evaluated, then the results."""
+        outer, self.env = self.env, Env(self.env)
+        try:
+            clause: cst.CompFor | None = node.for_in
+            while clause is not None:
+                self._bind_target(clause.target, strip_ref(self.evaluate(clause.iter)))
+                for condition in clause.ifs:
+                    self.evaluate(condition.test)
+                clause = clause.inner_for_in
+            return strip_ref(merge_all(self.evaluate(r) for r in results))
+        finally:
+            self.env = outer
+
+    def _bind_target(self, target: cst.BaseExpression, value: Value) -> None:
+        if isinstance(target, cst.Name):
+            self.env.set(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, value)
 
     def _eval_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
         return strip_ref(self.evaluate(node.left).merge(self.evaluate(node.right)))
