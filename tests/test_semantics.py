@@ -5,6 +5,10 @@ values only on evidence."""
 
 from __future__ import annotations
 
+from textwrap import dedent
+
+import pytest
+from conftest import check_files
 from harness import assert_project_reports, assert_reports, carried
 
 SEGMENT_EMAIL = ["LL001 email sent to Segment track in 'properties'"]
@@ -78,6 +82,104 @@ def test_a_comprehension_over_a_parameter_keeps_its_provenance():
 def test_a_comprehension_variable_does_not_leak_out():
     assert carried("[x for email in rows]")["pii"] == []
     assert carried("email", "rows = [1 for email in users]")["pii"] == [("email", "email")]
+
+
+# -- deferred calls -------------------------------------------------------------------------------------
+TASKS = """
+    import mixpanel
+    from celery import shared_task
+    mp = mixpanel.Mixpanel("t")
+    @shared_task
+    def track_event(user_id, event, properties=None):
+        mp.track(user_id, event, properties)
+    """
+VIA_TASK = "LL001 email sent to Mixpanel track via tasks.track_event(properties) in 'properties'"
+DISPATCHES = [
+    'track_event.delay(user.pk, "E", {PROPS})',
+    'track_event.delay(user.pk, "E", properties={PROPS})',
+    'track_event.apply_async(args=(user.pk, "E", {PROPS}), countdown=5)',
+    'track_event.apply_async((user.pk, "E"), {"properties": {PROPS}})',
+    'track_event.s(user.pk, "E", {PROPS})',
+    'track_event.si(user.pk, "E", {PROPS})',
+    'track_event.signature((user.pk, "E", {PROPS}))',
+    'track_event.send(user.pk, "E", {PROPS})',
+    'track_event.send_with_options(args=(user.pk, "E"), kwargs={"properties": {PROPS}}, delay=10)',
+    'queue.enqueue(track_event, user.pk, "E", {PROPS}, job_timeout=3)',
+    'queue.enqueue_call(track_event, args=(user.pk, "E", {PROPS}))',
+    'threading.Thread(target=track_event, args=(user.pk, "E"), kwargs={"properties": {PROPS}}).start()',
+    'threading.Timer(5, track_event, (user.pk, "E", {PROPS})).start()',
+    'executor.submit(track_event, user.pk, "E", {PROPS})',
+    'background_tasks.add_task(track_event, user.pk, "E", properties={PROPS})',
+    'loop.run_in_executor(None, track_event, user.pk, "E", {PROPS})',
+    'asyncio.to_thread(track_event, user.pk, "E", {PROPS})',
+    'transaction.on_commit(partial(track_event, user.pk, "E", {PROPS}))',
+    'asyncio.create_task(track_event(user.pk, "E", {PROPS}))',
+]
+
+
+def _dispatching(line: str) -> str:
+    return dedent("""
+        import asyncio, threading
+        from functools import partial
+        from django.db import transaction
+        from app.tasks import track_event
+        def view(user, executor, queue, background_tasks, loop):
+            {line}
+        """).replace("{line}", line)
+
+
+@pytest.mark.parametrize("line", DISPATCHES)
+def test_a_deferred_call_is_checked_like_a_direct_call(line):
+    assert_project_reports({"app.tasks": TASKS, "app.views": _dispatching(line.replace("{PROPS}", '{"email": user.email}'))},
+                           {"app.views": [VIA_TASK]})
+
+
+@pytest.mark.parametrize("line", DISPATCHES)
+def test_a_deferred_call_without_personal_data_is_quiet(line):
+    assert_project_reports({"app.tasks": TASKS, "app.views": _dispatching(line.replace("{PROPS}", '{"plan": user.plan}'))},
+                           {})
+
+
+def test_a_dispatcher_given_no_sink_is_quiet():
+    assert_reports("""
+        def view(user, executor, queue):
+            executor.submit(print, user.email)
+            queue.enqueue(send_welcome_mail, user.email)
+            worker.delay(user.email)
+        """, [])
+
+
+def test_a_function_dispatching_its_parameter_becomes_a_sink():
+    assert_project_reports({"app.tasks": TASKS, "app.events": """
+        from app.tasks import track_event
+        def notify(user, props):
+            track_event.apply_async(kwargs={"user_id": user.pk, "event": "E", "properties": props})
+        """, "app.views": """
+        from app.events import notify
+        def view(user):
+            notify(user, {"email": user.email})
+            notify(user, {"plan": user.plan})
+        """}, {"app.views": ["LL001 email sent to Mixpanel track via events.notify(props) -> "
+                             "tasks.track_event(properties) in 'props'"]})
+
+
+def test_a_deferred_finding_points_inside_the_dispatch(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "tasks.py").write_text(dedent(TASKS))
+    (tmp_path / "views.py").write_text(dedent("""
+        from tasks import track_event
+        def view(user):
+            track_event.apply_async(
+                kwargs={
+                    "user_id": user.pk,
+                    "event": "E",
+                    "properties": {"email": user.email},
+                },
+                countdown=5,
+            )
+        """).lstrip())
+    [finding] = check_files(tmp_path, tmp_path / "views.py")
+    assert finding.code == "LL001" and 3 <= finding.line <= 10, finding
 
 
 # -- clean only on evidence ----------------------------------------------------------------------------

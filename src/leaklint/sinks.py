@@ -9,6 +9,7 @@ import libcst as cst
 from . import pii
 from .catalogue import Bound, Role, Sink
 from .flow import Carrier, Evaluator, Evidence, Value, call_args, code
+from .flow.deferred import dispatched
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,26 @@ DICT_ROLES = frozenset({Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_T
 
 
 def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator) -> SinkUse | None:
+    """The sink `call` reaches: called directly, or deferred (`task.delay(...)`, `executor.submit(f, ...)`),
+    then checked like a direct call of the function with the same argument nodes."""
+    by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
+    use = _bound(call, func, call_args(call), by_node, ev)
+    if use is None:
+        deferred = dispatched(call)
+        if deferred is not None:
+            target = ev.quietly(deferred.function)
+            by_node.update((id(node), ev.quietly(node)) for _, _, node in deferred.args if id(node) not in by_node)
+            use = _bound(call, target, deferred.args, by_node, ev)
+    return use
+
+
+def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
     if not func.ref:
         return None
     candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
                   if not s.carrier and (s.project or not func.local)]
-    by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
     # Arguments a `functools.partial` bound earlier come first; their values were checked where bound.
-    raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + call_args(call)
+    raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + args
     for sink in candidates:
         bound = sink.bind(raw)
         if bound is not None:

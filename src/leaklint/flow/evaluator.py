@@ -49,6 +49,14 @@ class Evaluator(NameEvaluation, CallEvaluation):
         finally:
             self._depth -= 1
 
+    def quietly(self, node: cst.BaseExpression) -> Value:
+        """What `node` carries, evaluated again without telling `on_call` of the calls inside it."""
+        hook, self.on_call = self.on_call, None
+        try:
+            return self.evaluate(node)
+        finally:
+            self.on_call = hook
+
     def _literal(self, node) -> Value:
         return CLEAN
 
