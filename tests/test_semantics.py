@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 from conftest import check_files
-from harness import assert_project_reports, assert_reports, carried
+from harness import assert_project_reports, assert_reports, carried, project_index
 
 SEGMENT_EMAIL = ["LL001 email sent to Segment track in 'properties'"]
 TELEMETRY = """
@@ -182,6 +182,118 @@ def test_a_deferred_finding_points_inside_the_dispatch(tmp_path):
     assert finding.code == "LL001" and 3 <= finding.line <= 10, finding
 
 
+# -- parameter provenance ----------------------------------------------------------------------------
+HELPERS = """
+    import copy
+    def preprocess(props):
+        return props
+    def as_dict(props):
+        return dict(props)
+    def merged(props, extra=None):
+        return {**props, "source": "web"}
+    def copied(props):
+        return copy.deepcopy(props)
+    def shallow(props):
+        return props.copy()
+    def stamped(props):
+        props.update(source="web")
+        return props
+    def defaulted(props):
+        props.setdefault("source", "web")
+        return props
+    def ored(props, extra):
+        return props | extra
+    def ior(props, extra):
+        out = {}
+        out |= props
+        return out
+    def from_kwargs(**kwargs):
+        return kwargs
+    def summary(props):
+        return {"n": len(props), "keys": sorted(props.keys())}
+    """
+PASSING = ["preprocess(props)", "as_dict(props)", "merged(props)", "copied(props)", "shallow(props)",
+           "stamped(props)", "defaulted(props)", "ored({}, props)", "ior(props, {})", "from_kwargs(**props)"]
+
+
+@pytest.mark.parametrize("helper", PASSING)
+def test_a_helper_returning_its_parameter_keeps_the_callers_data(helper):
+    assert_project_reports({"app.util": HELPERS, "app.telemetry": f"""
+        import mixpanel
+        from app.util import *
+        mp = mixpanel.Mixpanel("t")
+        def track(user_id, event, props):
+            mp.track(user_id, event, {helper})
+        """, "app.views": """
+        from app.telemetry import track
+        def view(user):
+            track(user.pk, "E", {"email": user.email})
+            track(user.pk, "E", {"plan": user.plan})
+        """}, {"app.views": ["LL001 email sent to Mixpanel track via telemetry.track(props) in 'props'"]})
+
+
+def test_a_helper_returning_none_of_its_parameters_ends_the_flow():
+    assert_project_reports({"app.util": HELPERS, "app.telemetry": """
+        import mixpanel
+        from app.util import summary
+        mp = mixpanel.Mixpanel("t")
+        def track(user_id, event, props):
+            mp.track(user_id, event, summary(props))
+        """, "app.views": """
+        from app.telemetry import track
+        from app.util import summary, preprocess
+        def view(user):
+            track(user.pk, "E", {"email": user.email})
+            mp.track(user.pk, "E", summary({"email": user.email}))
+        """}, {})
+
+
+def test_keywords_gathered_into_kwargs_are_keys_of_the_mapping_returned():
+    assert_project_reports({"app.util": HELPERS, "app.views": """
+        import analytics
+        from app.util import from_kwargs
+        def view(user, row):
+            analytics.track(user.pk, "E", from_kwargs(email=row.contact))
+            analytics.track(user.pk, "E", from_kwargs(plan=row.contact))
+        """}, {"app.views": ["LL001 email sent to Segment track in 'properties'"]})
+
+
+def test_args_and_kwargs_forwarded_to_a_sink_or_a_helper():
+    assert_project_reports({"app.telemetry": """
+        import mixpanel
+        mp = mixpanel.Mixpanel("t")
+        def send(*args, **kwargs):
+            mp.track(*args, **kwargs)
+        def send_event(event, properties=None):
+            mp.track("1", event, properties)
+        def forward(event, **kwargs):
+            send_event(event, **kwargs)
+        """, "app.views": """
+        from app.telemetry import send, forward
+        def view(user):
+            send(user.pk, "E", properties={"email": user.email})
+            forward("E", properties={"email": user.email})
+            send(user.pk, "E", properties={"plan": user.plan})
+            forward("E", properties={"plan": user.plan})
+        """}, {"app.views": [
+            "LL001 email sent to Mixpanel track via telemetry.send(args, **kwargs) in 'properties'",
+            "LL001 email sent to Mixpanel track via telemetry.forward(**kwargs) -> telemetry.send_event(properties) "
+            "in 'properties'"]})
+
+
+def test_a_mapping_spread_into_an_sdk_call_binds_its_literal_keys():
+    assert_reports("""
+        import posthog
+        def view(user):
+            capture_kwargs = {"distinct_id": user.email, "event": "E"}
+            posthog.capture(**capture_kwargs)
+            quiet = {"distinct_id": str(user.pk), "event": "E", "properties": {"plan": user.plan}}
+            posthog.capture(**quiet)
+            posthog.capture(str(user.pk), "E", **{"properties": {"email": user.email}})
+        """, ["LL010 email used as the user identifier of PostHog capture",
+              "LL001 email sent to PostHog capture in 'properties'"])
+
+
 # -- clean only on evidence ----------------------------------------------------------------------------
 def test_a_helper_summary_is_consulted_before_its_harmless_sounding_name():
     assert_project_reports({"app.labels": """
@@ -227,3 +339,14 @@ def test_hashing_is_evidence_of_a_clean_value():
     assert carried("hashlib.sha256(user.email.encode()).hexdigest()", "import hashlib")["clean"]
     assert carried("hmac.new(key, user.email.encode(), 'sha256').hexdigest()", "import hmac")["clean"]
     assert carried("list(user.email for _ in range(2))")["pii"] == [("email", "user.email")]
+
+
+def test_what_reaches_the_return_value_survives_the_cache():
+    from leaklint import index as idx
+
+    index, _ = project_index({"app.util": HELPERS})
+    again = idx.from_data(idx.to_data(index))
+    assert again.functions["app.util.merged"].passes == ("props",)
+    assert again.functions == index.functions
+    assert again.passed("app.util.summary", [(None, "", "node")]) == []
+    assert again.passed("app.elsewhere.f", [(None, "", "node")]) is None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .. import pii
+from ..catalogue import Bound
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .names import is_descriptor, is_entity, is_person
@@ -108,9 +109,21 @@ class CallEvaluation:
         if project.is_class(call.func.ref):
             return Value(ref=call.func.ref, local=True)
         returned = project.returns(call.func.ref)
+        passed = project.passed(call.func.ref, call_args(call.node))
+        through = self.passed_through(call, passed or [])
         if returned is not None and returned.tainted:
-            return self.returned(call.node, returned, call.args)
-        return None
+            return self.returned(call.node, returned, call.args).merge(through)
+        # A helper the index walked returns what reaches its return value of what it is given, and
+        # nothing else (`return {"n": len(props)}`); one it does not know is a plain call.
+        return through if passed is not None else None
+
+    def passed_through(self, call: CallSite, bound: list[Bound]) -> Value:
+        """What the arguments bound as `bound` carry (the helper returns them, or a copy or a merge):
+        a keyword landing in `**kwargs` is a key of the mapping returned."""
+        values = {id(a.value): v for a, v in zip(call.node.args, call.args)}
+        found = [self.classify_key(b.key, b.node, values[id(b.node)]) if b.key else values[id(b.node)]
+                 for b in bound if id(b.node) in values]
+        return strip_ref(merge_all(found)) if found else UNKNOWN
 
     def _whole_object_function(self, call: CallSite) -> Value | None:
         if call.node.args and (call.short in vocab.WHOLE_OBJECT_FUNCS or call.name in vocab.WHOLE_OBJECT_FUNCS):

@@ -34,6 +34,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
         self.self_name = self_name
         self.self_attrs = self_attrs if self_attrs is not None else {}
         self._depth = 0
+        self._displays: dict[int, tuple[Value, cst.Dict]] = {}  # a dict display's value -> the display
 
     def evaluate(self, node: cst.BaseExpression | None) -> Value:
         if node is None:
@@ -92,7 +93,18 @@ class Evaluator(NameEvaluation, CallEvaluation):
             key = string_key(element.key)
             parts.append(self.classify_key(key, element, value) if key is not None else value)
         out = merge_all(parts)
-        return replace(out, clean=out.clean and not out.tainted)
+        out = replace(out, clean=out.clean and not out.tainted)
+        self._displays[id(out)] = (out, node)  # the value is kept too, so that its id stays its own
+        return out
+
+    def display(self, node: cst.BaseExpression) -> cst.Dict | None:
+        """The dict display `node` is, or that the name `node` still holds as it was bound
+        (`kwargs = {"distinct_id": email}`): its keys are then known."""
+        if isinstance(node, cst.Dict):
+            return node
+        bound = self.env.get(node.value) if isinstance(node, cst.Name) else None
+        known = self._displays.get(id(bound))
+        return known[1] if known is not None and known[0] is bound else None
 
     def _eval_List(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
         return strip_ref(merge_all(self.evaluate(element.value) for element in node.elements))
