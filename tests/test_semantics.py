@@ -294,6 +294,52 @@ def test_a_mapping_spread_into_an_sdk_call_binds_its_literal_keys():
               "LL001 email sent to PostHog capture in 'properties'"])
 
 
+# -- getattr ---------------------------------------------------------------------------------------------
+def test_getattr_with_a_literal_name_reads_the_attribute():
+    assert_reports("""
+        import analytics
+        def view(user, order):
+            analytics.track(user.pk, "E", {"a": getattr(user, "email")})
+            analytics.track(user.pk, "E", {"a": getattr(user, "email", None)})
+            analytics.track(user.pk, "E", {"a": getattr(user, "plan", None), "b": getattr(order, "total")})
+            analytics.track(user.pk, "E", {"a": getattr(user, field)})
+        """, SEGMENT_EMAIL * 2)
+    assert carried("getattr(user, 'email')")["pii"] == [("email", "user.email")]
+
+
+def test_getattr_of_a_client_method_is_that_method():
+    assert_reports("""
+        import analytics
+        def view(user):
+            getattr(analytics, "track")(user.pk, "E", {"email": user.email})
+            getattr(analytics, "flush")()
+            getattr(analytics, "track")(user.pk, "E", {"plan": user.plan})
+        """, SEGMENT_EMAIL)
+
+
+def test_getattr_with_a_variable_name_on_a_client_with_few_sink_methods():
+    telemetry = """
+        import posthog
+        class Client:
+            def __init__(self):
+                self.ph = posthog.Posthog("k")
+            def capture(self, distinct_id, event, properties):
+                self.ph.capture(distinct_id, event, properties)
+        client = Client()
+        def call(method, *args, **kwargs):
+            return getattr(client, method)(*args, **kwargs)
+        """
+    assert_project_reports({"app.telemetry": telemetry, "app.views": """
+        import analytics
+        from app.telemetry import call
+        def view(user, method):
+            call("capture", user.pk, "E", {"email": user.email})
+            call("capture", user.pk, "E", {"plan": user.plan})
+            getattr(analytics, method)(user.pk, "E", {"email": user.email})  # many methods: not guessed
+        """}, {"app.views": ["LL001 email sent to PostHog capture via telemetry.call(args, **kwargs) -> "
+                             "telemetry.Client.capture(properties) in 'args'"]})
+
+
 # -- clean only on evidence ----------------------------------------------------------------------------
 def test_a_helper_summary_is_consulted_before_its_harmless_sounding_name():
     assert_project_reports({"app.labels": """

@@ -53,6 +53,8 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     then checked like a direct call of the function with the same argument nodes."""
     by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
     use = _bound(call, func, call_args(call), by_node, ev)
+    if use is None and not func.ref:
+        use = _any_method(call, by_node, ev)
     if use is None:
         deferred = dispatched(call)
         if deferred is not None:
@@ -60,6 +62,29 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
             by_node.update((id(node), ev.quietly(node)) for _, _, node in deferred.args if id(node) not in by_node)
             use = _bound(call, target, deferred.args, by_node, ev)
     return use
+
+
+MAX_METHODS = 3  # `getattr(client, name)(...)`: checked against each method of a client with this few sinks
+
+
+def _any_method(call: cst.Call, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
+    """`getattr(client, method)(...)` with a method name not written out: when the client has only a few
+    sink methods, the call is checked against each, and the first whose signature binds is reported."""
+    getter = call.func
+    if not (isinstance(getter, cst.Call) and getter.func is not None and isinstance(getter.func, cst.Name)
+            and getter.func.value == "getattr" and len(getter.args) >= 2):
+        return None
+    owner = ev.quietly(getter.args[0].value)
+    prefix = f"{owner.ref}." if owner.ref else None
+    methods = sorted({c for c in ev.options.catalogue.sinks if prefix and c.startswith(prefix)
+                      and "." not in c[len(prefix):]})
+    if not methods or len(methods) > MAX_METHODS:
+        return None
+    for method in methods:
+        use = _bound(call, Value(ref=method, local=owner.local), call_args(call), by_node, ev)
+        if use is not None:
+            return use
+    return None
 
 
 def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:

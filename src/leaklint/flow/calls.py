@@ -10,7 +10,7 @@ Mixed into `flow.Evaluator`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -167,6 +167,8 @@ class CallEvaluation:
     def _plain_call(self, call: CallSite) -> Value:
         """A plain function: clean on evidence (counts, flags, hashing), a `dict(...)`, a conversion, or
         what its arguments carry.  A harmless-sounding name (`get_event_label`) is no evidence."""
+        if call.name == "getattr":
+            return self.getattr_call(call)
         if call.short in vocab.CLEAN_CALLS or _hashes(call.short) or _hashes(call.func.ref or ""):
             return CLEAN
         if call.short == "dict":
@@ -176,6 +178,19 @@ class CallEvaluation:
             carried = strip_ref(merge_all(call.args))
             return carried if carried.tainted else self.field_by_key(call) or carried
         return self.field_by_key(call) or UNKNOWN
+
+    def getattr_call(self, call: CallSite) -> Value:
+        """`getattr(user, "email"[, default])` reads the attribute like `user.email`, and
+        `getattr(client, "track")` is the client's method; a name not written out is not known."""
+        node = call.node
+        name = string_key(node.args[1].value) if len(node.args) in (2, 3) else None
+        if name is None or not name.isidentifier() or any(a.keyword or a.star for a in node.args):
+            return UNKNOWN
+        attribute = cst.Attribute(value=node.args[0].value, attr=cst.Name(name))
+        read = self.quietly(attribute)
+        # Evidence found on the attribute written here for the purpose points at the `getattr` call.
+        return replace(read, pii=tuple(replace(e, node=node) if e.node is attribute else e for e in read.pii),
+                       wholes=tuple(replace(w, node=node) if w.node is attribute else w for w in read.wholes))
 
     def field_by_key(self, call: CallSite) -> Value | None:
         """`get_user_field(user, "email")`: a person and a literal key naming personal data, passed
