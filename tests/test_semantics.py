@@ -12,12 +12,6 @@ from conftest import check_files
 from harness import assert_project_reports, assert_reports, carried, project_index
 
 SEGMENT_EMAIL = ["LL001 email sent to Segment track in 'properties'"]
-TELEMETRY = """
-    import mixpanel
-    mp = mixpanel.Mixpanel("t")
-    def track(user_id, event, properties):
-        mp.track(user_id, event, properties)
-    """
 VIA_TRACK = "LL001 email sent to Mixpanel track via telemetry.track(properties) in 'properties'"
 
 
