@@ -46,6 +46,7 @@ class ProjectIndex:
         self.functions: dict[str, Summary] = {}
         self.classes: set[str] = set()
         self.rounds = 0
+        self._by_method: dict[str, list] | None = None  # `method_returns`, rebuilt when functions change
 
     # -- ProjectView ---------------------------------------------------------------------
     def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:
@@ -95,8 +96,12 @@ class ProjectIndex:
     def method_returns(self, name: str) -> Value | None:
         # By name, not in the index's order, which depends on how the modules were shared out between
         # processes (and the order of evidence shows in the explanation).
-        found = sorted((f.qualname, f.returns) for f in self.functions.values()
-                       if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted)
+        if self._by_method is None:  # one pass over the functions, not one per method call evaluated
+            self._by_method = {}
+            for f in self.functions.values():
+                if f.method and f.returns.tainted:
+                    self._by_method.setdefault(f.qualname.rsplit(".", 1)[-1], []).append((f.qualname, f.returns))
+        found = sorted(self._by_method.get(name, ()))
         return merge_all(returns for _, returns in found) if found else None
 
     # -- building ------------------------------------------------------------------------
@@ -110,6 +115,7 @@ class ProjectIndex:
 
     def replace_functions(self, module: str, fresh: dict[str, FunctionFacts], catalogue: Catalogue) -> None:
         """Swap in a module's new function facts, and its derived sinks in the round's catalogue."""
+        self._by_method = None
         for qualname in [q for q, f in self.functions.items() if f.module == module]:
             if qualname not in fresh:
                 del self.functions[qualname]
@@ -161,6 +167,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     True when the index changed.  Walking in import order lets most chains settle in one round.
     `at(source)` is told which module is being walked."""
     before = _key(index)
+    index._by_method = None  # functions may have been merged in from other processes since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
     for source in _import_order(sources):

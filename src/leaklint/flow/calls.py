@@ -10,6 +10,7 @@ Mixed into `flow.Evaluator`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -205,6 +206,7 @@ class CallEvaluation:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _hashes(name: str) -> bool:
     """A function or method whose name says it hashes, encrypts or masks what it is given
     (`hashlib.sha256`, `hmac.new`, `hash_email`)."""
