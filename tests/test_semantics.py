@@ -365,6 +365,19 @@ def test_a_person_and_a_literal_key_read_that_field():
         """, SEGMENT_EMAIL)
 
 
+def test_a_project_helper_reading_a_field_by_name():
+    assert_project_reports({"app.util": """
+        def get_user_field(user, field):
+            return getattr(user, field, None)
+        """, "app.views": """
+        import analytics
+        from app.util import get_user_field
+        def view(user):
+            analytics.track(user.pk, "E", {"contact": get_user_field(user, "email")})
+            analytics.track(user.pk, "E", {"contact": get_user_field(user, "plan")})
+        """}, {"app.views": SEGMENT_EMAIL})
+
+
 def test_a_pii_key_wins_over_a_harmless_sounding_callee():
     assert_reports("""
         import analytics, hashlib

@@ -2,9 +2,11 @@
 
 In order: a scrubber (clean); `functools.partial` (the function, with arguments bound); an SDK
 constructor or factory (an SDK object, or a carrier of the data it is built with); a project class or
-helper (an instance, or what the helper's summary says it returns); a whole-object serialiser
-(`vars(user)`); a method (`.to_dict()`, `.get("email")`, `.get_email()`, string methods, project methods
-of that name); and last the plain functions (clean calls, `dict(...)`, conversions, anything else).
+helper (an instance, or what the helper's summary says it returns, including the arguments that reach
+its return value); a whole-object serialiser (`vars(user)`); a method (`.to_dict()`, `.get("email")`,
+`.get_email()`, string methods, project methods of that name); and last the plain functions (`getattr`,
+clean calls, `dict(...)`, conversions, anything else).  A result is clean only on evidence (counting,
+hashing, a scrubber), never because the callee's name sounds harmless.
 Mixed into `flow.Evaluator`.
 """
 
@@ -116,7 +118,9 @@ class CallEvaluation:
             return self.returned(call.node, returned, call.args).merge(through)
         # A helper the index walked returns what reaches its return value of what it is given, and
         # nothing else (`return {"n": len(props)}`); one it does not know is a plain call.
-        return through if passed is not None else None
+        if passed is None:
+            return None
+        return through if through.tainted else self.field_by_key(call) or through
 
     def passed_through(self, call: CallSite, bound: list[Bound]) -> Value:
         """What the arguments bound as `bound` carry (the helper returns them, or a copy or a merge):
@@ -186,7 +190,8 @@ class CallEvaluation:
         node = call.node
         name = string_key(node.args[1].value) if len(node.args) in (2, 3) else None
         if name is None or not name.isidentifier() or any(a.keyword or a.star for a in node.args):
-            return UNKNOWN
+            # `getattr(user, field)`: which attribute is not known, but it derives from both.
+            return Value(params=tuple(dict.fromkeys(p for a in call.args for p in a.params)))
         attribute = cst.Attribute(value=node.args[0].value, attr=cst.Name(name))
         read = self.quietly(attribute)
         # Evidence found on the attribute written here for the purpose points at the `getattr` call.
