@@ -1,9 +1,9 @@
 """Function summaries: what a project function's walk tells its callers.
 
 While a function is walked, `record_flows` notes which parameter reached which sink and `record_return`
-what personal data it returns and which parameters reach its return value (`FunctionFacts`).  A function whose parameter reaches a sink becomes a
-*derived sink* (`derived_sink`) with that parameter's role, so calls to it are checked like calls to the
-SDK itself.  `Summary` is what the index keeps of it: no syntax-tree nodes, so that it can be cached.
+what personal data it returns and which parameters reach its return value (`FunctionFacts`).  A function
+whose parameter reaches a sink becomes a *derived sink* (`derived_sink`) with that parameter's role, so
+calls to it are checked like calls to the SDK itself.  `Summary` is what the index keeps of it: no syntax-tree nodes, so that it can be cached.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
-    facts.passes = tuple(dict.fromkeys(facts.passes + value.params))
+    if value.params:  # its own parameters only, not those of an enclosing function it reads
+        own = {p.name for p in signature(facts)}
+        facts.passes = tuple(dict.fromkeys(facts.passes + tuple(p for p in value.params if p in own)))
     if value.tainted:
         facts.returns = merge_all([facts.returns, Value(pii=value.pii, wholes=value.wholes)]) \
             if facts.returns.tainted else Value(pii=value.pii, wholes=value.wholes)
