@@ -205,8 +205,15 @@ HELPERS = """
         return kwargs
     def summary(props):
         return {"n": len(props), "keys": sorted(props.keys())}
+    class Payload:
+        def __init__(self, props):
+            self.props = props
+    def wrapped(props):
+        return Payload(props)
+    def picked(options):
+        return options.get("properties")
     """
-PASSING = ["preprocess(props)", "as_dict(props)", "merged(props)", "copied(props)", "shallow(props)",
+PASSING = ["wrapped(props)", "picked({'properties': props})", "preprocess(props)", "as_dict(props)", "merged(props)", "copied(props)", "shallow(props)",
            "stamped(props)", "defaulted(props)", "ored({}, props)", "ior(props, {})", "from_kwargs(**props)"]
 
 

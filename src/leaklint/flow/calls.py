@@ -109,8 +109,8 @@ class CallEvaluation:
         project = self.options.project
         if not (call.func.ref and call.func.local and project is not None):
             return None
-        if project.is_class(call.func.ref):
-            return Value(ref=call.func.ref, local=True)
+        if project.is_class(call.func.ref):  # an instance, holding what it is built from
+            return Value(ref=call.func.ref, local=True, params=_params_of(call.args))
         returned = project.returns(call.func.ref)
         passed = project.passed(call.func.ref, call_args(call.node))
         through = self.passed_through(call, passed or [])
@@ -146,8 +146,10 @@ class CallEvaluation:
         if method in vocab.CLEAN_METHODS or _hashes(method):
             return CLEAN
         key = string_key(node.args[0].value) if node.args and method in vocab.KEY_LOOKUP_METHODS else None
-        if key is not None:  # `request.POST.get("email")`
-            return self.classify(key.lstrip("$"), node, code(node), person=is_person(owner_name))
+        if key is not None:  # `request.POST.get("email")`; `props.get("traits")` still derives from `props`
+            named = self.classify(key.lstrip("$"), node, code(node), person=is_person(owner_name))
+            receiver = self.quietly(node.func.value)
+            return named.merge(Value(params=receiver.params)) if receiver.params and not named.clean else named
         getter = method.removeprefix(vocab.GETTER_PREFIX)
         match = pii.classify_attribute(owner_name, getter, extra=self.options.extra_words, never=self.options.never)
         if match:
@@ -191,7 +193,7 @@ class CallEvaluation:
         name = string_key(node.args[1].value) if len(node.args) in (2, 3) else None
         if name is None or not name.isidentifier() or any(a.keyword or a.star for a in node.args):
             # `getattr(user, field)`: which attribute is not known, but it derives from both.
-            return Value(params=tuple(dict.fromkeys(p for a in call.args for p in a.params)))
+            return Value(params=_params_of(call.args))
         attribute = cst.Attribute(value=node.args[0].value, attr=cst.Name(name))
         read = self.quietly(attribute)
         # Evidence found on the attribute written here for the purpose points at the `getattr` call.
@@ -209,6 +211,10 @@ class CallEvaluation:
             if match and not is_descriptor(key):
                 return Value(pii=(Evidence(match.kind, code(call.node), call.node, match.matched),))
         return None
+
+
+def _params_of(values: list[Value]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for v in values for p in v.params))
 
 
 @functools.lru_cache(maxsize=4096)
