@@ -92,6 +92,8 @@ def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], e
         return None
     candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
                   if not s.carrier and (s.project or not func.local)]
+    if not candidates:
+        return None
     # Arguments a `functools.partial` bound earlier come first; their values were checked where bound.
     moved: dict[int, cst.CSTNode] = {}
     raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + _spread(args, ev, by_node, moved)

@@ -203,10 +203,10 @@ class CallEvaluation:
     def field_by_key(self, call: CallSite) -> Value | None:
         """`get_user_field(user, "email")`: a person and a literal key naming personal data, passed
         together, read that field of the person."""
-        keys = [string_key(a.value) for a in call.node.args]
-        if not any(is_person(last_name(a.value)) for a in call.node.args):
+        keys = [k for k in (string_key(a.value) for a in call.node.args) if k]
+        if not keys or not any(is_person(last_name(a.value)) for a in call.node.args):
             return None
-        for key in filter(None, keys):
+        for key in keys:
             match = pii.classify_key(key, extra=self.options.extra_words, never=self.options.never)
             if match and not is_descriptor(key):
                 return Value(pii=(Evidence(match.kind, code(call.node), call.node, match.matched),))
