@@ -158,7 +158,7 @@ class CallEvaluation:
 
     def _other_method(self, call: CallSite, method: str) -> Value:
         """A method nothing above knows: a string method keeps its receiver's data, any method what goes in."""
-        keeps = method in vocab.STRING_METHODS or method in _MAPPING_VIEWS
+        keeps = method in vocab.STRING_METHODS or method in vocab.MAPPING_VIEWS
         receiver = self.evaluate(call.node.func.value) if keeps else UNKNOWN
         result = strip_ref(merge_all([receiver, *call.args]) if call.args else receiver)
         if not result.tainted:
@@ -221,19 +221,8 @@ def _params_of(values: list[Value]) -> tuple[str, ...]:
 def _hashes(name: str) -> bool:
     """A function or method whose name says it hashes, encrypts or masks what it is given
     (`hashlib.sha256`, `hmac.new`, `hash_email`)."""
-    return name.split(".", 1)[0] in _HASHING_MODULES or any(w in _HASHING_WORDS for w in pii.words(name))
+    return name.split(".", 1)[0] in vocab.HASHING_MODULES or any(w in vocab.HASHING_WORDS for w in pii.words(name))
 
-
-_HASHING_MODULES = frozenset({"hashlib", "hmac"})
-_HASHING_WORDS = frozenset({
-    "hash", "hashed", "sha", "sha1", "sha256", "sha512", "md5", "blake2b", "hmac", "digest", "hexdigest",
-    "encrypt", "encrypted", "mask", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
-    "anonymise", "anonymized", "anonymised", "pseudonymize", "pseudonymise", "pseudonym", "obfuscate",
-})
-
-
-# Methods returning what a mapping holds (`props.items()`), whatever the mapping is.
-_MAPPING_VIEWS = frozenset({"items", "values"})
 
 _STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)

@@ -12,18 +12,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ..pii import vocabulary as vocab
 from ..resolve import last_name
 from .syntax import string_key
 
 Slot = tuple["int | None", "str | None"]  # where an argument is: (position, keyword), either may be None
 RawArg = tuple["str | None", str, cst.BaseExpression]
-
-# Keywords RQ keeps for itself in `enqueue(f, *args, **kwargs)`.
-_RQ_OPTIONS = frozenset({
-    "job_timeout", "result_ttl", "ttl", "failure_ttl", "description", "depends_on", "job_id", "at_front",
-    "meta", "retry", "on_success", "on_failure", "on_stopped", "pipeline", "timeout",
-})
-
 
 @dataclass(frozen=True)
 class Form:
@@ -39,7 +33,7 @@ class Form:
 _AS_CALLED = Form(None, rest=0)
 _ASYNC_RESULT = Form(None, args=(0, "args"), kwargs=(1, "kwargs"))
 _THREAD = Form((1, "target"), args=(3, "args"), kwargs=(4, "kwargs"))
-_RQ = Form((0, "f"), rest=1, own=_RQ_OPTIONS)
+_RQ = Form((0, "f"), rest=1, own=vocab.RQ_OPTIONS)
 
 FORMS: dict[str, Form] = {
     # Celery: `task.delay(*a, **k)`, `task.s/si(*a, **k)`, `task.apply_async(args, kwargs)`, `task.signature(...)`
@@ -49,7 +43,7 @@ FORMS: dict[str, Form] = {
     "send": _AS_CALLED, "send_with_options": Form(None, args=(None, "args"), kwargs=(None, "kwargs")),
     # RQ: `queue.enqueue(f, *a, **k)`, `enqueue_call(func, args, kwargs)`, `enqueue_in/at(when, f, *a, **k)`
     "enqueue": _RQ, "enqueue_call": Form((0, "func"), args=(1, "args"), kwargs=(2, "kwargs")),
-    "enqueue_in": Form((1, "f"), rest=2, own=_RQ_OPTIONS), "enqueue_at": Form((1, "f"), rest=2, own=_RQ_OPTIONS),
+    "enqueue_in": Form((1, "f"), rest=2, own=vocab.RQ_OPTIONS), "enqueue_at": Form((1, "f"), rest=2, own=vocab.RQ_OPTIONS),
     # threading / multiprocessing / concurrent.futures / asyncio
     "Thread": _THREAD, "Process": _THREAD, "Timer": Form((1, "function"), args=(2, "args"), kwargs=(3, "kwargs")),
     "submit": Form((0, "fn"), rest=1), "run_in_executor": Form((1, "func"), rest=2),
