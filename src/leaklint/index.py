@@ -33,6 +33,7 @@ class ProjectIndex(NameLookup):
         self.functions: dict[str, Summary] = {}
         self.classes: set[str] = set()
         self.rounds = 0
+        self._by_method: dict[str, list] | None = None  # `method_returns`, rebuilt when functions change
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     def is_class(self, ref: str) -> bool:
@@ -42,11 +43,24 @@ class ProjectIndex(NameLookup):
         facts = self.functions.get(ref)
         return facts.returns if facts is not None else None
 
+    def passed(self, ref: str, args: list) -> list | None:
+        """Of a call's arguments `(keyword, star, node)`, those reaching the function's return value (as
+        bound); [] when the function was walked and returns none of its parameters, None when unknown."""
+        facts = self.functions.get(ref)
+        if facts is not None:
+            return facts.passed(args)
+        walked = ref.rpartition(".")[0] in self.modules and ref not in self.classes
+        return [] if walked and self.lookup(ref) is not None else None
+
     def method_returns(self, name: str) -> Value | None:
         # By name, not in the index's order, which depends on how the modules were shared out between
         # processes (and the order of evidence shows in the explanation).
-        found = sorted((f.qualname, f.returns) for f in self.functions.values()
-                       if f.method and f.qualname.rsplit(".", 1)[-1] == name and f.returns.tainted)
+        if self._by_method is None:  # one pass over the functions, not one per method call evaluated
+            self._by_method = {}
+            for f in self.functions.values():
+                if f.method and f.returns.tainted:
+                    self._by_method.setdefault(f.qualname.rsplit(".", 1)[-1], []).append((f.qualname, f.returns))
+        found = sorted(self._by_method.get(name, ()))
         return merge_all(returns for _, returns in found) if found else None
 
     # -- building ------------------------------------------------------------------------
@@ -60,13 +74,14 @@ class ProjectIndex(NameLookup):
 
     def replace_functions(self, module: str, fresh: dict[str, FunctionFacts], catalogue: Catalogue) -> None:
         """Swap in a module's new function facts, and its derived sinks in the round's catalogue."""
+        self._by_method = None
         for qualname in [q for q, f in self.functions.items() if f.module == module]:
             if qualname not in fresh:
                 del self.functions[qualname]
                 catalogue.sinks.pop(qualname, None)
         for qualname, facts in fresh.items():
             catalogue.sinks.pop(qualname, None)
-            if not facts.flows and not facts.returns.tainted:
+            if not facts.flows and not facts.returns.tainted and not facts.passes:
                 self.functions.pop(qualname, None)  # nothing a caller could learn from it
                 continue
             summary = self.functions[qualname] = Summary.of(qualname, facts)
@@ -121,6 +136,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     `at(source)` is told which module is being walked."""
     before = _key(index)
     index.forget_attributes()  # other processes' facts may have been merged in since
+    index._by_method = None  # functions may have been merged in from other processes since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
     for source in _import_order(sources):
@@ -234,7 +250,7 @@ def to_data(index: ProjectIndex) -> dict:
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        tuple((e.kind.value, e.what, e.matched) for e in s.returns.pii),
-                       tuple(w.what for w in s.returns.wholes), s.key)
+                       tuple(w.what for w in s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)))
                       for s in index.functions.values())
     return {"modules": modules, "functions": functions, "classes": tuple(sorted(index.classes)), "rounds": index.rounds}
 
@@ -248,12 +264,13 @@ def from_data(data: dict) -> ProjectIndex:
                                                  frozenset(map(_text, classes)),
                                                  {_text(c): tuple(map(_text, refs)) for c, refs in bases},
                                                  frozenset(map(_text, properties)))
-    for qualname, module, method, sink, pii, wholes, key in data["functions"]:
+    for qualname, module, method, sink, pii, wholes, key, passes, params in data["functions"]:
         returns = Value(pii=tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in pii),
                         wholes=tuple(Whole(_text(what), None) for what in wholes))
         index.functions[_text(qualname)] = Summary(qualname, _text(module), _flag(method),
                                                    _sink_from(sink) if sink is not None else None, returns,
-                                                   _key_from(key))
+                                                   _key_from(key), tuple(map(_text, passes)),
+                                                   tuple(_param_from(p) for p in params))
     index.classes = set(map(_text, data["classes"]))
     index.rounds = data["rounds"]
     if type(index.rounds) is not int:
@@ -262,23 +279,30 @@ def from_data(data: dict) -> ProjectIndex:
 
 
 def _sink_data(sink: Sink) -> tuple:
-    params = tuple((p.name, p.role.value if p.role else None, p.kind.value, p.required) for p in sink.params)
+    params = tuple(map(_param_data, sink.params))
     return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain)
+
+
+def _param_data(p: Param) -> tuple:
+    return (p.name, p.role.value if p.role else None, p.kind.value, p.required)
 
 
 def _sink_from(data: tuple) -> Sink:
     id_, sdk, calls, params, carrier, project, via, chain = data
-    return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)),
-                tuple(Param(_text(n), Role(role) if role is not None else None, ParamKind(kind), _flag(required))
-                      for n, role, kind, required in params),
+    return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
                 _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)))
 
 
+def _param_from(data: tuple) -> Param:
+    name, role, kind, required = data
+    return Param(_text(name), Role(role) if role is not None else None, ParamKind(kind), _flag(required))
+
+
 def _key_from(key: tuple) -> tuple:
-    """`FunctionFacts.key`: three tuples of tuples (or of strings)."""
-    flows, pii, wholes = key
+    """`FunctionFacts.key`: three tuples of tuples (or of strings), then the parameters passed through."""
+    flows, pii, wholes, passes = key
     return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
-            tuple(map(_text, wholes)))
+            tuple(map(_text, wholes)), tuple(map(_text, passes)))
 
 
 def _text(value) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from . import pii
-from .catalogue import Bound, Role, Sink
-from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code
+from .catalogue import Bound, ParamKind, Role, Sink
+from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, string_key
+from .flow.deferred import dispatched
 from .flow.names import is_person
 from .resolve import last_name
 
@@ -53,21 +54,92 @@ DICT_ROLES = frozenset({Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_T
 
 
 def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator) -> SinkUse | None:
+    """The sink `call` reaches: called directly, or deferred (`task.delay(...)`, `executor.submit(f, ...)`),
+    then checked like a direct call of the function with the same argument nodes."""
+    by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
+    use = _bound(call, func, call_args(call), by_node, ev)
+    if use is None and not func.ref:
+        use = _any_method(call, by_node, ev)
+    if use is None:
+        deferred = dispatched(call)
+        if deferred is not None:
+            target = ev.quietly(deferred.function)
+            by_node.update((id(node), ev.quietly(node)) for _, _, node in deferred.args if id(node) not in by_node)
+            use = _bound(call, target, deferred.args, by_node, ev)
+    return use
+
+
+MAX_METHODS = 3  # `getattr(client, name)(...)`: checked against each method of a client with this few sinks
+
+
+def _any_method(call: cst.Call, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
+    """`getattr(client, method)(...)` with a method name not written out: when the client has only a few
+    sink methods, the call is checked against each, and the first whose signature binds is reported."""
+    getter = call.func
+    if not (isinstance(getter, cst.Call) and getter.func is not None and isinstance(getter.func, cst.Name)
+            and getter.func.value == "getattr" and len(getter.args) >= 2):
+        return None
+    owner = ev.quietly(getter.args[0].value)
+    prefix = f"{owner.ref}." if owner.ref else None
+    methods = sorted({c for c in ev.options.catalogue.sinks if prefix and c.startswith(prefix)
+                      and "." not in c[len(prefix):]})
+    if not methods or len(methods) > MAX_METHODS:
+        return None
+    for method in methods:
+        use = _bound(call, Value(ref=method, local=owner.local), call_args(call), by_node, ev)
+        if use is not None:
+            return use
+    return None
+
+
+def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
     if not func.ref:
         return None
     candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
                   if not s.carrier and (s.project or not func.local)]
-    by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
+    if not candidates:
+        return None
     # Arguments a `functools.partial` bound earlier come first; their values were checked where bound.
-    raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + call_args(call)
+    moved: dict[int, cst.CSTNode] = {}
+    raw = [(keyword, "", _BOUND_EARLIER) for keyword in func.partial] + _spread(args, ev, by_node, moved)
     for sink in candidates:
         bound = sink.bind(raw)
         if bound is not None:
-            return SinkUse(sink, call, tuple(_args(bound, by_node, ev, call)))
+            return SinkUse(sink, call, tuple(_args(_unpacked(sink, bound, raw), by_node, ev, call, moved=moved)))
     return None
 
 
-def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst.Call, via: Carrier | None = None):
+def _spread(args: list, ev: Evaluator, by_node: dict[int, Value], moved: dict[int, cst.CSTNode]) -> list:
+    """`f(**kwargs)` where `kwargs` holds a dict display: its literal keys are keywords of the call (the
+    finding points at the `**kwargs` argument: `moved` maps each entry's value to it)."""
+    out = []
+    for keyword, star, node in args:
+        display = ev.display(node) if star == "**" else None
+        if display is None:
+            out.append((keyword, star, node))
+            continue
+        for element in display.elements:
+            key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+            out.append((key, "", element.value) if key is not None else (None, "**", element.value))
+            by_node.setdefault(id(element.value), ev.quietly(element.value))
+            moved[id(element.value)] = node
+    return out
+
+
+def _unpacked(sink: Sink, bound: list[Bound], raw: list) -> list[Bound]:
+    """`*args` / `**kwargs` of unknown length or keys may fill any payload parameter left unfilled, or a
+    `*args` parameter (forwarding wrappers: `def send(*args, **kw): mp.track(*args, **kw)`)."""
+    unpacked = [node for _, star, node in raw if star and not any(b.node is node for b in bound)]
+    if not unpacked:
+        return bound
+    filled = {b.param.name for b in bound}
+    open_params = [p for p in sink.params if p.name not in filled and p.role is not None and (
+        p.kind is ParamKind.VAR_POSITIONAL or p.role in DICT_ROLES and p.kind is not ParamKind.VAR_KEYWORD)]
+    return bound + [Bound(p, node, star=True) for node in unpacked for p in open_params]
+
+
+def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst.Call, via: Carrier | None = None,
+          moved: dict[int, cst.CSTNode] | None = None):
     key_arg = next((b for b in reversed(bound) if b.param.role is Role.TRAIT_KEY), None)
     for b in bound:
         role = b.param.role
@@ -76,14 +148,15 @@ def _args(bound: list[Bound], values: dict[int, Value], ev: Evaluator, call: cst
         value = values.get(id(b.node))
         if value is None:
             value = ev.evaluate(b.node)
-        anchor = _anchor(b, call)
+        spread_from = moved.get(id(b.node)) if moved else None
+        anchor = _anchor(b, call) if spread_from is None else spread_from
         value = _named(b, value, key_arg, anchor, ev)
         if role in (Role.EVENT_OBJECT, Role.USER_OBJECT) and value.carrier is not None:
             yield from _carried(value.carrier, anchor, ev, call)
             continue
         if role in (Role.TRAIT_VALUE, Role.EVENT_OBJECT, Role.USER_OBJECT):
             role = Role.TRAITS
-        yield Arg(role, b.key or b.param.name, value, anchor, via, _written(b, via))
+        yield Arg(role, b.key or b.param.name, value, anchor, via, _written(b, via) if spread_from is None else None)
 
 
 def _named(b: Bound, value: Value, key_arg: Bound | None, anchor: cst.CSTNode, ev: Evaluator) -> Value:

@@ -1,9 +1,9 @@
 """Function summaries: what a project function's walk tells its callers.
 
 While a function is walked, `record_flows` notes which parameter reached which sink and `record_return`
-what personal data it returns (`FunctionFacts`).  A function whose parameter reaches a sink becomes a
-*derived sink* (`derived_sink`) with that parameter's role, so calls to it are checked like calls to the
-SDK itself.  `Summary` is what the index keeps of it: no syntax-tree nodes, so that it can be cached.
+what personal data it returns and which parameters reach its return value (`FunctionFacts`).  A function
+whose parameter reaches a sink becomes a *derived sink* (`derived_sink`) with that parameter's role, so
+calls to it are checked like calls to the SDK itself.  `Summary` is what the index keeps of it: no syntax-tree nodes, so that it can be cached.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from .catalogue import Param, ParamKind, Role, Sink
+from .catalogue import Bound, Param, ParamKind, Role, Sink
 from .flow import Value, merge_all
 from .walk import FunctionScope
 
@@ -36,12 +36,13 @@ class FunctionFacts:
     module: str
     flows: dict[str, Flow] = field(default_factory=dict)
     returns: Value = field(default_factory=Value)
+    passes: tuple[str, ...] = ()   # parameters reaching the return value (`return {**props, "k": v}`)
 
     def key(self) -> tuple:
         """What callers see of this function; rounds stop when no key changes."""
         return (tuple(sorted((p, f.role.value, f.target, f.via) for p, f in self.flows.items())),
                 tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
-                tuple(sorted(w.what for w in self.returns.wholes)))
+                tuple(sorted(w.what for w in self.returns.wholes)), tuple(sorted(self.passes)))
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,21 @@ class Summary:
     sink: Sink | None      # the derived sink, when a parameter reaches one
     returns: Value         # personal data it returns (evidence without nodes)
     key: tuple
+    passes: tuple[str, ...] = ()        # parameters reaching the return value
+    params: tuple[Param, ...] = ()      # its signature as callers bind it, when some parameter passes
 
     @classmethod
     def of(cls, qualname: str, facts: FunctionFacts) -> "Summary":
         returns = Value(pii=tuple(replace(e, node=None) for e in facts.returns.pii),
                         wholes=tuple(replace(w, node=None) for w in facts.returns.wholes))
         return cls(qualname, facts.module, facts.scope.method,
-                   derived_sink(qualname, facts) if facts.flows else None, returns, facts.key())
+                   derived_sink(qualname, facts) if facts.flows else None, returns, facts.key(),
+                   facts.passes, signature(facts) if facts.passes else ())
+
+    def passed(self, args) -> list[Bound]:
+        """Of the call arguments `(keyword, star, node)`, those reaching the return value, as bound."""
+        bound = Sink(self.qualname, "", (), self.params).bind(args) if self.passes else None
+        return [b for b in bound or () if b.param.name in self.passes]
 
 
 def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
@@ -78,12 +87,16 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
+    if value.params:  # its own parameters only, not those of an enclosing function it reads
+        own = {p.name for p in signature(facts)}
+        facts.passes = tuple(dict.fromkeys(facts.passes + tuple(p for p in value.params if p in own)))
     if value.tainted:
         facts.returns = merge_all([facts.returns, Value(pii=value.pii, wholes=value.wholes)]) \
             if facts.returns.tainted else Value(pii=value.pii, wholes=value.wholes)
 
 
-def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
+def signature(facts: FunctionFacts) -> tuple[Param, ...]:
+    """The function's parameters as callers bind them (without `self`), each with the role it reaches."""
     node = facts.scope.node.params
     params: list[Param] = []
 
@@ -104,6 +117,11 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
         add(p, ParamKind.KEYWORD_ONLY)
     if isinstance(node.star_kwarg, cst.Param):
         add(node.star_kwarg, ParamKind.VAR_KEYWORD)
+    return tuple(params)
+
+
+def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
+    params = signature(facts)
     parts = qualname.split(".")
     shown = ".".join(parts[1:]) if len(parts) > 2 else qualname  # without the top-level package
     # Name the parameters that carry data (an event name or user id alone is shown only if that is all).

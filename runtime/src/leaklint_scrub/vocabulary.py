@@ -120,6 +120,21 @@ STRING_METHODS = frozenset({
 KEY_LOOKUP_METHODS = frozenset({"get", "pop", "setdefault"})
 # A method named `get_<attribute>` returns that attribute (`user.get_email()`).
 GETTER_PREFIX = "get_"
+# Methods returning what a mapping holds (`props.items()`), whatever the mapping is.
+MAPPING_VIEWS = frozenset({"items", "values"})
+# Functions and methods that hash, encrypt or mask what they are given: their result is clean
+# (`hashlib.sha256(...)`, `hmac.new(...)`, `hash_email(...)`), by module or by a word of their name.
+HASHING_MODULES = frozenset({"hashlib", "hmac"})
+HASHING_WORDS = frozenset({
+    "hash", "hashed", "sha", "sha1", "sha256", "sha512", "md5", "blake2b", "hmac", "digest", "hexdigest",
+    "encrypt", "encrypted", "mask", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
+    "anonymise", "anonymized", "anonymised", "pseudonymize", "pseudonymise", "pseudonym", "obfuscate",
+})
+# Keywords RQ's `queue.enqueue(f, *args, **kwargs)` keeps for itself rather than passing them on to `f`.
+RQ_OPTIONS = frozenset({
+    "job_timeout", "result_ttl", "ttl", "failure_ttl", "description", "depends_on", "job_id", "at_front",
+    "meta", "retry", "on_success", "on_failure", "on_stopped", "pipeline", "timeout",
+})
 
 # Ways of serialising a whole object into a dict.
 WHOLE_OBJECT_FUNCS = frozenset({"vars", "model_to_dict", "asdict", "dataclasses.asdict", "attr.asdict", "attrs.asdict", "jsonable_encoder"})

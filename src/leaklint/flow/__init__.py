@@ -7,8 +7,8 @@ derives from, or that it is provably clean.  `walk.Walker` drives it statement b
 
 By concern: `values` (what a value is, and merging), `env` (scopes, options, the project view),
 `evaluator` (the dispatch, literals and operators), `names` (names, attributes, subscripts), `calls`
-(SDK and project calls, scrubbers, carriers, methods, plain functions) and `syntax` (small readings of
-syntax).  The words that decide what is personal data are in `leaklint_scrub.vocabulary`.
+(SDK and project calls, scrubbers, carriers, methods, plain functions), `deferred` (task queues, threads and
+callbacks: the call a dispatch stands for) and `syntax` (small readings of syntax).  The words that decide what is personal data are in `leaklint_scrub.vocabulary`.
 """
 
 from .env import Env, Options, ProjectView

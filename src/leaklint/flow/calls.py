@@ -3,19 +3,23 @@
 In order: a scrubber (clean); `functools.partial` (the function, with arguments bound); an SDK
 object model (`builders.py`: callbacks, builder chains, dicts with private fields); an SDK
 constructor or factory (an SDK object, or a carrier of the data it is built with); a project class or
-helper (an instance, or what the helper's summary says it returns); a whole-object serialiser
-(`vars(user)`); a method (`.to_dict()`, `.get("email")`, `.get_email()`, string methods, project methods
-of that name); and last the plain functions (clean calls, `dict(...)`, conversions, anything else).
+helper (an instance, or what the helper's summary says it returns, including the arguments that reach
+its return value); a whole-object serialiser (`vars(user)`); a method (`.to_dict()`, `.get("email")`,
+`.get_email()`, string methods, project methods of that name); and last the plain functions (`getattr`,
+clean calls, `dict(...)`, conversions, anything else).  A result is clean only on evidence (counting,
+hashing, a scrubber), never because the callee's name sounds harmless.
 Mixed into `flow.Evaluator`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from .. import pii
+from ..catalogue import Bound
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .builders import object_model
@@ -107,12 +111,26 @@ class CallEvaluation:
         project = self.options.project
         if not (call.func.ref and call.func.local and project is not None):
             return None
-        if project.is_class(call.func.ref):
-            return Value(ref=call.func.ref, local=True)
+        if project.is_class(call.func.ref):  # an instance, holding what it is built from
+            return Value(ref=call.func.ref, local=True, params=_params_of(call.args))
         returned = project.returns(call.func.ref)
+        passed = project.passed(call.func.ref, call_args(call.node))
+        through = self.passed_through(call, passed or [])
         if returned is not None and returned.tainted:
-            return self.returned(call.node, returned, call.args)
-        return None
+            return self.returned(call.node, returned, call.args).merge(through)
+        # A helper the index walked returns what reaches its return value of what it is given, and
+        # nothing else (`return {"n": len(props)}`); one it does not know is a plain call.
+        if passed is None:
+            return None
+        return through if through.tainted else self.field_by_key(call) or through
+
+    def passed_through(self, call: CallSite, bound: list[Bound]) -> Value:
+        """What the arguments bound as `bound` carry (the helper returns them, or a copy or a merge):
+        a keyword landing in `**kwargs` is a key of the mapping returned."""
+        values = {id(a.value): v for a, v in zip(call.node.args, call.args)}
+        found = [self.classify_key(b.key, b.node, values[id(b.node)]) if b.key else values[id(b.node)]
+                 for b in bound if id(b.node) in values]
+        return strip_ref(merge_all(found)) if found else UNKNOWN
 
     def _whole_object_function(self, call: CallSite) -> Value | None:
         if call.node.args and (call.short in vocab.WHOLE_OBJECT_FUNCS or call.name in vocab.WHOLE_OBJECT_FUNCS):
@@ -127,11 +145,13 @@ class CallEvaluation:
         owner_name = last_name(node.func.value)
         if method in vocab.WHOLE_OBJECT_METHODS and owner_name and is_entity(owner_name):
             return self.whole(node.func.value, node)
-        if method in vocab.CLEAN_METHODS or (is_descriptor(method) and method not in vocab.STRING_METHODS):
+        if method in vocab.CLEAN_METHODS or _hashes(method):
             return CLEAN
         key = string_key(node.args[0].value) if node.args and method in vocab.KEY_LOOKUP_METHODS else None
-        if key is not None:  # `request.POST.get("email")`
-            return self.classify(key.lstrip("$"), node, code(node), person=is_person(owner_name))
+        if key is not None:  # `request.POST.get("email")`; `props.get("traits")` still derives from `props`
+            named = self.classify(key.lstrip("$"), node, code(node), person=is_person(owner_name))
+            receiver = self.quietly(node.func.value)
+            return named.merge(Value(params=receiver.params)) if receiver.params and not named.clean else named
         getter = method.removeprefix(vocab.GETTER_PREFIX)
         match = pii.classify_attribute(owner_name, getter, extra=self.options.extra_words, never=self.options.never)
         if match:
@@ -140,8 +160,11 @@ class CallEvaluation:
 
     def _other_method(self, call: CallSite, method: str) -> Value:
         """A method nothing above knows: a string method keeps its receiver's data, any method what goes in."""
-        receiver = self.evaluate(call.node.func.value) if method in vocab.STRING_METHODS else UNKNOWN
+        keeps = method in vocab.STRING_METHODS or method in vocab.MAPPING_VIEWS
+        receiver = self.evaluate(call.node.func.value) if keeps else UNKNOWN
         result = strip_ref(merge_all([receiver, *call.args]) if call.args else receiver)
+        if not result.tainted:
+            result = self.field_by_key(call) or result
         if self.options.project is not None and not result.tainted:
             # `user.get_analytics_metadata()` on an object of unknown class: what the project's
             # methods of that name return (the same summaries as for functions, found by name).
@@ -151,15 +174,56 @@ class CallEvaluation:
         return result
 
     def _plain_call(self, call: CallSite) -> Value:
-        """A plain function: clean by its name, a `dict(...)`, a conversion, or what its arguments carry."""
-        if call.short in vocab.CLEAN_CALLS or (call.short and is_descriptor(call.short)):
+        """A plain function: clean on evidence (counts, flags, hashing), a `dict(...)`, a conversion, or
+        what its arguments carry.  A harmless-sounding name (`get_event_label`) is no evidence."""
+        if call.name == "getattr":
+            return self.getattr_call(call)
+        if call.short in vocab.CLEAN_CALLS or _hashes(call.short) or _hashes(call.func.ref or ""):
             return CLEAN
         if call.short == "dict":
             return merge_all([*(a for a, arg in zip(call.args, call.node.args) if arg.keyword is None),
                               *self.keyword_entries(call.node)])
-        if call.short in vocab.CONVERSIONS:
-            return strip_ref(merge_all(call.args))
-        return strip_ref(merge_all(call.args)) if any(a.tainted for a in call.args) else UNKNOWN
+        if call.short in vocab.CONVERSIONS or any(a.tainted or a.params for a in call.args):
+            carried = strip_ref(merge_all(call.args))
+            return carried if carried.tainted else self.field_by_key(call) or carried
+        return self.field_by_key(call) or UNKNOWN
+
+    def getattr_call(self, call: CallSite) -> Value:
+        """`getattr(user, "email"[, default])` reads the attribute like `user.email`, and
+        `getattr(client, "track")` is the client's method; a name not written out is not known."""
+        node = call.node
+        name = string_key(node.args[1].value) if len(node.args) in (2, 3) else None
+        if name is None or not name.isidentifier() or any(a.keyword or a.star for a in node.args):
+            # `getattr(user, field)`: which attribute is not known, but it derives from both.
+            return Value(params=_params_of(call.args))
+        attribute = cst.Attribute(value=node.args[0].value, attr=cst.Name(name))
+        read = self.quietly(attribute)
+        # Evidence found on the attribute written here for the purpose points at the `getattr` call.
+        return replace(read, pii=tuple(replace(e, node=node) if e.node is attribute else e for e in read.pii),
+                       wholes=tuple(replace(w, node=node) if w.node is attribute else w for w in read.wholes))
+
+    def field_by_key(self, call: CallSite) -> Value | None:
+        """`get_user_field(user, "email")`: a person and a literal key naming personal data, passed
+        together, read that field of the person."""
+        keys = [k for k in (string_key(a.value) for a in call.node.args) if k]
+        if not keys or not any(is_person(last_name(a.value)) for a in call.node.args):
+            return None
+        for key in keys:
+            match = pii.classify_key(key, extra=self.options.extra_words, never=self.options.never)
+            if match and not is_descriptor(key):
+                return Value(pii=(Evidence(match.kind, code(call.node), call.node, match.matched),))
+        return None
+
+
+def _params_of(values: list[Value]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for v in values for p in v.params))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hashes(name: str) -> bool:
+    """A function or method whose name says it hashes, encrypts or masks what it is given
+    (`hashlib.sha256`, `hmac.new`, `hash_email`)."""
+    return name.split(".", 1)[0] in vocab.HASHING_MODULES or any(w in vocab.HASHING_WORDS for w in pii.words(name))
 
 
 _STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model, CallEvaluation._sdk_object,

@@ -34,6 +34,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
         self.self_name = self_name
         self.self_attrs = self_attrs if self_attrs is not None else {}
         self._depth = 0
+        self._displays: dict[int, tuple[Value, cst.Dict]] = {}  # a dict display's value -> the display
 
     def evaluate(self, node: cst.BaseExpression | None) -> Value:
         if node is None:
@@ -49,6 +50,14 @@ class Evaluator(NameEvaluation, CallEvaluation):
         finally:
             self._depth -= 1
 
+    def quietly(self, node: cst.BaseExpression) -> Value:
+        """What `node` carries, evaluated again without telling `on_call` of the calls inside it."""
+        hook, self.on_call = self.on_call, None
+        try:
+            return self.evaluate(node)
+        finally:
+            self.on_call = hook
+
     def _literal(self, node) -> Value:
         return CLEAN
 
@@ -56,6 +65,17 @@ class Evaluator(NameEvaluation, CallEvaluation):
     _eval_ConcatenatedString = _eval_Comparison = _eval_Ellipsis = _literal
 
     def _eval_Lambda(self, node: cst.Lambda) -> Value:
+        """The body runs where the lambda is written (`on_commit(lambda: mp.track(...))`), seeing the
+        enclosing names; its own parameters shadow them and, like any unbound name, say what they are by
+        their names.  What a lambda returns is not followed."""
+        params = node.params
+        names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+        names += [p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        outer, self.env = self.env, Env(self.env, {name: UNKNOWN for name in names})
+        try:
+            self.evaluate(node.body)
+        finally:
+            self.env = outer
         return UNKNOWN
 
     def _eval_FormattedString(self, node: cst.FormattedString) -> Value:
@@ -73,10 +93,55 @@ class Evaluator(NameEvaluation, CallEvaluation):
             key = string_key(element.key)
             parts.append(self.classify_key(key, element, value) if key is not None else value)
         out = merge_all(parts)
-        return replace(out, clean=out.clean and not out.tainted)
+        out = replace(out, clean=out.clean and not out.tainted)
+        self._displays[id(out)] = (out, node)  # the value is kept too, so that its id stays its own
+        return out
+
+    def display(self, node: cst.BaseExpression) -> cst.Dict | None:
+        """The dict display `node` is, or that the name `node` still holds as it was bound
+        (`kwargs = {"distinct_id": email}`): its keys are then known."""
+        if isinstance(node, cst.Dict):
+            return node
+        bound = self.env.get(node.value) if isinstance(node, cst.Name) else None
+        known = self._displays.get(id(bound))
+        return known[1] if known is not None and known[0] is bound else None
+
+    def _eval_List(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
+        return strip_ref(merge_all(self.evaluate(element.value) for element in node.elements))
+
+    _eval_Tuple = _eval_Set = _eval_List
 
     def _eval_DictComp(self, node: cst.DictComp) -> Value:
-        return strip_ref(self.evaluate(node.key).merge(self.evaluate(node.value)))
+        return self._comprehension(node, node.key, node.value)
+
+    def _eval_ListComp(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp) -> Value:
+        return self._comprehension(node, node.elt)
+
+    _eval_SetComp = _eval_GeneratorExp = _eval_ListComp
+
+    def _comprehension(self, node: cst.BaseComp | cst.DictComp, *results: cst.BaseExpression) -> Value:
+        """Its own scope: each `for` target holds what its iterable holds (`for k, v in props.items()`
+        keeps `props`'s data and parameters), the conditions are evaluated, then the results."""
+        outer, self.env = self.env, Env(self.env)
+        try:
+            clause: cst.CompFor | None = node.for_in
+            while clause is not None:
+                self._bind_target(clause.target, strip_ref(self.evaluate(clause.iter)))
+                for condition in clause.ifs:
+                    self.evaluate(condition.test)
+                clause = clause.inner_for_in
+            return strip_ref(merge_all(self.evaluate(r) for r in results))
+        finally:
+            self.env = outer
+
+    def _bind_target(self, target: cst.BaseExpression, value: Value) -> None:
+        if isinstance(target, cst.Name):
+            self.env.set(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, value)
 
     def _eval_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
         return strip_ref(self.evaluate(node.left).merge(self.evaluate(node.right)))

@@ -120,5 +120,11 @@ def _unique(items: tuple) -> tuple:
     if len(unique) <= MAX_EVIDENCE:
         return unique
     # Keep a deterministic subset, whatever the merge order: rounds of the index must converge.
-    return tuple(sorted(unique, key=lambda e: (getattr(e, "kind", e) and str(getattr(e, "kind", "")),
-                                               getattr(e, "what", str(e)))))[:MAX_EVIDENCE]
+    return tuple(sorted(unique, key=_order))[:MAX_EVIDENCE]
+
+
+def _order(item) -> tuple[str, str]:
+    """Evidence by kind and description; anything else by its text (never the text of a syntax node,
+    which costs as much as printing the node's whole subtree)."""
+    kind, what = getattr(item, "kind", None), getattr(item, "what", None)
+    return (str(kind) if kind is not None else "", what if what is not None else str(item))
