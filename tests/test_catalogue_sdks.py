@@ -259,7 +259,8 @@ CASES = {
         def f(user):
             newrelic.agent.add_custom_attribute("plan", user.plan)
         """,
-        ["LL001 email sent to New Relic add_custom_attribute (observability) in 'value'"]),
+        ["LL001 email sent to New Relic add_custom_attributes (observability) in 'items'",
+         "LL001 email sent to New Relic add_custom_attribute (observability) in 'value'"]),
     "logfire span object": (
         """
         import logfire
