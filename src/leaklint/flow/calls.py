@@ -19,6 +19,7 @@ from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .names import is_descriptor, is_entity, is_person
 from .syntax import call_args, code, string_key
+from .text import text_call
 from .values import CLEAN, UNKNOWN, Carrier, Evidence, Value, Whole, merge_all, strip_ref, through
 
 
@@ -160,5 +161,5 @@ class CallEvaluation:
         return strip_ref(merge_all(call.args)) if any(a.tainted for a in call.args) else UNKNOWN
 
 
-_STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, CallEvaluation._sdk_object,
+_STEPS = (text_call, CallEvaluation._scrubbed, CallEvaluation._partial_application, CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)
