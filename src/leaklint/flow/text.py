@@ -14,6 +14,7 @@ import libcst as cst
 
 from ..pii import vocabulary as vocab
 from ..resolve import last_name
+from .syntax import string_key
 from .values import Value, merge_all, strip_ref
 
 MAX_TEXT = 2000  # longer texts are not URLs; dropping them keeps `s += ...` loops linear
@@ -38,11 +39,21 @@ def written(node: cst.BaseExpression) -> str:
 
 
 def _name(node: cst.CSTNode | None) -> str | None:
-    """The name an unknown part goes by: `settings.BRAZE_URL.rstrip("/")` is `BRAZE_URL`."""
+    """The name an unknown part goes by: `settings.BRAZE_URL.rstrip("/")` is `BRAZE_URL`, and so are
+    `os.environ["BRAZE_URL"]`, `os.getenv("BRAZE_URL")` and `getattr(settings, "BRAZE_URL")`."""
     while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-            and node.func.attr.value in vocab.STRING_METHODS:
+            and node.func.attr.value in vocab.STRING_METHODS and node.func.attr.value not in _LOOKUPS:
         node = node.func.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        return string_key(node.slice[0].slice) or last_name(node)
+    if isinstance(node, cst.Call):
+        index = _LOOKUPS.get(last_name(node.func) or "")
+        if index is not None and len(node.args) > index:
+            return string_key(node.args[index].value) or last_name(node)
     return last_name(node) if isinstance(node, cst.BaseExpression) else None
+
+
+_LOOKUPS = {"get": 0, "getenv": 0, "getattr": 1}  # a lookup by name: which argument is the name
 
 
 def joined(*texts: str | None) -> str | None:
