@@ -79,6 +79,11 @@ def test_text_keeps_the_data_it_is_built_from():
     ("{posthog_host}/capture/", "PostHog", "/capture"),
     ("https://posthog.example.org/batch", "PostHog", "/batch"),  # a self-hosted instance, named by its host
     ("{CUSTOMER_IO_TRACK_URL}/api/v2/entity", "Customer.io", "/api/v2/entity"),
+    # a path built from parts unknown in the code: some endpoint of the vendor named by the base
+    ("{BRAZE_URL}/{endpoint}", "Braze", "/{endpoint}"),
+    ("https://api.intercom.io/{resource}/{id}", "Intercom", "/{resource}/{id}"),
+    ("{MIXPANEL_API}/{kind}/", "Mixpanel", "/{kind}"),
+    ("https://api.hubapi.com{path}", "HubSpot", "/{path}"),
 ])
 def test_vendor_endpoints(url, vendor, path):
     found = builtin().match(url)
@@ -93,7 +98,7 @@ def test_vendor_endpoints(url, vendor, path):
     "https://rest.iad-01.braze.com/users/export/ids",  # the vendor, not an endpoint that takes data
     "https://api.segment.io/track",              # a known host wants the whole path
     "{HUBSPOT_URL}/oauth/v1/token",              # the vendor's sign-in, not its CRM
-    "{MIXPANEL_URL}/{kind}",                     # a path segment unknown in the code is not a named one
+    "{API_URL}/{endpoint}",                      # a path unknown in the code, to an address that says nothing
     "/users/track",                              # no base at all
 ])
 def test_other_addresses(url):
@@ -212,6 +217,40 @@ def test_a_helper_posting_to_a_vendor_is_a_derived_sink():
                 track({"external_id": user.pk, "plan": user.plan})
         ''',
     }, {"app.views": [EMAIL_TO.format(f"{BRAZE} via braze.track(attributes)", "attributes")]})
+
+
+
+def test_a_client_class_with_its_base_url_and_a_generic_request_method():
+    assert_project_reports({
+        "app.vendors": '''
+            import requests
+            from django.conf import settings
+
+            class Braze:
+                def __init__(self):
+                    self.base = settings.BRAZE_URL
+
+                def request(self, endpoint, payload):
+                    return requests.post(f"{self.base}/{endpoint}", json=payload)
+
+            class HubSpot:
+                api = "https://api.hubapi.com"
+
+                def send(self, path, data):
+                    return requests.post(self.api + path, json=data)
+
+                def contact(self, user):
+                    self.send("/crm/v3/objects/contacts", {"properties": {"email": user.email}})
+        ''',
+        "app.views": '''
+            from app.vendors import Braze
+            def signup(user):
+                Braze().request("users/track", {"attributes": {"email": user.email}, "external_id": user.pk})
+            def upgraded(user):
+                Braze().request("users/track", {"external_id": user.pk, "plan": user.plan})
+        ''',
+    }, {"app.vendors": [EMAIL_TO.format("HubSpot (HTTP API) /{path} via vendors.HubSpot.send(data)", "data")],
+        "app.views": [EMAIL_TO.format("Braze (HTTP API) /{endpoint} via vendors.Braze.request(payload)", "payload")]})
 
 
 # -- the model is true: the real clients send what was flagged, and the near miss sends none -----

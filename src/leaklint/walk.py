@@ -114,7 +114,8 @@ class Walker:
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
 
     def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
-        """SDK objects a class keeps on itself: `client = Mixpanel(...)` or `self.mp = Mixpanel(...)`."""
+        """SDK objects a class keeps on itself: `client = Mixpanel(...)` or `self.mp = Mixpanel(...)`, and
+        base URLs (`api = "https://api.hubapi.com"`) its requests are sent to."""
         quiet = Evaluator(self.options, Env(env), None)
         attrs: dict[str, Value] = {}
         for stmt in _walk_statements(node.body):
@@ -129,7 +130,7 @@ class Walker:
                     name = t.attr.value
                 if name:
                     value = quiet.evaluate(stmt.value)
-                    if value.ref or value.carrier:
+                    if value.ref or value.carrier or value.url:
                         attrs[name] = value
         return attrs
 

@@ -12,8 +12,10 @@ How a URL is matched (`HttpApis.match`), on what is known of its text (`{NAME}` 
   `{HUBSPOT_API_BASE}`), or `https://<host>/<path>` where the host's own words do (a proxy or a
   self-hosted instance, `posthog.example.com`): the path is the end of the endpoint's, from one of its
   named segments on, since the base may hold a prefix (`/v1`, `/api`).
-A path segment unknown in the code (`{user_id}`) matches only a `{x}` or `**` of the pattern.  The
-application's own API, an unknown host, or a base whose name says nothing are not vendor endpoints.
+A path segment unknown in the code (`{user_id}`) matches a `{x}` or `**` of the pattern; only when no
+endpoint matches so does it stand for any segments (`{BRAZE_URL}/{endpoint}`: some endpoint of Braze's).
+The application's own API, an unknown host, a base whose name says nothing, or a path the vendor's
+endpoints do not have (`/oauth/v1/token`) are not vendor endpoints.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from . import DATA, CatalogueError, Sink, parse_signature
 from ..pii import words
 
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#]*)(.*)$")
+_HOST_THEN_PATH = re.compile(r"^([^{}]*[^{}.])(\{.*)$")  # `api.hubapi.com{path}`: a path unknown in the code
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,15 @@ class Endpoint:
     def sdk(self) -> str:
         return f"{self.vendor} (HTTP API)"
 
-    def reached(self, host: str | None, base: list[str], path: tuple[str, ...]) -> bool:
+    def reached(self, host: str | None, base: list[str], path: tuple[str, ...], loose: bool = False) -> bool:
         """Whether a request to `host` (None for a base URL held by a name) with the words `base`
-        (the base's name, or the host's labels) and the `path` segments reaches this endpoint."""
+        (the base's name, or the host's labels) and the `path` segments reaches this endpoint; `loose`
+        lets a segment unknown in the code stand for one or more of the pattern's."""
         if host is not None and any(host == h or host.endswith("." + h) for h in self.hosts):
-            return _fits(self.segments, path)
+            return _fits(self.segments, path, loose)
         if not any(_contains(base, name) for name in self.names):
             return False
-        return any(_fits(self.segments[k:], path) for k, segment in enumerate(self.segments)
+        return any(_fits(self.segments[k:], path, loose) for k, segment in enumerate(self.segments)
                    if not _wildcard(segment))
 
 
@@ -67,7 +71,10 @@ class HttpApis:
         segments = tuple(s for s in path.split("/") if s)
         if not segments:
             return None
-        found = next((e for e in self.endpoints if e.reached(host, base, segments)), None)
+        # A path the code builds from unknown parts (`f"{BRAZE_URL}/{endpoint}"`) reaches the vendor
+        # all the same, when no endpoint matches it as written.
+        found = next((e for loose in (False, True) for e in self.endpoints if e.reached(host, base, segments, loose)),
+                     None)
         return (found, "/" + "/".join(segments)) if found is not None else None
 
 
@@ -82,8 +89,12 @@ def _split(url: str) -> tuple[str | None, list[str], str] | None:
     url = url.split("#", 1)[0].split("?", 1)[0]
     found = _URL.match(url)
     if found:
-        host = found.group(1).rsplit("@", 1)[-1].split(":", 1)[0].lower()
-        return host, words(host), found.group(2)
+        host, path = found.group(1), found.group(2)
+        glued = _HOST_THEN_PATH.match(host)
+        if glued:
+            host, path = glued.group(1), "/" + glued.group(2) + path
+        host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+        return host, words(host), path
     if url.startswith("{") and "}" in url:
         end = url.index("}")
         return None, words(url[1:end]), url[end + 1:]
@@ -94,15 +105,19 @@ def _wildcard(segment: str) -> bool:
     return segment == "**" or segment.startswith("{")
 
 
-def _fits(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+def _fits(pattern: tuple[str, ...], path: tuple[str, ...], loose: bool = False) -> bool:
     if not pattern:
         return not path
     head = pattern[0]
     if head == "**":
         return True
-    if not path or not (head.startswith("{") or path[0] == head):
+    if not path:
         return False
-    return _fits(pattern[1:], path[1:])
+    if loose and _wildcard(path[0]):
+        return any(_fits(pattern[n:], path[1:], loose) for n in range(1, len(pattern) + 1))
+    if not (head.startswith("{") or path[0] == head):
+        return False
+    return _fits(pattern[1:], path[1:], loose)
 
 
 def _contains(ws: list[str], name: tuple[str, ...]) -> bool:

@@ -90,6 +90,11 @@ class Value:
     def tainted(self) -> bool:
         return bool(self.pii or self.wholes or self.carrier)
 
+    @property
+    def url(self) -> bool:
+        """A string known to be an absolute URL (a base URL kept to send requests to)."""
+        return self.text is not None and "://" in self.text
+
 
 UNKNOWN = Value()
 CLEAN = Value(clean=True)
