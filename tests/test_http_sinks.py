@@ -253,6 +253,23 @@ def test_a_client_class_with_its_base_url_and_a_generic_request_method():
         "app.views": [EMAIL_TO.format("Braze (HTTP API) /{endpoint} via vendors.Braze.request(payload)", "payload")]})
 
 
+
+def test_a_base_url_constant_of_another_module():
+    assert_project_reports({
+        "app.constants": '''
+            EVENTS_API = "https://api.segment.io/v1"
+            OWN_API = "https://api.myapp.com/v1"
+        ''',
+        "app.views": '''
+            import requests
+            from app.constants import EVENTS_API, OWN_API
+            def signup(user):
+                requests.post(EVENTS_API + "/identify", json={"userId": user.pk, "traits": {"email": user.email}})
+                requests.post(OWN_API + "/identify", json={"userId": user.pk, "traits": {"email": user.email}})
+        ''',
+    }, {"app.views": [EMAIL_TO.format("Segment (HTTP API) /v1/identify", "json")]})
+
+
 # -- the model is true: the real clients send what was flagged, and the near miss sends none -----
 USER = types.SimpleNamespace(pk=42, email="jane.doe@example.com", plan="pro")
 BRAZE_BASE = "https://rest.iad-01.braze.com"

@@ -27,14 +27,15 @@ MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
 @dataclass
 class ModuleFacts:
     name: str
-    names: dict[str, Value]              # module-level names bound to a module, class, function or SDK object
+    names: dict[str, Value]              # module-level names bound to a module, class, function, SDK object or URL
     classes: frozenset[str]
 
     @classmethod
     def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str]) -> "ModuleFacts":
-        """Only the names another module could reach a sink through: project code and SDK objects."""
-        kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items()
-                if v.ref and (v.local or v.ref.split(".", 1)[0] in sdk_roots)}
+        """Only the names another module could reach a sink through: project code, SDK objects and the
+        base URLs of vendors' HTTP APIs (`SEGMENT_API = "https://api.segment.io/v1"`)."""
+        kept = {n: Value(ref=v.ref, local=v.local) if v.ref else Value(text=v.text) for n, v in names.items()
+                if (v.ref and (v.local or v.ref.split(".", 1)[0] in sdk_roots)) or (v.url and not v.ref)}
         return cls(name, kept, classes)
 
 
@@ -254,7 +255,7 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
 # -- the index as plain data, for the cache ------------------------------------------------------
 def to_data(index: ProjectIndex) -> dict:
     """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
-    modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)))
+    modules = tuple((m.name, tuple((n, v.ref, v.local, v.text) for n, v in m.names.items()), tuple(sorted(m.classes)))
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        tuple((e.kind.value, e.what, e.matched) for e in s.returns.pii),
@@ -267,8 +268,9 @@ def from_data(data: dict) -> ProjectIndex:
     """The index `to_data` stored; ValueError (or TypeError) on anything else."""
     index = ProjectIndex()
     for name, names, classes in data["modules"]:
-        index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref), local=_flag(local))
-                                                        for n, ref, local in names},
+        index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref) if text is None else None,
+                                                                  local=_flag(local), text=_text(text) if text else None)
+                                                        for n, ref, local, text in names},
                                                  frozenset(map(_text, classes)))
     for qualname, module, method, sink, pii, wholes, key in data["functions"]:
         returns = Value(pii=tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in pii),
