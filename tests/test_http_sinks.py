@@ -147,6 +147,24 @@ def test_session_objects_and_async_clients():
           EMAIL_TO.format("Mixpanel (HTTP API) /track", "json")])
 
 
+
+def test_clients_made_with_a_base_url():
+    assert_reports('''
+        import httpx
+        from django.conf import settings
+        client = httpx.Client(base_url="https://api.segment.io/v1", headers={"Authorization": "Basic a2V5Og=="})
+        def identify(user):
+            client.post("/identify", json={"userId": user.pk, "traits": {"email": user.email}})
+        async def contact(user):
+            async with httpx.AsyncClient(base_url=settings.HUBSPOT_API_BASE) as hub:
+                await hub.post("crm/v3/objects/contacts", json={"properties": {"email": user.email}})
+        async def own(user):
+            async with httpx.AsyncClient(base_url=settings.API_BASE) as api:
+                await api.post("/v1/identify", json={"traits": {"email": user.email}})
+    ''', [EMAIL_TO.format("Segment (HTTP API) /v1/identify", "json"),
+          EMAIL_TO.format("HubSpot (HTTP API) /crm/v3/objects/contacts", "json")])
+
+
 def test_urllib_requests_and_encoded_bodies():
     assert_reports('''
         import json

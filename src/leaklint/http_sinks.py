@@ -15,7 +15,7 @@ import libcst as cst
 
 from .catalogue import endpoints
 from .flow import Evaluator, Value, call_args
-from .flow.text import part
+from .flow.text import part, pure
 from .sinks import Arg, SinkUse, _args
 
 
@@ -39,12 +39,20 @@ def http_sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Eval
     if url is None:
         return None
     by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
-    found = apis.match(part(url.node, by_node[id(url.node)]))
+    found = apis.match(_address(call, part(url.node, by_node[id(url.node)]), ev))
     if found is None:
         return None
     endpoint, path = found
     args = tuple(_unwrappable(a) for a in _args(bound, by_node, ev, call))
     return HttpSinkUse(endpoints.endpoint_sink(endpoint, client), call, args, endpoint=path)
+
+
+def _address(call: cst.Call, url: str, ev: Evaluator) -> str:
+    """The URL a client sends to: a path joins the `base_url` its client was made with."""
+    if "://" in url or url.startswith("{") or not isinstance(call.func, cst.Attribute) or not pure(call.func.value):
+        return url
+    base = ev.evaluate(call.func.value).text
+    return base.rstrip("/") + "/" + url.lstrip("/") if base else url
 
 
 def _unwrappable(arg: Arg) -> Arg:

@@ -62,6 +62,10 @@ class HttpApis:
     clients: Mapping[str, Sink]      # client call -> its signature, as a sink of no vendor yet
     endpoints: tuple[Endpoint, ...]
 
+    def is_client(self, cls: str) -> bool:
+        """Whether objects of class `cls` send requests (`httpx.Client`)."""
+        return any(call.startswith(cls + ".") for call in self.clients)
+
     def match(self, url: str) -> tuple[Endpoint, str] | None:
         """The endpoint a URL text reaches, and its path as written; None for any other address."""
         split = _split(url)

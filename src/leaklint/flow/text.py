@@ -13,7 +13,8 @@ from dataclasses import replace
 import libcst as cst
 
 from ..pii import vocabulary as vocab
-from ..resolve import last_name
+from ..catalogue import endpoints
+from ..resolve import dotted, last_name
 from .syntax import string_key
 from .values import Value, merge_all, strip_ref
 
@@ -30,6 +31,11 @@ def part(node: cst.CSTNode | None, value: Value) -> str:
         return value.text
     name = value.ref.rsplit(".", 1)[-1] if value.ref else _name(node)
     return "{" + (name or "") + "}"
+
+
+def pure(node: cst.BaseExpression) -> bool:
+    """An expression evaluated again without running a call twice: a literal or a dotted name."""
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) or dotted(node) is not None
 
 
 def written(node: cst.BaseExpression) -> str:
@@ -113,12 +119,18 @@ def url_joined(base: str, path: str) -> str:
 
 
 def text_call(ev, call) -> Value | None:
-    """`urljoin(base, path)` and `"...".format(...)`: the string they return, when its parts are known."""
+    """`urljoin(base, path)` and `"...".format(...)`: the string they return, when its parts are known;
+    an HTTP client made with a `base_url`: the client, knowing the base its requests' paths join."""
     node = call.node
+    base_url = next((a for a in node.args if a.keyword is not None and a.keyword.value == "base_url"), None)
+    if base_url is not None and call.func.ref and not call.func.local:
+        cls = ev.options.catalogue.instance_class(call.func.ref)
+        if cls is not None and endpoints.builtin().is_client(cls):
+            return Value(ref=cls, text=part(base_url.value, call.args[node.args.index(base_url)]))
     if (call.short == "urljoin" or (call.func.ref or "").endswith(".urljoin")) and len(node.args) >= 2:
         base, path = (part(a.value, v) for a, v in zip(node.args[:2], call.args[:2]))
         return string(url_joined(base, path), call.args)
-    if call.short == "format" and isinstance(node.func, cst.Attribute):
+    if call.short == "format" and isinstance(node.func, cst.Attribute) and pure(node.func.value):
         receiver = ev.evaluate(node.func.value)
         if receiver.text is None:
             return None
