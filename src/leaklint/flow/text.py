@@ -121,23 +121,42 @@ def url_joined(base: str, path: str) -> str:
 def text_call(ev, call) -> Value | None:
     """`urljoin(base, path)` and `"...".format(...)`: the string they return, when its parts are known;
     an HTTP client made with a `base_url`: the client, knowing the base its requests' paths join."""
+    for kind in (_client_with_base, _url_join, _format):
+        value = kind(ev, call)
+        if value is not None:
+            return value
+    return None
+
+
+def _client_with_base(ev, call) -> Value | None:
     node = call.node
     base_url = next((a for a in node.args if a.keyword is not None and a.keyword.value == "base_url"), None)
-    if base_url is not None and call.func.ref and not call.func.local:
-        cls = ev.options.catalogue.instance_class(call.func.ref)
-        if cls is not None and endpoints.builtin().is_client(cls):
-            return Value(ref=cls, text=part(base_url.value, call.args[node.args.index(base_url)]))
-    if (call.short == "urljoin" or (call.func.ref or "").endswith(".urljoin")) and len(node.args) >= 2:
-        base, path = (part(a.value, v) for a, v in zip(node.args[:2], call.args[:2]))
-        return string(url_joined(base, path), call.args)
-    if call.short == "format" and isinstance(node.func, cst.Attribute) and pure(node.func.value):
-        receiver = ev.evaluate(node.func.value)
-        if receiver.text is None:
-            return None
-        positional = [part(a.value, v) for a, v in zip(node.args, call.args) if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: part(a.value, v) for a, v in zip(node.args, call.args) if a.keyword}
-        return string(formatted(receiver.text, positional, keywords), [receiver, *call.args])
-    return None
+    if base_url is None or not call.func.ref or call.func.local:
+        return None
+    cls = ev.options.catalogue.instance_class(call.func.ref)
+    if cls is None or not endpoints.builtin().is_client(cls):
+        return None
+    return Value(ref=cls, text=part(base_url.value, call.args[node.args.index(base_url)]))
+
+
+def _url_join(ev, call) -> Value | None:
+    node = call.node
+    if not (call.short == "urljoin" or (call.func.ref or "").endswith(".urljoin")) or len(node.args) < 2:
+        return None
+    base, path = (part(a.value, v) for a, v in zip(node.args[:2], call.args[:2]))
+    return string(url_joined(base, path), call.args)
+
+
+def _format(ev, call) -> Value | None:
+    node = call.node
+    if call.short != "format" or not isinstance(node.func, cst.Attribute) or not pure(node.func.value):
+        return None
+    receiver = ev.evaluate(node.func.value)
+    if receiver.text is None:
+        return None
+    positional = [part(a.value, v) for a, v in zip(node.args, call.args) if a.keyword is None and not a.star]
+    keywords = {a.keyword.value: part(a.value, v) for a, v in zip(node.args, call.args) if a.keyword}
+    return string(formatted(receiver.text, positional, keywords), [receiver, *call.args])
 
 
 def string(text: str | None, parts: list[Value]) -> Value:
