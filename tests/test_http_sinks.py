@@ -13,7 +13,7 @@ import libcst as cst
 import pytest
 
 from conftest import run_cli
-from harness import _CHECKER, _source, assert_project_reports, assert_reports, reports
+from harness import _CHECKER, _source, assert_project_reports, assert_reports, relevant, reports
 from leaklint.catalogue.endpoints import builtin
 from leaklint.flow import Evaluator
 from leaklint.resolve import Imports
@@ -188,6 +188,14 @@ def test_query_parameters_and_other_kinds():
             requests.post(HEAP + "/api/add_user_properties", json={"properties": {"ip": request.META["REMOTE_ADDR"]}})
     ''', ["LL002 person name sent to Heap (HTTP API) /api/track in 'params'",
           "LL005 IP address sent to Heap (HTTP API) /api/add_user_properties in 'json'"])
+
+
+
+def test_files_importing_an_http_client_are_analysed():
+    assert relevant("import requests\n")
+    assert relevant("from httpx import AsyncClient\n")
+    assert relevant("import aiohttp\n")
+    assert not relevant("from urllib.parse import urlencode\n")  # nearly every module: left to other imports
 
 
 def test_near_misses_stay_quiet():

@@ -232,8 +232,8 @@ def local_imports(source, modules: dict) -> set[str]:
 
 def _key(index: ProjectIndex) -> tuple:
     functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
-    names = tuple(sorted((m, n, v.ref or "", v.local) for m, facts in index.modules.items()
-                         for n, v in facts.names.items() if v.ref))
+    names = tuple(sorted((m, n, v.ref or "", v.local, v.text or "") for m, facts in index.modules.items()
+                         for n, v in facts.names.items() if v.ref or v.text))
     return functions, names
 
 
