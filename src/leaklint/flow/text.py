@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import libcst as cst
 
-from ..pii import vocabulary as vocab
 from ..catalogue import endpoints
+from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .syntax import string_key
 from .values import Value, merge_all, strip_ref
@@ -92,7 +92,7 @@ def formatted(template: str, args: list[str], keywords: dict[str, str]) -> str |
 
     def fill(match: re.Match) -> str:
         field = match.group()
-        if field in ("{{", "}}"):
+        if field == "{{" or field == "}}":  # an escaped brace
             return field[0]
         name = re.split(r"[.\[!:]", field[1:-1], maxsplit=1)[0]
         if name == "":
