@@ -27,6 +27,7 @@ class Flow:
     role: Role
     target: str      # the SDK call at the end of the chain, e.g. "Mixpanel track"
     via: str         # the chain of project functions below this one ("" when the sink is the SDK's)
+    chain: tuple[str, ...] = ()  # their qualified names
 
 
 @dataclass
@@ -73,7 +74,7 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
                 role = Role.PII_KWARGS
             target = use.sink.sdk if use.sink.via or use.sink.project else use.label
             via = use.sink.via if use.sink.via else ""
-            facts.flows.setdefault(param, Flow(role, target, via))
+            facts.flows.setdefault(param, Flow(role, target, via, use.sink.chain if use.sink.via else ()))
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
@@ -111,4 +112,5 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     spec = ", ".join(("**" if p.kind is ParamKind.VAR_KEYWORD else "") + p.name for p in carrying)
     first = next(iter(facts.flows.values()))
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
-    return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via)
+    return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,
+                chain=(qualname, *first.chain))
