@@ -22,7 +22,7 @@ LAYERS = {
     "config": KNOW, "discover": KNOW, "catalogue": KNOW, "catalogue.*": KNOW, "pii*": KNOW, "scrub": KNOW,
     "rules": KNOW, "rules.*": KNOW,
     # analysing one module (libcst)
-    "analysis*": ANALYSE, "flow*": ANALYSE, "walk*": ANALYSE, "sinks*": ANALYSE, "resolve*": ANALYSE,
+    "analysis*": ANALYSE, "flow*": ANALYSE, "walk*": ANALYSE, "sinks*": ANALYSE, "http_sinks": ANALYSE, "resolve*": ANALYSE,
     "positions": ANALYSE, "fix_kinds": ANALYSE,
     # the project index
     "index*": INDEX, "summaries": INDEX,

@@ -13,6 +13,7 @@ from . import suppress
 from .findings import Finding, Related, fingerprint
 from .flow import Evaluator, Evidence, Options, Value, code
 from .fix_kinds import Planner
+from .http_sinks import http_sink_use
 from .positions import locate
 from .resolve import Imports
 from .rules import Report
@@ -120,7 +121,7 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
     def on_call(call: cst.Call, func: Value, args: list[Value], ev: Evaluator) -> None:
         for check in checker.call_checks:
             reports.extend(check(call, func, ev))
-        use = sink_use(call, func, args, ev)
+        use = sink_use(call, func, args, ev) or http_sink_use(call, func, args, ev)
         if use is not None:
             chain = use.sink.chain
             for check in checker.sink_checks:

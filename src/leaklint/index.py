@@ -221,8 +221,8 @@ def local_imports(source, modules: dict) -> set[str]:
 
 def _key(index: ProjectIndex) -> tuple:
     functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
-    names = tuple(sorted((m, n, v.ref or "", v.local) for m, facts in index.modules.items()
-                         for n, v in facts.names.items() if v.ref))
+    names = tuple(sorted((m, n, v.ref or "", v.local, v.text or "") for m, facts in index.modules.items()
+                         for n, v in facts.names.items() if v.ref or v.text))
     bases = tuple(sorted((m, c, refs) for m, facts in index.modules.items() for c, refs in facts.bases.items()))
     return functions, names, bases
 
@@ -245,7 +245,7 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
 # -- the index as plain data, for the cache ------------------------------------------------------
 def to_data(index: ProjectIndex) -> dict:
     """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
-    modules = tuple((m.name, tuple((n, v.ref, v.local) for n, v in m.names.items()), tuple(sorted(m.classes)),
+    modules = tuple((m.name, tuple((n, v.ref, v.local, v.text) for n, v in m.names.items()), tuple(sorted(m.classes)),
                      tuple(m.bases.items()), tuple(sorted(m.properties)))
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
@@ -259,8 +259,9 @@ def from_data(data: dict) -> ProjectIndex:
     """The index `to_data` stored; ValueError (or TypeError) on anything else."""
     index = ProjectIndex()
     for name, names, classes, bases, properties in data["modules"]:
-        index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref), local=_flag(local))
-                                                        for n, ref, local in names},
+        index.modules[_text(name)] = ModuleFacts(name, {_text(n): Value(ref=_text(ref) if text is None else None,
+                                                                  local=_flag(local), text=_text(text) if text else None)
+                                                        for n, ref, local, text in names},
                                                  frozenset(map(_text, classes)),
                                                  {_text(c): tuple(map(_text, refs)) for c, refs in bases},
                                                  frozenset(map(_text, properties)))

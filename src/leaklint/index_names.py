@@ -17,7 +17,7 @@ from .flow import Value, merge_all
 @dataclass
 class ModuleFacts:
     name: str
-    names: dict[str, Value]              # module-level names bound to a module, class, function or SDK object,
+    names: dict[str, Value]              # module-level names bound to a module, class, function, SDK object or URL,
                                          # and class members ("Tracker.client") bound to one
     classes: frozenset[str]
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)   # class -> project / SDK classes it extends
@@ -27,11 +27,13 @@ class ModuleFacts:
     def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str],
            bases: dict[str, tuple[Value, ...]] | None = None, properties: frozenset[str] = frozenset()) \
             -> "ModuleFacts":
-        """Only the names another module could reach a sink through: project code and SDK objects."""
+        """Only the names another module could reach a sink through: project code, SDK objects and the
+        base URLs of vendors' HTTP APIs (`SEGMENT_API = "https://api.segment.io/v1"`)."""
         def reachable(ref: str | None, local: bool) -> bool:
             return bool(ref) and (local or ref.split(".", 1)[0] in sdk_roots)
 
-        kept = {n: Value(ref=v.ref, local=v.local) for n, v in names.items() if reachable(v.ref, v.local)}
+        kept = {n: Value(ref=v.ref, local=v.local) if v.ref else Value(text=v.text) for n, v in names.items()
+                if reachable(v.ref, v.local) or (v.url and not v.ref)}
         extends = {c: refs for c, refs in ((c, tuple(v.ref for v in values if reachable(v.ref, v.local)))
                                            for c, values in (bases or {}).items()) if refs}
         return cls(name, kept, classes, extends, properties)

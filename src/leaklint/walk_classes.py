@@ -99,8 +99,9 @@ def _on_self(target: cst.BaseExpression, self_name: str | None) -> bool:
 
 
 def _keep(attrs: dict[str, Value], name: str, value: Value, *, data: bool = False) -> None:
-    """Keep an attribute that is an SDK or project object (or, for a property, personal data)."""
-    if value.ref or value.carrier or (data and value.tainted):
+    """Keep an attribute that is an SDK or project object, a base URL its requests are sent to (or, for a
+    property, personal data)."""
+    if value.ref or value.carrier or value.url or (data and value.tainted):
         attrs[name] = attrs[name].merge(value) if name in attrs else value
 
 

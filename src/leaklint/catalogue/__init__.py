@@ -293,6 +293,8 @@ DATA = Path(__file__).parent  # the data files sit beside this module
 def _data_files() -> Iterable[tuple[str, str]]:
     for entry in sorted((DATA / "sdks").glob("*.toml")):
         yield entry.name, entry.read_text(encoding="utf-8")
+    # The HTTP clients' objects (`requests.Session()`); their calls are sinks only to a vendor endpoint.
+    yield "http_clients.toml", (DATA / "http_clients.toml").read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

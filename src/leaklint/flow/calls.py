@@ -25,6 +25,7 @@ from ..resolve import dotted, last_name
 from .builders import object_model
 from .names import is_descriptor, is_entity, is_person
 from .syntax import call_args, code, string_key
+from .text import text_call
 from .values import CLEAN, UNKNOWN, Carrier, Evidence, Value, Whole, merge_all, strip_ref, through
 
 
@@ -226,5 +227,6 @@ def _hashes(name: str) -> bool:
     return name.split(".", 1)[0] in vocab.HASHING_MODULES or any(w in vocab.HASHING_WORDS for w in pii.words(name))
 
 
-_STEPS = (CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model, CallEvaluation._sdk_object,
+_STEPS = (text_call, CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model,
+          CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)

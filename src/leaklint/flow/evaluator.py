@@ -12,6 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
+from . import text
 from .calls import CallEvaluation
 from .env import Env, Options
 from .names import NameEvaluation
@@ -61,8 +62,13 @@ class Evaluator(NameEvaluation, CallEvaluation):
     def _literal(self, node) -> Value:
         return CLEAN
 
-    _eval_SimpleString = _eval_Integer = _eval_Float = _eval_Imaginary = _literal
-    _eval_ConcatenatedString = _eval_Comparison = _eval_Ellipsis = _literal
+    _eval_Integer = _eval_Float = _eval_Imaginary = _eval_Comparison = _eval_Ellipsis = _literal
+
+    def _string(self, node: cst.SimpleString | cst.ConcatenatedString) -> Value:
+        known = text.literal(node)
+        return CLEAN if known is None else Value(clean=True, text=known)
+
+    _eval_SimpleString = _eval_ConcatenatedString = _string
 
     def _eval_Lambda(self, node: cst.Lambda) -> Value:
         """The body runs where the lambda is written (`on_commit(lambda: mp.track(...))`), seeing the
@@ -79,8 +85,14 @@ class Evaluator(NameEvaluation, CallEvaluation):
         return UNKNOWN
 
     def _eval_FormattedString(self, node: cst.FormattedString) -> Value:
-        parts = [self.evaluate(p.expression) for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
-        return merge_all(parts)
+        parts, texts = [], []
+        for p in node.parts:
+            if isinstance(p, cst.FormattedStringExpression):
+                parts.append(self.evaluate(p.expression))
+                texts.append(text.part(p.expression, parts[-1]))
+            else:
+                texts.append(p.value.replace("{{", "{").replace("}}", "}"))
+        return text.string(text.joined(*texts), parts)
 
     def _eval_Dict(self, node: cst.Dict) -> Value:
         parts = []
@@ -144,7 +156,14 @@ class Evaluator(NameEvaluation, CallEvaluation):
             self._bind_target(target.value, value)
 
     def _eval_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
-        return strip_ref(self.evaluate(node.left).merge(self.evaluate(node.right)))
+        left, right = self.evaluate(node.left), self.evaluate(node.right)
+        if isinstance(node.operator, cst.Add) and (left.text is not None or right.text is not None):
+            return text.string(text.joined(text.part(node.left, left), text.part(node.right, right)), [left, right])
+        if isinstance(node.operator, cst.Modulo) and left.text is not None:
+            args = node.right.elements if isinstance(node.right, cst.Tuple) else ()
+            texts = [text.written(e.value) for e in args] or [text.part(node.right, right)]
+            return text.string(text.percent(left.text, texts), [left, right])
+        return strip_ref(left.merge(right))
 
     def _eval_BooleanOperation(self, node: cst.BooleanOperation) -> Value:
         return self.evaluate(node.left).merge(self.evaluate(node.right))

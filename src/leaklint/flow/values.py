@@ -2,7 +2,8 @@
 
 A value holds the personal data an expression carries (with the place each piece was found), the whole
 objects serialised into it, the SDK or project name it stands for (`ref`), an SDK carrier object built
-earlier, which of the enclosing function's parameters it derives from, or that it is provably clean.
+earlier, which of the enclosing function's parameters it derives from, that it is provably clean, and
+for a string what is known of its text (a URL, to tell which vendor endpoint a request goes to).
 Values only ever merge: a name bound on two branches carries what either branch gave it.
 """
 
@@ -61,6 +62,7 @@ class Value:
     clean: bool = False             # provably no personal data (literal, count, flag, scrubbed)
     params: tuple[str, ...] = ()    # parameters of the enclosing function this value derives from
     partial: tuple[str | None, ...] = ()  # `functools.partial(ref, ...)`: the arguments already bound
+    text: str | None = None         # the constant text of a string, unknown parts as `{NAME}` placeholders
 
     def merge(self, other: "Value") -> "Value":
         # A name that is an SDK client on one path and None (or unknown) on the other (`mp = None`, then
@@ -81,11 +83,17 @@ class Value:
             clean=self.clean and other.clean,
             params=_unique(self.params + other.params),
             partial=partial,
+            text=self.text if self.text == other.text else None,
         )
 
     @property
     def tainted(self) -> bool:
         return bool(self.pii or self.wholes or self.carrier)
+
+    @property
+    def url(self) -> bool:
+        """A string known to be an absolute URL (a base URL kept to send requests to)."""
+        return self.text is not None and "://" in self.text
 
 
 UNKNOWN = Value()
