@@ -65,7 +65,7 @@ class NameEvaluation:
         owner = self.evaluate(node.value)
         if owner.ref:
             known = self._attribute_of_object(owner, attr)
-            if known is not None:
+            if known is not None and not pii.credential_attribute(owner.ref, attr):  # `sys.argv` is data
                 return known
         return self._attribute_by_name(node, owner)
 
@@ -105,7 +105,9 @@ class NameEvaluation:
         key = string_key(node.slice[0].slice) if len(node.slice) == 1 else None
         if key is None:
             return owner if owner.tainted else UNKNOWN
-        return self.classify(key.lstrip("$"), node, code(node), person=is_person(last_name(node.value)))
+        # `payload["sender"]["login"]`: the entry's owner is named by the outer key.
+        outer = string_key(node.value.slice[0].slice) if isinstance(node.value, cst.Subscript) else None
+        return self.classify(key.lstrip("$"), node, code(node), person=is_person(outer or last_name(node.value)))
 
     def whole(self, obj: cst.BaseExpression, node: cst.CSTNode) -> Value:
         """`node` serialises the object `obj` whole: a record of personal data if `obj` is a person's."""
