@@ -31,6 +31,7 @@ class Role(enum.Enum):
     TRAIT_KEY = "trait_key"        # key of a key/value setter (decides whether the value is PII)
     TRAIT_VALUE = "trait_value"    # value of a key/value setter
     FREE_TEXT = "free_text"        # message text, labels, URLs
+    SETTING = "setting"            # the value of a risky SDK setting (`send_default_pii`), see `Sink.settings`
 
 
 class ParamKind(enum.Enum):
@@ -72,6 +73,7 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
+    settings: tuple[tuple[str, str], ...] = ()  # (parameter, id of the `Setting` its SETTING value sets)
 
     @property
     def method(self) -> str:
