@@ -161,3 +161,14 @@ def test_harmless_environment_names_and_labels_stay_quiet(props):
 def test_message_addressees_and_card_holders_are_reported(props, kind):
     assert _reports(f"mp.track(user.pk, 'Sent', {props})") == [
         f"LL00{1 if kind == 'email' else 2} {kind} sent to Mixpanel track in 'properties'"]
+
+
+@pytest.mark.parametrize("value, reported", [
+    ("lock_name", False), ("cache_key", False), ("template_name", False), ("customer_name", True), ("who", True),
+])
+def test_a_parameter_keeps_what_its_name_says_under_a_name_key(value, reported):
+    from harness import reports
+
+    found = reports("import logfire\ndef send(lock_name, cache_key, template_name, customer_name, who):\n"
+                    f"    logfire.info('Locked', name={value})\n")
+    assert found == (["LL002 person name sent to Logfire info in 'name'"] if reported else [])

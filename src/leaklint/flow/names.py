@@ -48,7 +48,8 @@ class NameEvaluation:
         if bound is not None and (bound.tainted or bound.clean or bound.ref):
             return self.resolve_local(bound)
         named = self.classify(node.value, node, node.value)
-        return named.merge(bound) if bound is not None and bound.params else named
+        # A parameter keeps what its name says (`lock_name` is clean) and where it comes from.
+        return replace(named, params=bound.params) if bound is not None and bound.params else named
 
     def resolve_local(self, value: Value) -> Value:
         """A name imported from the project's own code stands for what that module binds to it."""
