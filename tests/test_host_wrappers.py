@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import assert_project_reports, reports
+from harness import assert_project_reports, project_index
 
 from leaklint.api import check_paths
 
@@ -25,7 +25,8 @@ NOT_HERE = "which is not in this repository: leaklint cannot see where it sends 
 
 
 def _ll030(body: str) -> list[str]:
-    return [r for r in reports(HEADER + f"    {body}\n") if r.startswith("LL030")]
+    _, found = project_index({"plugin.views": HEADER + f"    {body}\n"})
+    return [r for r in found["plugin.views"] if r.startswith("LL030")]
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -52,6 +53,12 @@ def test_personal_data_to_a_host_tracking_module_is_reported(body, expected):
 ])
 def test_ids_logging_unrelated_modules_unknown_objects_and_catalogued_sdks_are_not_ll030(body):
     assert _ll030(body) == []
+
+
+def test_a_module_analysed_without_its_project_cannot_tell_the_host_from_its_own_package():
+    from harness import reports
+
+    assert reports(HEADER + '    segment.track(user.id, "enrolled", {"email": user.email})\n') == []
 
 
 def test_the_projects_own_tracking_module_is_followed_not_guessed():

@@ -6,7 +6,8 @@ checked, so leaklint cannot follow it to an SDK.  A call is reported when all of
 
 - its target is imported (a module, or an object a module holds or a function of it returns), from a
   package that is neither the project's own (those are followed precisely) nor a catalogued SDK (other
-  rules check those), nor the standard library;
+  rules check those), nor the standard library; a module analysed without its project (no index) is
+  never reported, as its imports may be the project's own;
 - its method is shaped like tracking (`TRACKING_METHODS`);
 - a word of its import path or of the names before the method says analytics (`ANALYTICS_WORDS`):
   the path, not the method, is what tells `segment.track` from `progress.track`;
@@ -77,17 +78,20 @@ def _host_target(call, func, ev) -> str | None:
         return None
     parts = ref.split(".")
     root, method = parts[0], parts[-1]
-    if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _catalogued(ref, ev):
+    if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _known(ref, ev):
         return None
     if not any(w in ANALYTICS_WORDS for part in parts[:-1] for w in words(part)):
         return None
     return ref
 
 
-def _catalogued(ref: str, ev) -> bool:
-    """Part of a catalogued SDK: its own rules check it (or know it sends nothing personal)."""
-    catalogue = ev.options.catalogue
-    return ref.split(".", 1)[0] in catalogue.roots
+def _known(ref: str, ev) -> bool:
+    """Part of a catalogued SDK (its own rules check it, or know it sends nothing personal), or possibly
+    of the project: without the project index (one module analysed on its own) any import may be the
+    project's own module, and with it a package the index holds a module of is the project's."""
+    root = ref.split(".", 1)[0]
+    project = ev.options.project
+    return root in ev.options.catalogue.roots or project is None or project.lookup(root) is not None
 
 
 def _carrying(call, ev):
