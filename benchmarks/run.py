@@ -1,12 +1,14 @@
 """Side-by-side benchmark: leaklint against Semgrep, Bandit and the read-every-file floor.
 
-    python benchmarks/run.py [--repeat 3] [--modules 2000] [--jobs 2]
+    python benchmarks/run.py [--repeat 3] [--modules 2000] [--jobs 2] [--baseline CHECKOUT]
 
 It downloads real code from the package index at run time (Django's source distribution; never
 committed), generates the analytics-heavy synthetic project (benchmarks/synthetic.py, fixed seed),
 installs the peers (semgrep, bandit, matplotlib) into benchmarks/.work/peers, and times, with medians
 of several repetitions, each tool on each tree.  Peak memory is each child's max RSS (from wait4).
 The table is printed and written to benchmarks/results/results.json and results.png.
+`--baseline` names another checkout of leaklint (e.g. `git worktree add /tmp/base v0.2`): its cold runs are
+timed in the same run, so that a change is compared with what it replaces on the same machine state.
 """
 
 from __future__ import annotations
@@ -73,26 +75,34 @@ def fetch_django() -> Path:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+def measure(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process (and its workers)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env or ENV)
     _, _, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def median_run(command: list[str], repeat: int, before=None, cwd: Path | None = None) -> dict:
+def median_run(command: list[str], repeat: int, before=None, cwd: Path | None = None, env: dict | None = None) -> dict:
     walls, mems = [], []
     for _ in range(repeat):
         if before:
             before()
-        wall, mem = measure(command, cwd)
+        wall, mem = measure(command, cwd, env)
         walls.append(wall)
         mems.append(mem)
     return {"wall_s": round(statistics.median(walls), 3), "peak_mb": round(max(mems), 1)}
 
 
-def bench_tree(name: str, tree: Path, peers: Path, repeat: int, jobs: int, changed: Path | None) -> dict:
+def baseline_env(checkout: Path) -> dict:
+    """The environment that runs the leaklint of another checkout instead of this one."""
+    paths = [str(checkout / "src"), str(checkout / "runtime" / "src")]
+    return {**ENV, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def bench_tree(name: str, tree: Path, peers: Path, repeat: int, jobs: int, changed: Path | None,
+               baseline: Path | None = None) -> dict:
     bin_dir = peers.parent
     rules = WORK / "semgrep-rules.yaml"
     rules.write_text(SEMGREP_RULES)
@@ -105,6 +115,9 @@ def bench_tree(name: str, tree: Path, peers: Path, repeat: int, jobs: int, chang
         "leaklint cold, 1 job": median_run([*LEAKLINT, "check", str(tree), "-q", "--exit-zero", "--no-cache",
                                             "--jobs", "1"], repeat, before=clear),
     }
+    if baseline is not None:
+        rows["baseline cold, 1 job"] = median_run([*LEAKLINT, "check", str(tree), "-q", "--exit-zero", "--no-cache",
+                                                   "--jobs", "1"], repeat, before=clear, env=baseline_env(baseline))
     subprocess.run([*LEAKLINT, "check", str(tree), "-q", "--exit-zero"], capture_output=True, env=ENV)  # warm the cache
     rows["leaklint warm"] = median_run([*LEAKLINT, "check", str(tree), "-q", "--exit-zero"], repeat)
     if changed is not None:
@@ -122,7 +135,11 @@ def bench_tree(name: str, tree: Path, peers: Path, repeat: int, jobs: int, chang
 def ratios(result: dict) -> dict:
     rows = result["rows"]
     cold, warm = rows["leaklint cold"]["wall_s"], rows["leaklint warm"]["wall_s"]
+    extra = {}
+    if "baseline cold, 1 job" in rows:
+        extra["cold 1 job / baseline"] = round(rows["leaklint cold, 1 job"]["wall_s"] / rows["baseline cold, 1 job"]["wall_s"], 3)
     return {
+        **extra,
         "cold / semgrep": round(cold / rows["semgrep"]["wall_s"], 3),
         "cold / bandit": round(cold / rows["bandit"]["wall_s"], 3),
         "cold / read floor": round(cold / rows["read floor"]["wall_s"], 2),
@@ -153,6 +170,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--modules", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--baseline", type=Path, help="another leaklint checkout, timed cold in the same run")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
@@ -165,9 +183,9 @@ def main() -> None:
     shutil.rmtree(synth, ignore_errors=True)
     shape = generate(synth, args.modules, share=0.2)
     changed = next(p for p in sorted((synth / "synth" / "mods").glob("*.py")) if "wrap" in p.read_text())
-    results = [bench_tree("django", fetch_django(), python, args.repeat, args.jobs, None),
+    results = [bench_tree("django", fetch_django(), python, args.repeat, args.jobs, None, args.baseline),
                bench_tree(f"synthetic ({shape['modules']} modules, 20% analytics)", synth, python, args.repeat,
-                          args.jobs, changed)]
+                          args.jobs, changed, args.baseline)]
     for result in results:
         result["ratios"] = ratios(result)
         print(f"\n{result['tree']} ({result['files']} files)")

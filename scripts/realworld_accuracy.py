@@ -1,6 +1,6 @@
 """Recall and precision on real applications (not part of the default test run).
 
-    python scripts/realworld_accuracy.py MANIFEST CHECKOUTS [--fix-smoke]
+    python scripts/realworld_accuracy.py MANIFEST CHECKOUTS [--fix-smoke] [-j N] [--keep DIR]
 
 MANIFEST is a JSON list of labelled places in public repositories at pinned commits: each has `repo`,
 `commit`, `path`, `line` (where the call starts) and `label` ("positive": personal data reaches an SDK;
@@ -10,7 +10,10 @@ whoever runs this; nothing of it is committed here).
 
 leaklint runs over each checkout from its root, as a user would.  A labelled call counts as reported
 when a finding lies on one of the call's lines.  With --fix-smoke, `check --fix --diff` also runs on
-each checkout and every fixed file is compiled: a fix that does not parse is a bug.
+each checkout and every fixed file is compiled: a fix that does not parse is a bug.  `-j N` runs N checkouts
+at once (each leaklint run with `--jobs 1`); `--keep DIR` keeps each checkout's JSON findings and run time
+there, for judging unlabelled findings later.  A checkout on which leaklint fails is reported and counted as
+reporting nothing, and the script then exits 1.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -35,16 +40,22 @@ def call_lines(file: Path, line: int) -> range:
     return range(line, max(ends, default=line) + 1)
 
 
-def findings(checkout: Path) -> dict[str, set[int]]:
+def findings(checkout: Path, keep: Path | None = None) -> tuple[dict[str, set[int]], str | None]:
+    """Lines with a finding per file, and the error when leaklint failed on the checkout."""
+    start = time.monotonic()
     out = subprocess.run([sys.executable, "-m", "leaklint", "check", ".", "--output-format", "json", "--exit-zero",
-                          "--no-cache", "-q"], cwd=checkout, capture_output=True, text=True)
+                          "--no-cache", "-q", "--jobs", "1"], cwd=checkout, capture_output=True, text=True)
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / f"{checkout.name}.json").write_text(out.stdout)
+        (keep / f"{checkout.name}.seconds").write_text(f"{time.monotonic() - start:.1f}\n")
     if out.returncode != 0:
-        raise SystemExit(f"{checkout}: leaklint exited {out.returncode}: {out.stderr.strip()}")
+        return {}, f"leaklint exited {out.returncode}: {out.stderr.strip()[-300:]}"
     lines: dict[str, set[int]] = defaultdict(set)
     for f in json.loads(out.stdout):
         if f["code"] not in ("LL900", "LL901"):
             lines[f["filename"]].update(range(f["location"]["row"], f["end_location"]["row"] + 1))
-    return lines
+    return lines, None
 
 
 def fix_smoke(checkout: Path) -> tuple[int, list[str]]:
@@ -74,13 +85,22 @@ def main() -> int:
     parser.add_argument("manifest", type=Path)
     parser.add_argument("checkouts", type=Path)
     parser.add_argument("--fix-smoke", action="store_true")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="checkouts run at once")
+    parser.add_argument("--keep", type=Path, help="folder for each checkout's JSON findings and run time")
     args = parser.parse_args()
     cases = json.loads(args.manifest.read_text())
+    keys = sorted({(c["repo"], c["commit"]) for c in cases})
+    folders = {key: args.checkouts / f"{key[0].replace('/', '+')}@{key[1][:10]}" for key in keys}
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        results = dict(zip(keys, pool.map(lambda key: findings(folders[key], args.keep), keys)))
     scores: dict[str, list[bool]] = defaultdict(list)
     problems = 0
-    for key in sorted({(c["repo"], c["commit"]) for c in cases}):
-        checkout = args.checkouts / f"{key[0].replace('/', '+')}@{key[1][:10]}"
-        found = findings(checkout)
+    for key in keys:
+        checkout = folders[key]
+        found, error = results[key]
+        if error:
+            problems += 1
+            print(f"FAILED    {key[0]}@{key[1][:10]}: {error}")
         for case in (c for c in cases if (c["repo"], c["commit"]) == key):
             span = call_lines(checkout / case["path"], case["line"])
             hit = bool(found.get(case["path"], set()) & set(span))

@@ -89,11 +89,11 @@ def test_quiet(name):
 def test_finding_names_the_earlier_line():
     source = dedent(REPORTED["traits built by subscript assignment"][0])
     [finding] = lint(source)
-    assert (finding.line, finding.col) == (6, 30)
+    assert (finding.line, finding.col) == (6, 5)
     assert "from line 5:" in finding.message and "profile.mobile" in finding.message
 
 
-def test_finding_points_at_the_argument():
+def test_finding_points_at_the_call():
     [finding] = lint(dedent(REPORTED["mixpanel module alias"][0]))
-    assert (finding.line, finding.col) == (5, 24)  # the dict literal
+    assert (finding.line, finding.col) == (5, 5)  # `mp.people_set(`, not the dict literal
     assert 'acct.email' in finding.message

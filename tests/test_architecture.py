@@ -27,7 +27,7 @@ LAYERS = {
     # the project index
     "index*": INDEX, "summaries": INDEX,
     # the driver: checking a project, rounds, worker processes, the cache
-    "engine": DRIVE, "project*": DRIVE, "parallel*": DRIVE, "cache": DRIVE,
+    "engine": DRIVE, "project*": DRIVE, "parallel*": DRIVE, "cache": DRIVE, "wrappers": DRIVE,
     # the doors, the output formats and fixing
     "api": DOORS, "cli*": DOORS, "server": DOORS, "flake8_plugin": DOORS, "__main__": DOORS, "baseline": DOORS,
     "output": DOORS, "output.*": DOORS, "fix": DOORS,

@@ -39,7 +39,7 @@ def test_concise_is_flake8_format_relative_to_cwd(tmp_path):
     write(tmp_path, "app/views.py", LEAK)
     result = run_cli("check", "app", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith(f"app{__import__('os').sep}views.py:4:28: LL001 [*] email sent to Mixpanel people_set")
+    assert result.stdout.startswith(f"app{__import__('os').sep}views.py:4:5: LL001 [*] email sent to Mixpanel people_set")
     assert "Found 1 finding" in result.stderr
 
 
@@ -59,8 +59,9 @@ def test_full_format_shows_source_caret_and_fix(tmp_path):
     write(tmp_path, "a.py", LEAK)
     out = run_cli("check", "a.py", "--output-format", "full", cwd=tmp_path).stdout.splitlines()
     assert out[1] == '4 |     mp.people_set(user.pk, {"$email": user.email})'
-    assert out[2].index("^") == len("4 | ") + 27
-    assert out[3].startswith("  help: ")
+    assert out[2].index("^") == len("4 | ") + 4  # under the call
+    assert out[3] == "  related: a.py:4:39: email read here: user.email"
+    assert out[4].startswith("  help: ")
 
 
 def test_json_format_is_documented_shape(tmp_path):
@@ -68,8 +69,9 @@ def test_json_format_is_documented_shape(tmp_path):
     data = json.loads(run_cli("check", "a.py", "--output-format", "json", cwd=tmp_path).stdout)
     assert data == [{
         "code": "LL001", "message": data[0]["message"], "filename": "a.py",
-        "location": {"row": 4, "column": 28}, "end_location": {"row": 4, "column": 50},
+        "location": {"row": 4, "column": 5}, "end_location": {"row": 4, "column": 51},
         "fix_suggestion": data[0]["fix_suggestion"],
+        "related": [{"path": "a.py", "line": 4, "column": 39, "message": "email read here: user.email"}],
     }]
     assert data[0]["fix_suggestion"]
 
@@ -160,7 +162,7 @@ def test_unreadable_files_are_reported_and_others_checked(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = sorted(result.stdout.splitlines())
     assert lines[0].startswith("broken.py:2:7: LL900 syntax error")
-    assert lines[1].startswith("good.py:4:28: LL001")
+    assert lines[1].startswith("good.py:4:5: LL001")
     assert lines[2] == "latin.py:1:1: LL900 cannot decode as utf-8: invalid byte at offset 24"
     assert lines[3] == "nul.py:1:1: LL900 cannot parse: source contains a null byte"
 
@@ -168,7 +170,7 @@ def test_unreadable_files_are_reported_and_others_checked(tmp_path):
 def test_encoding_cookie_is_honoured(tmp_path):
     source = "# -*- coding: latin-1 -*-\n" + LEAK.replace("Mixpanel(\"t\")", "Mixpanel('caf\xe9')")
     write(tmp_path, "a.py", source.encode("latin-1"))
-    assert "a.py:5:28: LL001" in run_cli("check", "a.py", cwd=tmp_path).stdout
+    assert "a.py:5:5: LL001" in run_cli("check", "a.py", cwd=tmp_path).stdout
 
 
 def test_missing_path_is_an_error_but_others_are_checked(tmp_path):
@@ -268,7 +270,7 @@ def test_bad_config_baseline_or_path_is_one_line_and_exit_2(tmp_path, files, arg
 def test_a_missing_path_does_not_end_in_a_summary_and_others_are_still_reported(tmp_path):
     write(tmp_path, "a.py", LEAK)
     result = run_cli("check", "a.py", "nope.py", cwd=tmp_path)
-    assert result.returncode == 2 and result.stdout.startswith("a.py:4:28: LL001")
+    assert result.returncode == 2 and result.stdout.startswith("a.py:4:5: LL001")
     assert result.stderr == "leaklint: error: nope.py: no such file or directory\n"
 
 

@@ -166,7 +166,7 @@ def test_an_ordinary_diff_is_what_difflib_prints(tmp_path):
 def test_a_lone_cr_before_the_import_hides_nothing(tmp_path):
     (tmp_path / "a.py").write_bytes(("# a comment\r" + "\n".join(LEAK) + "\n").encode())
     result = run_cli("check", "a.py", "--no-cache", cwd=tmp_path)
-    assert result.returncode == 1 and "a.py:5:28: LL001" in result.stdout
+    assert result.returncode == 1 and "a.py:5:5: LL001" in result.stdout
 
 
 def test_a_name_with_spaces_quotes_or_control_characters_is_a_header_both_tools_read(tmp_path):
@@ -185,4 +185,4 @@ def test_a_name_with_spaces_quotes_or_control_characters_is_a_header_both_tools_
 def test_a_cookie_is_honoured_with_a_single_line_break_in_the_file(tmp_path):
     (tmp_path / "a.py").write_bytes(b"# -*- coding: latin-1 -*-\n" + "\r".join(LEAK).replace("'t'", "'caf\xe9'").encode("latin-1"))
     result = run_cli("check", "a.py", "--no-cache", cwd=tmp_path)
-    assert result.returncode == 1 and "a.py:5:28: LL001" in result.stdout
+    assert result.returncode == 1 and "a.py:5:5: LL001" in result.stdout

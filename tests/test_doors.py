@@ -63,7 +63,7 @@ def test_flake8_the_language_server_and_the_command_line_agree(tmp_path):
     cli = as_rows((f["filename"], f["location"]["row"], f["location"]["column"], f["code"])
                   for f in cli_findings(".", cwd=root))
     # What each setting decides is in the expected set: the exempt test file is absent, the nested sink found.
-    assert cli == {("app/views.py", 6, 28, "LL001"), ("nested/pkg/views.py", 5, 29, "LL001")}
+    assert cli == {("app/views.py", 6, 5, "LL001"), ("nested/pkg/views.py", 5, 5, "LL001")}
 
     flake8 = subprocess.run([str(BIN / "flake8"), "--select", "LL", "."], cwd=root, capture_output=True, text=True,
                             timeout=120)
@@ -87,14 +87,16 @@ def test_flake8_the_language_server_and_the_command_line_agree(tmp_path):
 def test_per_file_ignores_match_alike_from_any_folder(tmp_path):
     """A pattern is relative to its configuration's folder, whatever folder the run starts in."""
     root = tree(tmp_path)
-    from_above = cli_findings(str(root / "tests"), cwd=root.parent)
-    from_inside = cli_findings(".", cwd=root / "tests")
+    from_above = cli_findings(str(root / "tests"), "--include-tests", cwd=root.parent)
+    from_inside = cli_findings(".", "--include-tests", cwd=root / "tests")
+    assert cli_findings(".", "--include-tests", "--config", str(root / "nested" / "pyproject.toml"),
+                        cwd=root / "tests")  # reported without the ignores
     assert from_above == from_inside == []
 
 
 def test_the_command_line_config_overrides_every_nearest_one(tmp_path):
     root = tree(tmp_path)
-    write(root, {"other.toml": "ignore = []\n"})
+    write(root, {"other.toml": "ignore = []\ninclude-tests = true\n"})
     found = cli_findings(".", "--config", "other.toml", cwd=root)
     names = {f["filename"] for f in found}
     # No per-file-ignores and no nested sink: the test file is reported, the nested helper's caller is not.

@@ -39,18 +39,18 @@ def test_fix_wraps_payload_adds_import_and_keeps_everything_else(tmp_path):
     result = run_cli("check", "a.py", "--fix", cwd=tmp_path)
     assert (tmp_path / "a.py").read_text() == FIXED
     assert result.returncode == 1  # the user-id finding has no safe fix
-    assert result.stdout.startswith("a.py:9:14: LL010 email used as the user identifier")
+    assert result.stdout.startswith("a.py:9:5: LL010 email used as the user identifier")
     assert "(1 fixed, 1 remaining)" in result.stderr
 
 
 def test_concise_output_marks_fixable_findings(tmp_path):
     (tmp_path / "a.py").write_text(LEAK)
     out = run_cli("check", "a.py", cwd=tmp_path)
-    assert "a.py:7:36: LL001 [*] email sent" in out.stdout
-    assert "a.py:8:14: LL010 email used" in out.stdout and "[*] 1 fixable with the `--fix` option." in out.stderr
+    assert "a.py:7:5: LL001 [*] email sent" in out.stdout
+    assert "a.py:8:5: LL010 email used" in out.stdout and "[*] 1 fixable with the `--fix` option." in out.stderr
     assert "1 more fix available with `--unsafe-fixes`" in out.stderr
     unsafe = run_cli("check", "a.py", "--unsafe-fixes", cwd=tmp_path)
-    assert "a.py:8:14: LL010 [*] email used" in unsafe.stdout
+    assert "a.py:8:5: LL010 [*] email used" in unsafe.stdout
 
 
 def test_unsafe_fixes_pseudonymize_the_user_id(tmp_path):

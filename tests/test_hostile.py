@@ -43,7 +43,7 @@ def test_unreadable_inputs_are_one_line_findings_and_others_still_checked(tmp_pa
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
     assert expected in lines, lines
-    assert any(line.startswith("good.py:4:25: LL001") for line in lines)
+    assert any(line.startswith("good.py:4:5: LL001") for line in lines)
 
 
 def test_odd_but_valid_files_are_analysed(tmp_path):
@@ -55,12 +55,12 @@ def test_odd_but_valid_files_are_analysed(tmp_path):
     (tmp_path / "long.py").write_text(HEAD + "def f(u):\n    x = [" + ", ".join(map(str, range(100_000))) + "]; " + LEAK + "\n")
     (tmp_path / "empty.py").write_text("")
     assert check(tmp_path, ".").stdout.splitlines() == [
-        "bom.py:4:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
-        "crlf.py:4:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
-        "latin.py:5:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
-        "long.py:4:688921: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
-        "mixed.py:4:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
-        "tabs.py:5:22: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "bom.py:4:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "crlf.py:4:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "latin.py:5:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "long.py:4:688901: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "mixed.py:4:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
+        "tabs.py:5:2: LL001 [*] email sent to Mixpanel track in 'properties': u.email",
     ]
 
 
@@ -85,7 +85,7 @@ def test_py_directories_symlink_loops_and_paths_given_twice(tmp_path):
     result = check(tmp_path, ".", "pkg.py", "pkg.py/inner.py", "./pkg.py/inner.py")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{Path('pkg.py/inner.py')}:4:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email"]
+        f"{Path('pkg.py/inner.py')}:4:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email"]
 
 
 def test_a_path_outside_the_project_and_a_missing_one(tmp_path):
@@ -96,7 +96,7 @@ def test_a_path_outside_the_project_and_a_missing_one(tmp_path):
     project.mkdir()
     result = check(project, str(outside / "a.py"), "missing.py")
     assert result.returncode == 2
-    assert result.stdout.startswith(f"{outside / 'a.py'}:4:25: LL001")
+    assert result.stdout.startswith(f"{outside / 'a.py'}:4:5: LL001")
     assert "leaklint: error: missing.py: no such file or directory" in result.stderr
 
 
@@ -160,7 +160,7 @@ def test_an_internal_error_on_one_file_is_isolated(tmp_path, monkeypatch, capsys
     assert code == 2
     assert out[0].startswith("bad.py:1:1: LL902 internal error: RuntimeError: rule blew up at test_hostile.py:")
     assert out[0].endswith("please report this bug to leaklint")
-    assert out[1].startswith("good.py:4:25: LL001")
+    assert out[1].startswith("good.py:4:5: LL001")
 
 
 @pytest.mark.parametrize("failure, message", [
@@ -227,7 +227,7 @@ def test_an_unparsable_module_imported_by_a_relevant_one(tmp_path, kind, data, r
     (tmp_path / "pyproject.toml").write_text("[tool.leaklint]\nmax-file-size-kb = 8\n")
     (tmp_path / "broken.py").write_bytes(data)
     (tmp_path / "good.py").write_text(IMPORTER)
-    leak = "good.py:6:25: LL001 [*] email sent to Mixpanel track in 'properties': u.email"
+    leak = "good.py:6:5: LL001 [*] email sent to Mixpanel track in 'properties': u.email"
     folder = check(tmp_path, ".")
     assert folder.returncode == 1 and "Traceback" not in folder.stderr, folder.stderr
     lines = folder.stdout.splitlines()
@@ -273,7 +273,7 @@ def test_a_failure_summarising_one_module_is_its_finding(tmp_path, monkeypatch, 
     out = capsys.readouterr().out.splitlines()
     assert code == 2
     assert out[0].startswith("bad.py:1:1: LL902 internal error: RuntimeError: summary blew up")
-    assert out[1].startswith("good.py:4:25: LL001")
+    assert out[1].startswith("good.py:4:5: LL001")
 
 
 # -- memory -----------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def test_a_chain_of_conditionals_is_refused_within_bounded_memory(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     *lines, last = result.stdout.splitlines()
     code, peak_kb = map(int, last.split())
-    assert code == 1 and lines[1].startswith("good.py:4:25: LL001"), result.stdout
+    assert code == 1 and lines[1].startswith("good.py:4:5: LL001"), result.stdout
     assert lines[0].startswith("chain.py:1:1: LL900 not analysed: parsing it would take about "), lines[0]
     assert lines[0].endswith(" MB (it is too large or nested too deeply; the limit is 768 MB)")
     assert peak_kb < 300 * 1024, f"peak RSS {peak_kb // 1024} MB"

@@ -56,7 +56,7 @@ def test_pre_commit_hook_fails_on_a_staged_leak_and_passes_clean(repo, pre_commi
     git(repo, "add", ".")
     failed = pre_commit_try(repo, pre_commit_home, "leaklint")
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "views.py:5:28: LL001 [*] email sent to Mixpanel track" in failed.stdout
+    assert "views.py:5:5: LL001 [*] email sent to Mixpanel track" in failed.stdout
     (repo / "views.py").write_text(CLEAN)
     git(repo, "add", ".")
     passed = pre_commit_try(repo, pre_commit_home, "leaklint")
@@ -94,7 +94,7 @@ def test_flake8_reports_the_same_findings():
 def test_flake8_plugin_on_stdin_with_a_display_name():
     flake8 = subprocess.run([str(BIN / "flake8"), "--select", "LL", "--stdin-display-name", "views.py", "-"],
                             input=LEAK, capture_output=True, text=True, cwd=DEMO)
-    assert flake8.stdout.startswith("views.py:5:28: LL001 email sent to Mixpanel track"), flake8.stderr
+    assert flake8.stdout.startswith("views.py:5:5: LL001 email sent to Mixpanel track"), flake8.stderr
 
 
 IMPORTS_BROKEN = "import broken\n" + LEAK
@@ -108,7 +108,7 @@ def test_flake8_with_an_unparsable_module_in_the_project(tmp_path):
     flake8 = subprocess.run([str(BIN / "flake8"), "--select", "LL", "views.py"], capture_output=True, text=True,
                             cwd=tmp_path)
     assert "Traceback" not in flake8.stderr, flake8.stderr
-    assert flake8.stdout.startswith("views.py:6:28: LL001 email sent to Mixpanel track"), flake8.stdout
+    assert flake8.stdout.startswith("views.py:6:5: LL001 email sent to Mixpanel track"), flake8.stdout
 
 
 def test_flake8_plugin_reports_its_own_failure_on_the_file(tmp_path, monkeypatch):
@@ -195,7 +195,11 @@ def test_language_server_publishes_diagnostics_and_code_actions(tmp_path):
         published = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
         [diagnostic] = published["params"]["diagnostics"]
         assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
-        assert diagnostic["range"]["start"] == {"line": 4, "character": 27}
+        assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
+        [origin] = diagnostic["relatedInformation"]
+        assert origin["message"] == "email read here: user.email"
+        assert origin["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 37},
+                                                            "end": {"line": 4, "character": 37}}}
         asked = client.send("textDocument/codeAction", {
             "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}, True)
         actions = client.wait_for(lambda m: m.get("id") == asked)["result"]
@@ -268,7 +272,7 @@ def test_baseline_survives_inserted_lines_and_reports_only_new(tmp_path):
     result = run_cli("check", ".", "--baseline", "baseline.json", cwd=demo)
     assert result.returncode == 1
     [line] = result.stdout.splitlines()
-    assert line.startswith(f"{Path('shop/views/orders.py')}:39:41: LL001")
+    assert line.startswith(f"{Path('shop/views/orders.py')}:39:5: LL001")
 
 
 def test_unused_suppressions_are_reported_when_asked(tmp_path):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import replace
 
 import libcst as cst
 
 from . import suppress
-from .findings import Finding, fingerprint
-from .flow import Evaluator, Options, Value, code
+from .findings import Finding, Related, fingerprint
+from .flow import Evaluator, Evidence, Options, Value, code
 from .fix_kinds import Planner
 from .positions import locate
 from .resolve import Imports
@@ -122,8 +123,9 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
             reports.extend(check(call, func, ev))
         use = sink_use(call, func, args, ev) or setting_use(call, func, args, ev, walker.current)
         if use is not None:
+            chain = use.sink.chain
             for check in checker.sink_checks:
-                reports.extend(check(use))
+                reports.extend(replace(r, via=chain) if chain else r for r in check(use))
             if on_sink is not None and walker.current is not None:
                 on_sink(use, walker.current)
 
@@ -152,13 +154,13 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     for report in reports:
         if not settings.enabled(report.code, display):
             continue
-        span = positions[report.call] if report.call is not None else positions[report.node]
-        hit = suppress.suppressing(report.code, range(span.start.line, span.end.line + 1), table)
+        hit = suppress.suppressing(report.code, _comment_lines(report, positions), table)
         if hit is not None:
             used.add(hit)
             continue
-        finding = _finding(source, report, positions, planner, lines)
-        out.setdefault((report.code, finding.line, finding.col), finding)
+        # Keyed by the argument: two arguments of one call (same position now) stay two findings.
+        arg = positions[report.node].start
+        out.setdefault((report.code, arg.line, arg.column), _finding(source, report, positions, planner, lines))
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
@@ -167,8 +169,9 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
 
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:
     """One report as a finding: where it is, what it found, and its fix as plain data."""
-    where = positions[report.node]
-    span = positions[report.call] if report.call is not None else where
+    # The finding points at the call it is about (where editors and `noqa` look), not at the argument.
+    span = positions[report.call] if report.call is not None else positions[report.node]
+    where = positions[report.node] if report.at_node else span
     details = [_describe(e, span, positions) for e in report.evidence]
     message = report.message + (": " + "; ".join(dict.fromkeys(details)) if details else "")
     line = where.start.line
@@ -178,7 +181,34 @@ def _finding(source: Source, report: Report, positions, planner, lines: list[str
     return Finding(source.display, line, where.start.column + 1, report.code, message,
                    where.end.line, where.end.column + 1, report.fix,
                    lines[line - 1] if 0 < line <= len(lines) else "", fixable, edit,
-                   fingerprint(report.code, source.display, call))
+                   fingerprint(report.code, source.display, call), _origins(source.display, report, positions),
+                   report.via)
+
+
+def _origins(display: str, report: Report, positions) -> tuple[Related, ...]:
+    """Where the data was read (or the whole object serialised), once per place, in the order found."""
+    out: dict[tuple[int, int], Related] = {}
+    for evidence in report.evidence:
+        pos = positions.get(evidence.node) if evidence.node is not None else None
+        if pos is None:
+            continue  # returned by a function of another module: its node is not kept
+        # `what` names a helper's return too: "get_email() returns user.email"
+        what = f"{evidence.kind.value} read here" if isinstance(evidence, Evidence) else "whole object sent"
+        at = (pos.start.line, pos.start.column + 1)
+        out.setdefault(at, Related(display, *at, f"{what}: {evidence.what}"))
+    return tuple(out.values())
+
+
+def _comment_lines(report: Report, positions) -> list[int]:
+    """The lines a suppression comment may sit on: any line of the call, and the argument's own lines
+    (where a finding pointed before it pointed at the call; they lie inside the call today, but a
+    suppression written for that place must not depend on it)."""
+    lines: dict[int, None] = {}
+    for node in (report.call, report.node):
+        if node is not None:
+            span = positions[node]
+            lines.update(dict.fromkeys(range(span.start.line, span.end.line + 1)))
+    return list(lines)
 
 
 def _describe(evidence, span, positions) -> str:

@@ -31,6 +31,7 @@ class Run:
     notes: list[str] = field(default_factory=list)           # one line each, about the run
     sources: dict[str, Source] = field(default_factory=dict)  # display -> the file as read (to fix it)
     settings: dict[str, Settings] = field(default_factory=dict)  # display -> the settings it was checked under
+    in_tests: int = 0       # findings in test code, not shown (`include-tests` shows them)
 
     def for_file(self, path: Path) -> list[Finding]:
         """The findings of one file, named by any path to it."""
@@ -103,6 +104,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     root, the files of that project are all here already."""
     from .cache import Cache
     from .project import Project
+    from .wrappers import with_wrappers
 
     folders = [os.path.abspath(g) for g in given if os.path.isdir(g)]
     cwd = os.getcwd()
@@ -121,7 +123,9 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
         project = Project.from_files(checkers[config, folder], root, [(f, display_path(f, cwd)) for f in group],
                                      data, discover_root=not complete,
                                      cache=Cache.for_run(folder, settings) if folder is not None else None, jobs=jobs)
-        run.findings.extend(project.findings())
+        shown, in_tests = _outside_tests(project.findings(), project, settings)
+        run.findings.extend(with_wrappers(shown, project.sources, project.checker.load))
+        run.in_tests += in_tests
         run.notes.extend(project.notes)
         for source in project.sources:
             if source.display in project.wanted:
@@ -129,6 +133,20 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
                 run.settings[source.display] = settings
     run.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
     return run
+
+
+def _outside_tests(findings: list[Finding], project, settings: Settings) -> tuple[list[Finding], int]:
+    """The findings to show, and how many are left out for being in test code.  leaklint's own failure
+    on a file is always shown: it is no verdict on the code."""
+    if settings.include_tests or not findings:
+        return findings, 0
+    from .discover import is_test_code
+    from .rules.unreadable import INTERNAL_ERROR
+
+    paths = {s.display: s.path for s in project.sources if s.path is not None}
+    tests = {shown for shown in {f.path for f in findings} if shown in paths and is_test_code(paths[shown], settings)}
+    shown = [f for f in findings if f.path not in tests or f.code == INTERNAL_ERROR.code]
+    return shown, len(findings) - len(shown)
 
 
 def _configs(settings: Settings | Configs | None) -> Configs:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache_io
-from .findings import Finding
+from .findings import Finding, Related
 
-FORMAT = 5  # bumped whenever what is stored changes shape
+FORMAT = 6  # bumped whenever what is stored changes shape
 
 
 @dataclass
@@ -109,15 +109,17 @@ class Cache:
 
 # -- findings without their source lines --------------------------------------------------
 def finding_data(f: Finding) -> tuple:
-    return (f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.fix, f.fixable, f.fingerprint)
+    related = tuple((r.line, r.col, r.message) for r in f.related)  # all in the finding's own file
+    return (f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.fix, f.fixable, f.fingerprint, related, f.via)
 
 
 def finding_from(row: tuple, display: str, lines: list[str]) -> Finding:
     """A stored finding for the file shown as `display`, its source line taken from `lines` (the file now)."""
-    line, col, code, message, end_line, end_col, fix, fixable, fingerprint = row
+    line, col, code, message, end_line, end_col, fix, fixable, fingerprint, related, via = row
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     return Finding(display, line, col, code, message, end_line, end_col, fix, source_line, fixable,
-                   fingerprint=fingerprint)
+                   fingerprint=fingerprint, related=tuple(Related(display, *_row(r, (int, int, str))) for r in related),
+                   via=tuple(_strings(via)))
 
 
 # -- plain data out and back, checked ----------------------------------------------------------
@@ -129,7 +131,7 @@ def _plain(data: CacheData) -> dict:
     return {"files": files, "projects": projects}
 
 
-FINDING_TYPES = (int, int, str, str, int, int, str, str, str)
+FINDING_TYPES = (int, int, str, str, int, int, str, str, str, tuple, tuple)
 
 
 def _cache_data(raw: object) -> CacheData:

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 def configs_for(args: argparse.Namespace) -> Configs:
     """Each file's nearest configuration (or `--config`'s), with the command line's selections over it."""
     return Configs(Overrides(args.config, args.select, tuple(args.extend_select), tuple(args.ignore),
-                             getattr(args, "force_exclude", False)))
+                             getattr(args, "force_exclude", False), getattr(args, "include_tests", False)))
 
 
 def inputs(args: argparse.Namespace):
@@ -93,7 +93,7 @@ def check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     findings = baseline.new_only(findings, recorded)
     messages = [f"error: {e}" for e in found.errors]
-    notes = checked.notes
+    notes, in_tests = checked.notes, checked.in_tests
     fixed: list = []
     if stdin and args.fix:
         return fix_stdin(findings, checked, args)
@@ -110,6 +110,7 @@ def check(args: argparse.Namespace) -> int:
         if done.changed_files:  # report what is left where it now stands in the rewritten files
             again = check_files(found.files, configs, given=paths, jobs=jobs)
             findings, notes = baseline.new_only(again.findings, recorded), again.notes
+            in_tests = again.in_tests
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
@@ -117,7 +118,7 @@ def check(args: argparse.Namespace) -> int:
     for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
-        print_summary(shown, fixed, len(found.files), hidden)
+        print_summary(shown, fixed, len(found.files), hidden, in_tests)
     return exit_code(failed=bool(found.errors) or crashed(shown), findings_left=bool(shown), exit_zero=args.exit_zero)
 
 

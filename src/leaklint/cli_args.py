@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processes to parse and analyse with (default: the number of CPUs; 1: no workers)")
     check.add_argument("--force-exclude", action="store_true",
                        help="apply exclusions to paths named on the command line too (for pre-commit)")
+    check.add_argument("--include-tests", action="store_true",
+                       help="report findings in test code too (tests/ folders, test_*.py, conftest.py, ...)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings and exit 0")
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")

@@ -66,7 +66,7 @@ def clean_caches(paths: list[Path]) -> int:
     return EXIT_CLEAN
 
 
-def print_summary(findings: list, fixed: list, files: int, hidden: int) -> None:
+def print_summary(findings: list, fixed: list, files: int, hidden: int, in_tests: int = 0) -> None:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'s' if n != 1 else ''}"
 
@@ -84,6 +84,8 @@ def print_summary(findings: list, fixed: list, files: int, hidden: int) -> None:
               file=sys.stderr)
     if hidden:
         print(f"({plural(hidden, 'more fix')} available with `--unsafe-fixes`)", file=sys.stderr)
+    if in_tests:
+        print(f"{plural(in_tests, 'finding')} in test code not shown (--include-tests).", file=sys.stderr)
 
 
 def show_fixes(fixed: list) -> None:

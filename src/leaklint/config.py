@@ -26,6 +26,8 @@ DEFAULT_SCRUBBERS = ("leaklint_scrub.scrub", "leaklint_scrub.pseudonymize", "lea
 DEFAULT_SCRUBBER = "leaklint_scrub:scrub"
 DEFAULT_PSEUDONYMIZER = "leaklint_scrub:pseudonymize"
 CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
+# pytest's and unittest's (Django's) conventions: test modules, their folders and pytest's conftest.py.
+DEFAULT_TEST_PATTERNS = ("tests", "test", "test_*.py", "*_test.py", "tests.py", "conftest.py")
 
 
 class ConfigError(Exception):
@@ -49,6 +51,9 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False      # apply exclusions to paths named explicitly too
     max_file_size_kb: int = 1024     # larger files that would need parsing are reported (LL900), not parsed
+    include_tests: bool = False      # report findings in test code too (else they are counted, not shown)
+    test_patterns: list[str] = field(default_factory=lambda: list(DEFAULT_TEST_PATTERNS))
+    extend_test_patterns: list[str] = field(default_factory=list)
     path: Path | None = None   # the file the settings came from
 
     @property
@@ -191,7 +196,8 @@ def _strings(value: Any, key: str, where: str) -> list[str]:
 def from_table(table: dict, where: str = "config") -> Settings:
     s = Settings()
     for key, value in table.items():
-        if key in ("select", "ignore", "extend-select", "extend-exclude", "scrubbers"):
+        if key in ("select", "ignore", "extend-select", "extend-exclude", "scrubbers", "test-patterns",
+                   "extend-test-patterns"):
             setattr(s, key.replace("-", "_"), _strings(value, key, where))
         elif key == "exclude":
             s.exclude = _strings(value, key, where)
@@ -223,7 +229,7 @@ def from_table(table: dict, where: str = "config") -> Settings:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}: 'max-file-size-kb' must be a positive whole number")
             s.max_file_size_kb = value
-        elif key in ("respect-gitignore", "force-exclude"):
+        elif key in ("respect-gitignore", "force-exclude", "include-tests"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")
             setattr(s, key.replace("-", "_"), value)
@@ -238,7 +244,7 @@ def from_table(table: dict, where: str = "config") -> Settings:
 
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "pii-names",
         "never-pii", "scrubbers", "scrubber", "pseudonymizer", "sinks", "max-file-size-kb", "respect-gitignore",
-        "force-exclude")
+        "force-exclude", "include-tests", "test-patterns", "extend-test-patterns")
 
 
 def _did_you_mean(key: str) -> str:
@@ -257,6 +263,7 @@ class Overrides:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     force_exclude: bool = False
+    include_tests: bool = False          # `--include-tests`
 
     def apply(self, settings: Settings) -> Settings:
         if self.select is not None:
@@ -264,6 +271,7 @@ class Overrides:
         settings.extend_select += self.extend_select
         settings.ignore += self.ignore
         settings.force_exclude = settings.force_exclude or self.force_exclude
+        settings.include_tests = settings.include_tests or self.include_tests
         check_selectors(settings)
         return settings
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings
+from .config import Settings, project_root
 
 SUFFIXES = (".py", ".pyi")
 
@@ -169,6 +169,20 @@ def excluded_by(path: Path, settings: Settings) -> bool:
     found by walking a folder is checked against the configuration nearest to it too."""
     root = (settings.root or Path.cwd()).absolute()
     return _force_excluded(path, Excludes.of(settings.exclude + settings.extend_exclude, root))
+
+
+def is_test_code(path: Path, settings: Settings) -> bool:
+    """Whether `test-patterns` (and `extend-test-patterns`) match a file: its name or a folder it sits in,
+    matched as `exclude` patterns are, below the configuration's folder (else the file's project root, else
+    the current folder): a project that itself lives in a folder named `tests` is not all test code."""
+    root = settings.root or project_root(path) or Path.cwd()
+    patterns = tuple(settings.test_patterns + settings.extend_test_patterns)
+    return _force_excluded(path, _test_patterns(patterns, root.absolute()))
+
+
+@functools.lru_cache(maxsize=64)
+def _test_patterns(patterns: tuple[str, ...], root: Path) -> Excludes:
+    return Excludes.of(list(patterns), root)
 
 
 def _force_excluded(path: Path, excluded: Excludes) -> bool:

@@ -77,6 +77,19 @@ class Wrap:
     imports: ImportBlock | None = None
 
 
+@dataclass(frozen=True)
+class Related:
+    """A place that explains a finding: where the data was read, a project function the call goes through."""
+
+    path: str
+    line: int            # 1-based
+    col: int             # 1-based
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.col, "message": self.message}
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     path: str            # as shown to the user (relative to the current directory when possible)
@@ -91,6 +104,8 @@ class Finding:
     fixable: str = ""    # "safe" or "unsafe" when an automatic fix exists
     edit: Wrap | None = field(default=None, compare=False, repr=False)  # the automatic fix, if any
     fingerprint: str = field(default="", compare=False)  # stable across line moves, for baselines
+    related: tuple[Related, ...] = field(default=(), compare=False)
+    via: tuple[str, ...] = field(default=(), compare=False)  # the project functions the call goes through
 
     def as_dict(self) -> dict:
         return {
@@ -98,6 +113,7 @@ class Finding:
             "location": {"row": self.line, "column": self.col},
             "end_location": {"row": self.end_line or self.line, "column": self.end_col or self.col},
             "fix_suggestion": self.fix or None,
+            "related": [r.as_dict() for r in self.related],
         }
 
 

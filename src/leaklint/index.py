@@ -285,15 +285,15 @@ def from_data(data: dict) -> ProjectIndex:
 
 def _sink_data(sink: Sink) -> tuple:
     params = tuple((p.name, p.role.value if p.role else None, p.kind.value, p.required) for p in sink.params)
-    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.settings)
+    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings)
 
 
 def _sink_from(data: tuple) -> Sink:
-    id_, sdk, calls, params, carrier, project, via, settings = data
+    id_, sdk, calls, params, carrier, project, via, chain, settings = data
     return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)),
                 tuple(Param(_text(n), Role(role) if role is not None else None, ParamKind(kind), _flag(required))
                       for n, role, kind, required in params),
-                _flag(carrier), project=_flag(project), via=_text(via),
+                _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
                 settings=tuple((_text(p), _text(s)) for p, s in settings))
 
 

@@ -25,6 +25,25 @@ def utf16_column(line: str, column: int) -> int:
     return len(line[:column].encode("utf-16-le")) // 2
 
 
+def related_information(related, uri: str, shown: str, lines: list[str]):
+    """An LSP `DiagnosticRelatedInformation`: in this document (`shown` is its finding's path), or in another
+    file of the project, whose line is read for the UTF-16 column."""
+    from lsprotocol import types as t
+
+    if related.path == shown:
+        target, text = uri, lines
+    else:
+        other = Path(related.path).absolute()
+        target = other.as_uri()
+        try:
+            text = source_lines(other.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            text = []
+    line = text[related.line - 1] if 0 < related.line <= len(text) else ""
+    at = t.Position(related.line - 1, utf16_column(line, related.col - 1))
+    return t.DiagnosticRelatedInformation(location=t.Location(target, t.Range(at, at)), message=related.message)
+
+
 def analyse(path: Path, text: str):
     """Findings, source and settings for one open document, checked as `leaklint check` checks it: with its
     project's index and the configuration nearest to it."""
@@ -63,7 +82,8 @@ def build_server():
             out.append(t.Diagnostic(
                 range=t.Range(start, end), message=f.message, severity=t.DiagnosticSeverity.Warning,
                 code=f.code, source=SOURCE, data={"index": i, "fixable": f.fixable},
-                code_description=t.CodeDescription(href=f"https://leaklint.invalid/rules#{f.code.lower()}")))
+                code_description=t.CodeDescription(href=f"https://leaklint.invalid/rules#{f.code.lower()}"),
+                related_information=[related_information(r, uri, f.path, lines) for r in f.related] or None))
         return out
 
     def publish(uri: str, text: str | None) -> None:

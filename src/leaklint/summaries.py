@@ -27,6 +27,7 @@ class Flow:
     role: Role
     target: str      # the SDK call at the end of the chain, e.g. "Mixpanel track"
     via: str         # the chain of project functions below this one ("" when the sink is the SDK's)
+    chain: tuple[str, ...] = ()  # their qualified names
 
 
 @dataclass
@@ -75,7 +76,7 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
             if role is Role.SETTING:  # which setting, for `Sink.settings`
                 target = dict(use.sink.settings).get(arg.param, target)
             via = use.sink.via if use.sink.via else ""
-            facts.flows.setdefault(param, Flow(role, target, via))
+            facts.flows.setdefault(param, Flow(role, target, via, use.sink.chain if use.sink.via else ()))
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
@@ -115,4 +116,4 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
     settings = tuple((p, f.target) for p, f in facts.flows.items() if f.role is Role.SETTING)
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,
-                settings=settings)
+                chain=(qualname, *first.chain), settings=settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
@@ -44,7 +45,7 @@ def suppressed_codes(lines: list[str]) -> dict[int, frozenset[str]]:
     return out
 
 
-def suppressing(code: str, lines: range, table: dict[int, frozenset[str]]) -> tuple[int, str] | None:
+def suppressing(code: str, lines: Iterable[int], table: dict[int, frozenset[str]]) -> tuple[int, str] | None:
     """The (line, code) of the comment that suppresses `code` on any of `lines`, if one does."""
     for number in lines:
         codes = table.get(number)

@@ -73,6 +73,7 @@ class Sink:
     carrier: bool = False      # builds an object that is sent later by another sink
     project: bool = False      # declared in the project's configuration, not shipped with leaklint
     via: str = ""              # for a project function that forwards to a sink: the chain, for messages
+    chain: tuple[str, ...] = ()  # ... and the qualified names of its functions, outermost first (for locations)
     settings: tuple[tuple[str, str], ...] = ()  # (parameter, id of the `Setting` its SETTING value sets)
 
     @property

@@ -1,4 +1,5 @@
-"""The concise line, then the source line with a caret under the column, and the fix suggestion."""
+"""The concise line, then the source line with a caret under the column, the related locations (where the
+data was read, the project functions the call goes through) and the fix suggestion."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def render(findings: Sequence[Finding]) -> str:
             gutter = f"{f.line} | "
             out.append(gutter + f.source_line.expandtabs(1))
             out.append(" " * (len(gutter) + f.col - 1) + "^")
+        out.extend(f"  related: {r.path}:{r.line}:{r.col}: {r.message}" for r in f.related)
         if f.fix:
             out.append(f"  help: {f.fix}")
         out.append("")

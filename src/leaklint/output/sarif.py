@@ -39,6 +39,13 @@ def uri(path: str) -> str:
     return PurePath(path).as_posix()
 
 
+def _related(number: int, related) -> dict:
+    region = {"startLine": related.line, "startColumn": related.col}
+    return {"id": number, "message": {"text": related.message},
+            "physicalLocation": {"artifactLocation": {"uri": uri(related.path), "uriBaseId": "%SRCROOT%"},
+                                 "region": region}}
+
+
 def render(findings: Sequence[Finding]) -> str:
     from ..rules import all_rules
 
@@ -59,7 +66,9 @@ def render(findings: Sequence[Finding]) -> str:
             "message": {"text": f.message + (f" (fix: {f.fix})" if f.fix else "")},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(f.path), "uriBaseId": "%SRCROOT%"},
                                                 "region": region}}],
-            "partialFingerprints": {"primaryLocationLineHash": f"{line_hash}:{seen[line_hash]}"},
+            "partialFingerprints": {"primaryLocationLineHash": f"{line_hash}:{seen[line_hash]}",
+                                    **({"leaklint/v1": f.fingerprint} if f.fingerprint else {})},
+            **({"relatedLocations": [_related(i, r) for i, r in enumerate(f.related, start=1)]} if f.related else {}),
         })
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

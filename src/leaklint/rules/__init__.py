@@ -35,12 +35,14 @@ class Report:
     """A rule's verdict on one node, before positions and suppressions are worked out."""
 
     code: str
-    node: cst.CSTNode              # where the finding points
+    node: cst.CSTNode              # what is sent (the argument), or the whole finding when there is no call
     message: str
     evidence: tuple[Evidence | Whole, ...] = ()
-    call: cst.CSTNode | None = None  # the sink call, whose lines a suppression comment may sit on
+    call: cst.CSTNode | None = None  # the sink call: where the finding points, where a suppression may sit
     fix: str = ""                    # the suggestion shown with the finding
     autofix: Wrapping | None = None  # the automatic fix, if there is one
+    at_node: bool = False            # point at `node`, not the call (a setting's keyword is the problem)
+    via: tuple[str, ...] = ()        # the project functions the call goes through (qualified names)
 
 
 @dataclass(frozen=True)

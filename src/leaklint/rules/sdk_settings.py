@@ -17,7 +17,7 @@ def check_call(call, func, ev):
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == setting.keyword and literal(arg.value) == setting.equals:
                 message = RULE.message_for(setting=f"{setting.keyword}={setting.equals!r}", effect=setting.effect)
-                yield Report(RULE.code, arg, message, (), call, setting.fix)
+                yield Report(RULE.code, arg, message, (), call, setting.fix, at_node=True)
 
 
 def check_sink(use):
