@@ -65,3 +65,110 @@ def test_matched_words_are_reported():
 ])
 def test_text_shapes(text, kind):
     assert classify_text(text) is kind
+
+
+# -- owners that decide: message addressees, card holders, logins, and names that are not people's ------
+@pytest.mark.parametrize("owner, attr, kind", [
+    ("msg", "to", PiiKind.EMAIL), ("email_message", "bcc", PiiKind.EMAIL), ("message", "cc", PiiKind.EMAIL),
+    ("message", "reply_to", PiiKind.EMAIL), ("card", "name", PiiKind.PERSON_NAME),
+    ("sender", "login", PiiKind.PERSON_NAME), ("user", "login", PiiKind.PERSON_NAME),
+    ("sys", "argv", PiiKind.CREDENTIAL), ("os", "environ", PiiKind.CREDENTIAL),
+    ("request", "headers", PiiKind.CREDENTIAL), ("request", "COOKIES", PiiKind.CREDENTIAL),
+    ("request", "META", PiiKind.CREDENTIAL),
+    # near misses: the same attributes on owners that are not messages, cards, people or requests
+    ("task", "to", None), ("range", "to", None), ("card", "brand", None), ("card", "last4", None),
+    ("repo", "login", None), ("response", "headers", None), ("parser", "argv", None), ("actor", "email", PiiKind.EMAIL),
+])
+def test_attributes_whose_owner_decides(owner, attr, kind):
+    match = classify_attribute(owner, attr)
+    assert (match.kind if match else None) is kind
+
+
+@pytest.mark.parametrize("key, kind", [
+    ("recipient_to", PiiKind.EMAIL), ("recipient_cc", PiiKind.EMAIL), ("message_bcc", PiiKind.EMAIL),
+    ("billing_name", PiiKind.PERSON_NAME), ("cardholder_name", PiiKind.PERSON_NAME),
+    ("author_login", PiiKind.PERSON_NAME), ("login", PiiKind.PERSON_NAME), ("csrftoken", PiiKind.CREDENTIAL),
+    ("cookies", PiiKind.CREDENTIAL), ("sessionId", None),  # an analytics session, not a login session
+    # near misses: a task queue's actor, locks, caches, discounts; the last login's time; addressee words alone
+    ("actor_name", None), ("lock_name", None), ("cache_key", None), ("discount_name", None), ("coupon_name", None),
+    ("last_login", None), ("to", None), ("cc", None), ("redirect_to", None), ("product_name", None),
+])
+def test_keys_whose_words_decide(key, kind):
+    match = classify_key(key)
+    assert (match.kind if match else None) is kind
+
+
+def test_a_login_is_pseudonymised_as_a_handle_not_redacted_as_a_name():
+    from leaklint.fix_kinds import USERNAME_WORDS
+
+    assert classify_key("login").matched in USERNAME_WORDS
+    assert classify_attribute("card", "name").matched not in USERNAME_WORDS
+
+
+# -- identifiers and process / request data reaching an SDK (walk + rules) --------------------------------
+MP = "import os, sys\nfrom mixpanel import Mixpanel\nmp = Mixpanel('token')\ndef send(request, payload, user, order):\n"
+
+
+def _reports(body: str) -> list[str]:
+    from harness import reports
+
+    return reports(MP + "".join(f"    {line}\n" for line in body.splitlines()))
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('mp.track(payload["sender"]["login"], "Pushed")', "LL010 person name used as the user identifier of Mixpanel track"),
+    ("mp.track(user.login, 'Pushed')", "LL010 person name used as the user identifier of Mixpanel track"),
+    ("mp.track(str(request.user), 'Paid')", "LL010 the text of request.user (a person's username or name) used as "
+                                            "the user identifier of Mixpanel track"),
+    ("mp.track(f'{user}', 'Paid')", "LL010 the text of user (a person's username or name) used as the user "
+                                    "identifier of Mixpanel track"),
+])
+def test_logins_and_a_persons_text_as_the_user_id_are_reported(body, expected):
+    assert _reports(body) == [expected]
+
+
+@pytest.mark.parametrize("body", [
+    'mp.track(payload["repository"]["login"], "Pushed")', "mp.track(str(request.user.pk), 'Paid')",
+    "mp.track(str(order), 'Paid')", "mp.track(f'{user.pk}', 'Paid')", "mp.track(user.pk, 'Login', {'at': user.last_login})",
+])
+def test_ids_and_non_person_text_as_the_user_id_stay_quiet(body):
+    assert _reports(body) == []
+
+
+@pytest.mark.parametrize("props", [
+    '{"argv": sys.argv}', '{"cmd": " ".join(sys.argv)}', '{"env": dict(os.environ)}',
+    '{"token": os.getenv("GITHUB_TOKEN")}', '{"h": request.headers}', '{"c": request.COOKIES}',
+    '{"auth": request.META["HTTP_AUTHORIZATION"]}', '{"auth": request.headers.get("Authorization")}',
+])
+def test_process_arguments_environment_and_request_headers_are_credentials(props):
+    assert _reports(f"mp.track(user.pk, 'Ran', {props})") == [
+        "LL006 credential sent to Mixpanel track in 'properties'"]
+
+
+@pytest.mark.parametrize("props", [
+    '{"home": os.getenv("HOME")}', '{"debug": os.environ.get("DEBUG")}', '{"agent": request.headers.get("User-Agent")}',
+    '{"n": len(sys.argv)}', '{"name": lock_name}', '{"name": cache_key}', '{"name": discount.name}',
+    '{"actor": message.actor_name}', '{"ctype": response.headers["Content-Type"]}',
+])
+def test_harmless_environment_names_and_labels_stay_quiet(props):
+    assert _reports(f"mp.track(user.pk, 'Ran', {props})") == []
+
+
+@pytest.mark.parametrize("props, kind", [
+    ('{"to": msg.to}', "email"), ('{"cc": email_message.cc}', "email"), ('{"holder": card.name}', "person name"),
+    ('{"name": customer_name}', "person name"),
+])
+def test_message_addressees_and_card_holders_are_reported(props, kind):
+    assert _reports(f"mp.track(user.pk, 'Sent', {props})") == [
+        f"LL00{1 if kind == 'email' else 2} {kind} sent to Mixpanel track in 'properties'"]
+
+
+@pytest.mark.parametrize("value, reported", [
+    ("lock_name", False), ("cache_key", False), ("template_name", False), ("customer_name", True), ("who", True),
+])
+def test_a_parameter_keeps_what_its_name_says_under_a_name_key(value, reported):
+    from harness import reports
+
+    found = reports("import logfire\ndef send(lock_name, cache_key, template_name, customer_name, who):\n"
+                    f"    logfire.info('Locked', name={value})\n")
+    assert found == (["LL002 person name sent to Logfire info in 'name'"] if reported else [])

@@ -20,6 +20,7 @@ from .rules import Report
 from .rules.unreadable import unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION, unused_suppression
 from .sinks import sink_use
+from .sinks_settings import setting_use
 from .source import Source, Unreadable
 from .walk import Walker
 
@@ -121,7 +122,8 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
     def on_call(call: cst.Call, func: Value, args: list[Value], ev: Evaluator) -> None:
         for check in checker.call_checks:
             reports.extend(check(call, func, ev))
-        use = sink_use(call, func, args, ev) or http_sink_use(call, func, args, ev)
+        use = (sink_use(call, func, args, ev) or http_sink_use(call, func, args, ev)
+               or setting_use(call, func, args, ev, walker.current))
         if use is not None:
             chain = use.sink.chain
             for check in checker.sink_checks:

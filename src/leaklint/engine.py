@@ -80,8 +80,11 @@ class Checker:
         self.facts(source)
         if not self.use_prefilter:
             return True
+        from .rules.host_wrapper import imports_host_tracking
+
+        host = imports_host_tracking(source.words, source.info.local_roots)  # LL030
         prefilter = prefilter or self.prefilter
-        if not (source.literal or not prefilter.imported.isdisjoint(source.words)
+        if not (source.literal or host or not prefilter.imported.isdisjoint(source.words)
                 or prefilter.imports_module(source.words, source.info.name)):
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))

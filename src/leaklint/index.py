@@ -281,7 +281,7 @@ def from_data(data: dict) -> ProjectIndex:
 
 def _sink_data(sink: Sink) -> tuple:
     params = tuple(map(_param_data, sink.params))
-    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain)
+    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings)
 
 
 def _param_data(p: Param) -> tuple:
@@ -289,9 +289,10 @@ def _param_data(p: Param) -> tuple:
 
 
 def _sink_from(data: tuple) -> Sink:
-    id_, sdk, calls, params, carrier, project, via, chain = data
+    id_, sdk, calls, params, carrier, project, via, chain, settings = data
     return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
-                _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)))
+                _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
+                settings=tuple((_text(p), _text(s)) for p, s in settings))
 
 
 def _param_from(data: tuple) -> Param:

@@ -82,6 +82,8 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
             if param == kwargs_name and role in PAYLOAD_ROLES:
                 role = Role.PII_KWARGS
             target = use.sink.sdk if use.sink.via or use.sink.project else use.label
+            if role is Role.SETTING:  # which setting, for `Sink.settings`
+                target = dict(use.sink.settings).get(arg.param, target)
             via = use.sink.via if use.sink.via else ""
             facts.flows.setdefault(param, Flow(role, target, via, use.sink.chain if use.sink.via else ()))
 
@@ -130,5 +132,6 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     spec = ", ".join(("**" if p.kind is ParamKind.VAR_KEYWORD else "") + p.name for p in carrying)
     first = next(iter(facts.flows.values()))
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
+    settings = tuple((p, f.target) for p, f in facts.flows.items() if f.role is Role.SETTING)
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,
-                chain=(qualname, *first.chain))
+                chain=(qualname, *first.chain), settings=settings)

@@ -16,8 +16,10 @@ import itertools
 import re
 from collections import namedtuple
 
-from .vocabulary import (BARE_ADDRESS_WORDS, KIND_WORDS, NAME_WORDS, NOT_PII_WORDS, NOT_POSTAL_OWNERS,  # noqa: F401
-                         ORG_ATTRIBUTES, ORG_SUFFIXES, ORG_WORDS, PERSON_WORDS, PiiKind)
+from .vocabulary import (ADDRESSEE_WORDS, BARE_ADDRESS_WORDS, CREDENTIAL_ATTRIBUTES, HANDLE_WORDS,  # noqa: F401
+                         KIND_WORDS, MESSAGE_WORDS, NAME_OWNER_WORDS, NAME_WORDS, NOT_PERSON_PHRASES,
+                         NOT_PII_WORDS, NOT_POSTAL_OWNERS, ORG_ATTRIBUTES, ORG_SUFFIXES, ORG_WORDS, PERSON_WORDS,
+                         PiiKind)
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
 if TYPE_CHECKING:
@@ -78,13 +80,27 @@ def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = No
             if ws[-2] in NOT_POSTAL_OWNERS:
                 return None
         return best
-    last = ws[-1]
+    return _by_owner(ws, person_context)
+
+
+def _by_owner(ws: list[str], person_context: bool) -> Match | None:
+    """Names whose last word means personal data only on some owners: a person's or a card holder's
+    `name`, a person's `login`, a message's `to` / `cc`."""
+    last, owner = ws[-1], (ws[-2] if len(ws) > 1 else None)
+    if " ".join(ws[-2:]) in NOT_PERSON_PHRASES:
+        return None
     if last in NAME_WORDS:
-        owner = ws[-2] if len(ws) > 1 else None
         if owner in ORG_WORDS:
             return Match(PiiKind.ORG_ID, " ".join(ws[-2:]))
-        if owner in PERSON_WORDS or (owner is None and person_context):
+        if owner in PERSON_WORDS or owner in NAME_OWNER_WORDS or (owner is None and person_context):
             return Match(PiiKind.PERSON_NAME, " ".join(ws[-2:]) if owner else "name")
+    if last in HANDLE_WORDS and (owner in PERSON_WORDS or (owner is None and person_context)):
+        return Match(PiiKind.PERSON_NAME, last)
+    addressee = " ".join(ws[-2:]) if " ".join(ws[-2:]) in ADDRESSEE_WORDS else last
+    if addressee in ADDRESSEE_WORDS:
+        before = ws[-len(addressee.split()) - 1] if len(ws) > len(addressee.split()) else None
+        if before in MESSAGE_WORDS:
+            return Match(PiiKind.EMAIL, f"{before} {addressee}")
     return None
 
 
@@ -97,12 +113,27 @@ def mentions_pii(name: str) -> bool:
 def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
     """Classify `owner.attr`: `user.name` is a name, `plan.name` is not, `acct.email` is an email."""
     owner_words = words(owner) if owner else []
-    person = bool(owner_words) and owner_words[-1] in PERSON_WORDS
-    if owner_words and owner_words[-1] in ORG_WORDS and attr in ORG_ATTRIBUTES:
-        return Match(PiiKind.ORG_ID, f"{owner_words[-1]}.{attr}")
+    last = owner_words[-1] if owner_words else None
+    if last in ORG_WORDS and attr in ORG_ATTRIBUTES:
+        return Match(PiiKind.ORG_ID, f"{last}.{attr}")
+    credential = credential_attribute(owner, attr)
+    if credential is not None:
+        return credential
     if attr == "title":
         return None
-    return classify_name(attr, person_context=person, **kw)
+    if last is not None and last not in PERSON_WORDS:
+        match = _by_owner([last, *words(attr)], False)  # `msg.to`, `card.name`
+        if match is not None:
+            return match
+    return classify_name(attr, person_context=last in PERSON_WORDS, **kw)
+
+
+def credential_attribute(owner: str | None, attr: str) -> Match | None:
+    """`sys.argv`, `os.environ`, `request.headers`: an attribute that holds credentials as a whole."""
+    last = words(owner)[-1] if owner and words(owner) else ""
+    if attr.lower() in CREDENTIAL_ATTRIBUTES.get(last, ()):
+        return Match(PiiKind.CREDENTIAL, f"{last}.{attr}")
+    return None
 
 
 def classify_key(key: str, *, person_context: bool = True, **kw) -> Match | None:

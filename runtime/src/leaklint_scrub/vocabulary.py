@@ -47,7 +47,8 @@ KIND_WORDS: dict[PiiKind, frozenset[str]] = {
     PiiKind.CREDENTIAL: frozenset({
         "password", "passwd", "passphrase", "secret", "token", "apikey", "api key", "access key",
         "private key", "credential", "credentials", "authorization", "bearer", "session key",
-        "access token", "refresh token", "secret key", "client secret", "pwd",
+        "access token", "refresh token", "secret key", "client secret", "pwd", "cookie", "cookies",
+        "csrftoken",
     }),
 }
 
@@ -67,7 +68,12 @@ NOT_PII_WORDS = frozenset({
     "pattern", "validator", "form", "class", "model", "prefix", "suffix", "index",
     "app", "plan", "product", "feature", "flag", "flags", "list", "queue", "job", "task", "source",
     "campaign", "subject", "body", "button", "page", "screen", "step", "view", "tab",
+    "lock", "cache", "discount", "coupon", "promo", "sku",
 })
+
+# Adjacent words that name something other than a person although one of them is a person word:
+# a task queue's actor (Dramatiq, Celery) has an `actor_name`, as a thread of a program has a name.
+NOT_PERSON_PHRASES = frozenset({"actor name", "actor names"})
 
 # Names of whole people: `.name` (or a key "name") is a person's name only on these; the whole object
 # (`vars(user)`, `customer.to_dict()`) is a person's record.
@@ -78,6 +84,23 @@ PERSON_WORDS = frozenset({
     "requester", "assignee", "reporter", "creator", "invitee", "inviter", "admin", "staff", "viewer",
     "actor", "u", "identity", "human", "applicant", "candidate", "guest", "player",
 })
+# Not people, but their `.name` is a person's: a payment card's holder, a billing contact.
+NAME_OWNER_WORDS = frozenset({"card", "cardholder", "holder", "billing"})
+# The last word of a name that is a person's handle when its owner is a person (`sender.login`,
+# `payload["sender"]["login"]`, `author_login`): a handle, not a display name.
+HANDLE_WORDS = frozenset({"login", "logins"})
+# Addressees of a message: on a message-like owner (`msg.to`, `recipient_cc`) these are e-mail addresses.
+ADDRESSEE_WORDS = frozenset({"to", "cc", "bcc", "reply to", "recipients"})
+MESSAGE_WORDS = frozenset({"message", "messages", "msg", "mail", "email", "envelope", "recipient", "letter"})
+# Attributes of process and request objects that carry credentials when sent whole: a command line
+# (`sys.argv`) or the environment (`os.environ`) holds tokens and passwords, request headers and cookies
+# hold the session and the Authorization header.  Keyed by the owner's last word.
+CREDENTIAL_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "sys": frozenset({"argv", "orig_argv"}),
+    "os": frozenset({"environ", "environb"}),
+    "request": frozenset({"headers", "meta", "cookies", "authorization"}),
+    "req": frozenset({"headers", "meta", "cookies", "authorization"}),
+}
 # Names of whole organisations: their `.name` identifies the organisation.
 ORG_WORDS = frozenset({"org", "organization", "organisation", "company", "tenant", "workspace", "co", "business", "employer"})
 
@@ -95,7 +118,8 @@ NOT_POSTAL_OWNERS = frozenset({"mac", "wallet", "contract", "server", "web", "me
 
 # Person-name words that are handles rather than names: pseudonymised (not redacted) by a fix, so that
 # people can still be told apart.
-USERNAME_WORDS = frozenset({"username", "usernames", "user name", "login name", "nickname", "nick name"})
+USERNAME_WORDS = frozenset({"username", "usernames", "user name", "login name", "nickname", "nick name",
+                            "login", "logins"})
 
 
 # -- what code does with data (linter only) --------------------------------------------------------------
@@ -116,8 +140,9 @@ STRING_METHODS = frozenset({
     "split", "rsplit", "partition", "rpartition", "encode", "decode", "format", "join", "hexdigest",
     "digest", "get", "pop", "copy", "setdefault", "removeprefix", "removesuffix", "zfill", "ljust", "rjust",
 })
-# Mapping methods whose first argument is a key naming the value returned (`request.POST.get("email")`).
-KEY_LOOKUP_METHODS = frozenset({"get", "pop", "setdefault"})
+# Mapping methods whose first argument is a key naming the value returned (`request.POST.get("email")`,
+# `os.getenv("GITHUB_TOKEN")`).
+KEY_LOOKUP_METHODS = frozenset({"get", "pop", "setdefault", "getenv", "getenvb"})
 # A method named `get_<attribute>` returns that attribute (`user.get_email()`).
 GETTER_PREFIX = "get_"
 # Methods returning what a mapping holds (`props.items()`), whatever the mapping is.

@@ -31,6 +31,7 @@ class Role(enum.Enum):
     TRAIT_KEY = "trait_key"        # key of a key/value setter (decides whether the value is PII)
     TRAIT_VALUE = "trait_value"    # value of a key/value setter
     FREE_TEXT = "free_text"        # message text, labels, URLs
+    SETTING = "setting"            # the value of a risky SDK setting (`send_default_pii`), see `Sink.settings`
 
 
 class ParamKind(enum.Enum):
@@ -82,6 +83,7 @@ class Sink:
     chain: tuple[str, ...] = ()  # ... and the qualified names of its functions, outermost first (for locations)
     category: str = ""         # one of CATEGORIES; "" for the project's own sinks or a file naming none
     attribute: bool = False    # reached by assigning an attribute (`scope.user = {...}`), not by a call
+    settings: tuple[tuple[str, str], ...] = ()  # (parameter, id of the `Setting` its SETTING value sets)
 
     @property
     def method(self) -> str:

@@ -48,7 +48,8 @@ class NameEvaluation:
         if bound is not None and (bound.tainted or bound.clean or bound.ref):
             return self.resolve_local(bound)
         named = self.classify(node.value, node, node.value)
-        return named.merge(bound) if bound is not None and bound.params else named
+        # A parameter keeps what its name says (`lock_name` is clean) and where it comes from.
+        return replace(named, params=bound.params) if bound is not None and bound.params else named
 
     def resolve_local(self, value: Value) -> Value:
         """A name imported from the project's own code stands for what that module binds to it."""
@@ -65,7 +66,7 @@ class NameEvaluation:
         owner = self.evaluate(node.value)
         if owner.ref:
             known = self._attribute_of_object(owner, attr)
-            if known is not None:
+            if known is not None and not pii.credential_attribute(owner.ref, attr):  # `sys.argv` is data
                 return self._read_through(known, node) if known.tainted else known
         elif self.options.project is not None and not owner.tainted:
             # An object of unknown class (`site.siteconfiguration`): an attribute under which the project's
@@ -119,7 +120,9 @@ class NameEvaluation:
         key = string_key(node.slice[0].slice) if len(node.slice) == 1 else None
         if key is None:
             return owner if owner.tainted else UNKNOWN
-        return self.classify(key.lstrip("$"), node, code(node), person=is_person(last_name(node.value)))
+        # `payload["sender"]["login"]`: the entry's owner is named by the outer key.
+        outer = string_key(node.value.slice[0].slice) if isinstance(node.value, cst.Subscript) else None
+        return self.classify(key.lstrip("$"), node, code(node), person=is_person(outer or last_name(node.value)))
 
     def whole(self, obj: cst.BaseExpression, node: cst.CSTNode) -> Value:
         """`node` serialises the object `obj` whole: a record of personal data if `obj` is a person's."""

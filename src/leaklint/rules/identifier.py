@@ -17,10 +17,34 @@ def check(use):
         if arg.role is not Role.USER_ID:
             continue
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID)
+        fix = Wrapping(arg.expression, Wrapper.PSEUDONYMIZER, safe=False) if arg.expression else None
         if found:
-            fix = Wrapping(arg.expression, Wrapper.PSEUDONYMIZER, safe=False) if arg.expression else None
             yield Report(RULE.code, arg.node, RULE.message_for(kind=found[0].kind.value, sink=use.label),
                          found, use.call, FIX, autofix=fix)
+        elif not arg.value.clean and _person_as_text(arg.expression):
+            kind = f"the text of {_person_as_text(arg.expression)} (a person's username or name)"
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=kind, sink=use.label), (), use.call, FIX,
+                         autofix=fix)
+
+
+def _person_as_text(node) -> str | None:
+    """`str(request.user)`, `f"{user}"`: a person object turned into text, which is what its class makes
+    of it — Django's user is its username, most models show a name or an e-mail address."""
+    import libcst as cst
+
+    from ..pii import PERSON_WORDS, words
+
+    inner = None
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "str" \
+            and len(node.args) == 1 and not node.args[0].keyword:
+        inner = node.args[0].value
+    elif isinstance(node, cst.FormattedString) and len(node.parts) == 1 \
+            and isinstance(node.parts[0], cst.FormattedStringExpression):
+        inner = node.parts[0].expression
+    name = inner.attr.value if isinstance(inner, cst.Attribute) else inner.value if isinstance(inner, cst.Name) else ""
+    if name and words(name) and words(name)[-1] in PERSON_WORDS:
+        return cst.Module([]).code_for_node(inner)
+    return None
 
 
 RULE = Rule(

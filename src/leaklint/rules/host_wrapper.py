@@ -1,0 +1,139 @@
+"""LL030: personal data passed to a tracking function of the host application, outside this repository.
+
+A plugin or an app of a larger platform tracks through the platform's own module (`from
+common.djangoapps.track import segment; segment.track(...)`), which is not in the repository being
+checked, so leaklint cannot follow it to an SDK.  A call is reported when all of these hold:
+
+- its target is imported (a module, or an object a module holds or a function of it returns), from a
+  package that is neither the project's own (those are followed precisely) nor a catalogued SDK (other
+  rules check those), nor the standard library; a module analysed without its project (no index) is
+  never reported, as its imports may be the project's own;
+- its method is shaped like tracking (`TRACKING_METHODS`);
+- a word of its import path or of the names before the method says analytics (`ANALYTICS_WORDS`):
+  the path, not the method, is what tells `segment.track` from `progress.track`;
+- an argument carries personal data: a payload dict by its keys and values, a keyword by its name, a
+  value by its evidence (ids, counts and flags are not personal data).
+
+What it cannot know: what the host does with the data (it may scrub it, or keep it in-house), nor a
+tracker reached through a parameter or an object of unknown class (`client.track(...)` with `client`
+a parameter), which is not reported.
+"""
+
+from __future__ import annotations
+
+import sys
+from textwrap import dedent
+
+from . import Report, Rule
+
+# Methods that send an event, a profile or an identity in the analytics SDKs and the wrappers around them.
+TRACKING_METHODS = frozenset({
+    "track", "identify", "capture", "alias", "group", "page", "screen", "people_set", "people_set_once",
+    "emit", "send_event", "log_event", "track_event", "record_event", "capture_event", "track_user",
+    "identify_user", "set_user_properties", "track_action",
+})
+# Words of a module path or object name that say it tracks: generic words and the vendors' names.
+# Not "metrics", "events" or "log": those modules count things or log, they do not profile people.
+ANALYTICS_WORDS = frozenset({
+    "analytics", "segment", "tracker", "trackers", "tracking", "track", "telemetry", "mixpanel", "posthog",
+    "amplitude", "heap", "rudderstack", "snowplow", "braze", "intercom", "customerio", "hubspot", "klaviyo",
+    "iterable", "kissmetrics", "keen", "june",
+})
+
+FIX = "check what the host's tracking call does with the data; send an opaque id, or wrap the payload in scrub(...)"
+
+
+def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) -> bool:
+    """From the words of a file's import statements (`prefilter.import_words`, absolute imports' roots
+    marked "^"), whether it may import a tracking module from outside the project and the standard
+    library: an import names analytics.  Coarse, before parsing; `check_call` decides on the code."""
+    if words.isdisjoint(ANALYTICS_WORDS):
+        return False
+    return any(w.startswith("^") and w[1:] not in local_roots and w[1:] not in sys.stdlib_module_names
+               for w in words)
+
+
+def check_call(call, func, ev):
+    target = _host_target(call, func, ev)
+    if target is None:
+        return
+    carrying = _carrying(call, ev)
+    if carrying:
+        node, found = carrying
+        kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
+        yield Report(RULE.code, node, RULE.message_for(kind=kind, target=target), found, call, FIX)
+
+
+def _host_target(call, func, ev) -> str | None:
+    """The dotted name of a tracking call on a module or object the project imports from outside."""
+    import libcst as cst
+
+    from ..pii import words
+
+    ref = func.ref if func.ref and not func.local else None
+    if ref is None and isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+        owner = _quiet(ev).evaluate(call.func.value.func)  # `tracker.get_tracker().emit(...)`
+        ref = f"{owner.ref}().{call.func.attr.value}" if owner.ref and not owner.local else None
+    if ref is None:
+        return None
+    parts = ref.split(".")
+    root, method = parts[0], parts[-1]
+    if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _known(ref, ev):
+        return None
+    if not any(w in ANALYTICS_WORDS for part in parts[:-1] for w in words(part)):
+        return None
+    return ref
+
+
+def _known(ref: str, ev) -> bool:
+    """Part of a catalogued SDK (its own rules check it, or know it sends nothing personal), or possibly
+    of the project: without the project index (one module analysed on its own) any import may be the
+    project's own module, and with it a package the index holds a module of is the project's."""
+    root = ref.split(".", 1)[0]
+    project = ev.options.project
+    return root in ev.options.catalogue.roots or project is None or project.lookup(root) is not None
+
+
+def _carrying(call, ev):
+    """The first argument carrying personal data (not an organisation id alone), and its evidence."""
+    from ..pii import PiiKind
+
+    quiet = _quiet(ev)
+    for arg in call.args:
+        value = quiet.evaluate(arg.value)
+        if arg.keyword is not None:
+            value = quiet.classify_key(arg.keyword.value, arg, value)
+        found = tuple(e for e in value.pii if e.kind is not PiiKind.ORG_ID) + value.wholes
+        if found:
+            return arg, found
+    return None
+
+
+def _quiet(ev):
+    """An evaluator of the same scope that reports nothing: the arguments were evaluated once already."""
+    return type(ev)(ev.options, ev.env, None, ev.self_name, dict(ev.self_attrs))
+
+
+RULE = Rule(
+    code="LL030", name="pii-to-host-tracking", summary="Personal data passed to a tracking call outside the repository",
+    message="{kind} sent to {target}, which is not in this repository: leaklint cannot see where it sends data",
+    why="A plugin of a larger application often tracks through the host's own module (`segment.track`, "
+        "`tracker.emit`), which forwards to an analytics vendor leaklint cannot see.  Reported when the call's "
+        "method is shaped like tracking, its import path names analytics (segment, analytics, tracker, "
+        "tracking, telemetry, a vendor's name), and an argument carries personal data.  It cannot know "
+        "whether the host scrubs the data or keeps it in-house: switch the rule off (`ignore = [\"LL030\"]`) "
+        "where the host is trusted.  A tracker passed in as a parameter, or an object of unknown class, is "
+        "not reported.",
+    bad=dedent("""
+        from common.djangoapps.track import segment
+        def enrolled(user, course_id):
+            segment.track(user.id, "edx.course.enrolled", {"email": user.email, "course": course_id})
+    """).strip() + "\n",
+    good=dedent("""
+        from common.djangoapps.track import segment
+        def enrolled(user, course_id):
+            segment.track(user.id, "edx.course.enrolled", {"course": course_id})
+    """).strip() + "\n",
+    fix=FIX, check_call=check_call,
+)
+RULES = [RULE]
