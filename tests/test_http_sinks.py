@@ -403,3 +403,27 @@ def test_httpx_really_sends_the_flagged_email_to_the_vendor(app, sent_by_httpx):
     load().signup(USER)
     after = json.loads(sent_by_httpx[-1].content)
     assert USER.email not in json.dumps(after) and after["userId"] == USER.pk
+
+
+def test_a_changed_base_url_constant_is_seen_by_a_run_reusing_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "consts.py").write_text('SEGMENT_API = "https://api.segment.io/v1"\n')
+    (root / "app" / "views.py").write_text(
+        "import requests\n\nfrom app.consts import SEGMENT_API\n\n\ndef view(user):\n"
+        "    requests.post(f'{SEGMENT_API}/identify', json={'traits': {'email': user.email}})\n")
+    assert "Segment (HTTP API)" in run_cli("check", ".", cwd=root).stdout
+    (root / "app" / "consts.py").write_text('SEGMENT_API = "https://internal.example.com/v1"\n')
+    again = run_cli("check", "app/consts.py", "app/views.py", cwd=root)
+    assert again.returncode == 0 and "Segment" not in again.stdout, again.stdout
+
+
+def test_a_format_field_written_with_a_non_ascii_digit_is_no_crash():
+    assert_reports("""
+        import requests
+        def f(user, base):
+            requests.post("https://api.segment.io/{\u00b2}/track".format(base), json={"traits": {"plan": user.plan}})
+        """, [])

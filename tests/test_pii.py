@@ -171,4 +171,4 @@ def test_a_parameter_keeps_what_its_name_says_under_a_name_key(value, reported):
 
     found = reports("import logfire\ndef send(lock_name, cache_key, template_name, customer_name, who):\n"
                     f"    logfire.info('Locked', name={value})\n")
-    assert found == (["LL002 person name sent to Logfire info in 'name'"] if reported else [])
+    assert found == (["LL002 person name sent to Logfire info (observability) in 'name'"] if reported else [])

@@ -410,3 +410,49 @@ def test_what_reaches_the_return_value_survives_the_cache():
     assert again.functions == index.functions
     assert again.passed("app.util.summary", [(None, "", "node")]) == []
     assert again.passed("app.elsewhere.f", [(None, "", "node")]) is None
+
+
+# -- what a walked helper gives back (found in review) ------------------------------------------------
+def test_a_generator_a_keyed_read_and_an_appended_list_give_back_what_they_were_given():
+    assert_project_reports({"app.util": """
+        def chunks(items, n):
+            for i in range(0, len(items), n):
+                yield items[i:i + n]
+        def traits_of(payload):
+            return payload["traits"]
+        def collect(rows):
+            out = []
+            for row in rows:
+                out.append(row)
+            return out
+        """, "app.views": """
+        from mixpanel import Mixpanel
+        from app.util import chunks, traits_of, collect
+        mp = Mixpanel("t")
+        def f(user, users):
+            for chunk in chunks([{"email": u.email} for u in users], 10):
+                mp.track("x", "e", {"batch": chunk})
+            mp.track(user.pk, "e", traits_of({"traits": {"email": user.email}}))
+            mp.track(user.pk, "e", {"rows": collect([user.email])})
+            mp.track(user.pk, "e", traits_of({"traits": {"plan": user.plan}}))
+        """}, {"app.views": ["LL001 email sent to Mixpanel track in 'properties'"] * 3})
+
+
+def test_a_predicate_or_a_sender_given_a_person_and_a_key_is_not_a_read_of_that_field():
+    assert_reports("""
+        import analytics
+        def f(user):
+            analytics.track(user.pk, "s", {"channel_enabled": is_enabled(user, "email")})
+            analytics.track(user.pk, "s", {"ok": has_permission(user, "email")})
+            analytics.track(user.pk, "s", {"n": send_notification(user, "email", template="welcome")})
+            analytics.track(user.pk, "s", {"to": get_user_field(user, "email")})
+        """, SEGMENT_EMAIL)
+
+
+def test_a_digest_is_an_email_digest_not_a_hash():
+    assert_reports("""
+        import analytics
+        def f(user):
+            analytics.track(user.pk, "digest_sent", {"r": digest_recipient(user.email)})
+            analytics.track(user.pk, "x", {"r": hash_email(user.email)})
+        """, SEGMENT_EMAIL)

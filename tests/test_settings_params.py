@@ -109,3 +109,17 @@ def test_the_settings_sink_survives_the_cache_and_a_change_to_the_caller_only(tm
     main.write_text("from app.obs import init_sentry\ninit_sentry('dsn', send_default_pii=True)\n", encoding="utf-8")
     found = check_paths([tmp_path], cache=True).findings  # the index of app.obs comes from the cache
     assert [(Path(f.path).name, f.line, f.code) for f in found] == [("main.py", 2, "LL020")]
+
+
+def test_a_wrapper_forwarding_a_setting_and_data_is_named_after_the_vendor_it_sends_to(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "obs.py").write_text(
+        "import sentry_sdk\n\n\ndef setup(dsn, pii, user_info):\n"
+        "    sentry_sdk.init(dsn=dsn, send_default_pii=pii)\n    sentry_sdk.set_user(user_info)\n")
+    (tmp_path / "app" / "views.py").write_text(
+        "from app.obs import setup\n\n\ndef view(request):\n    setup('dsn', False, {'email': request.user.email})\n")
+    messages = [f.message for f in check_paths([tmp_path]).findings]
+    assert any("sent to Sentry set_user (error tracking) via obs.setup" in m for m in messages), messages
+    assert not any("sentry.send_default_pii via" in m for m in messages), messages

@@ -12,7 +12,7 @@ from leaklint.config import ConfigError, Settings, from_table
 from leaklint.discover import is_test_code
 
 LEAK = "import mixpanel\nmp = mixpanel.Mixpanel('t')\ndef signup(user):\n    mp.track(user.pk, 'x', {'email': user.email})\n"
-TEST_FILES = ["tests/test_signup.py", "app/conftest.py", "app/signup_test.py", "app/tests.py", "test/helpers.py"]
+TEST_FILES = ["tests/test_signup.py", "app/conftest.py", "app/tests.py", "test/helpers.py"]
 
 
 def project(tmp_path: Path, config: str = "", files=("app/views.py", *TEST_FILES)) -> Path:
@@ -32,7 +32,7 @@ def test_findings_in_test_code_are_counted_not_shown(tmp_path):
     result = run_cli("check", ".", "--no-cache", cwd=project(tmp_path))
     assert result.returncode == 1
     assert shown(result) == ["app/views.py"]
-    assert "5 findings in test code not shown (--include-tests)." in result.stderr
+    assert "4 findings in test code not shown (--include-tests)." in result.stderr
 
 
 def test_include_tests_on_the_command_line_or_in_the_configuration(tmp_path):
@@ -46,7 +46,7 @@ def test_include_tests_on_the_command_line_or_in_the_configuration(tmp_path):
 def test_a_run_with_leaks_in_test_code_only_passes(tmp_path):
     result = run_cli("check", ".", cwd=project(tmp_path, files=TEST_FILES))
     assert (result.returncode, result.stdout) == (0, "")
-    assert "All checks passed" in result.stderr and "5 findings in test code not shown" in result.stderr
+    assert "All checks passed" in result.stderr and "4 findings in test code not shown" in result.stderr
 
 
 def test_test_patterns_replace_and_extend_test_patterns_add(tmp_path):
@@ -105,3 +105,11 @@ def test_a_bad_test_setting_on_the_command_line_exits_2_without_a_traceback(tmp_
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "'include-tests' must be true or false" in result.stderr
+
+
+def test_an_experiment_module_named_like_a_go_test_is_reported_unless_the_suffix_is_added(tmp_path):
+    # pytest collects `*_test.py`, but `ab_test.py` is where an A/B experiment sends its analytics.
+    root = project(tmp_path, files=("app/experiments/ab_test.py",))
+    assert shown(run_cli("check", ".", "--no-cache", cwd=root)) == ["app/experiments/ab_test.py"]
+    (root / "pyproject.toml").write_text('[tool.leaklint]\nextend-test-patterns = ["*_test.py"]\n')
+    assert shown(run_cli("check", ".", "--no-cache", cwd=root)) == []

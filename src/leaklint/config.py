@@ -27,7 +27,9 @@ DEFAULT_SCRUBBER = "leaklint_scrub:scrub"
 DEFAULT_PSEUDONYMIZER = "leaklint_scrub:pseudonymize"
 CONFIG_FILES = ("leaklint.toml", ".leaklint.toml", "pyproject.toml")
 # pytest's and unittest's (Django's) conventions: test modules, their folders and pytest's conftest.py.
-DEFAULT_TEST_PATTERNS = ("tests", "test", "test_*.py", "*_test.py", "tests.py", "conftest.py")
+# Not `*_test.py`: pytest collects it, but `ab_test.py` and `split_test.py` are where experiments send their
+# analytics; a project using the suffix adds it with `extend-test-patterns`.
+DEFAULT_TEST_PATTERNS = ("tests", "test", "test_*.py", "tests.py", "conftest.py")
 
 
 class ConfigError(Exception):

@@ -130,7 +130,8 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     carrying = [p for p in params if p.role and p.role not in (Role.EVENT, Role.USER_ID)] or \
         [p for p in params if p.role]
     spec = ", ".join(("**" if p.kind is ParamKind.VAR_KEYWORD else "") + p.name for p in carrying)
-    first = next(iter(facts.flows.values()))
+    # Named after the data it sends: a setting it also forwards is not its vendor.
+    first = next((f for f in facts.flows.values() if f.role is not Role.SETTING), next(iter(facts.flows.values())))
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
     settings = tuple((p, f.target) for p, f in facts.flows.items() if f.role is Role.SETTING)
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,

@@ -15,6 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
+from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
 
@@ -181,13 +182,21 @@ class Walker(QuietBindings):
                     ev.evaluate(child)
 
     def expression_statement(self, expr: cst.BaseExpression, ev: Evaluator) -> None:
-        value = ev.evaluate(expr)
-        del value
-        # `payload.update(...)` / `payload.setdefault(k, v)` add entries to a local dict.
+        if isinstance(expr, cst.Yield):
+            # A generator gives its callers what it yields, as a function what it returns.
+            yielded = ev.evaluate(expr.value.item if isinstance(expr.value, cst.From) else expr.value)
+            if self.on_return is not None and self.current is not None:
+                self.on_return(self.current, yielded)
+        else:
+            ev.evaluate(expr)
+        # `payload.update(...)` / `payload.setdefault(k, v)` add entries to a local dict; `out.append(x)`
+        # (`extend`, `add`, `insert`) an element to a local list or set.
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Name):
             method = expr.func.attr.value
             target = expr.func.value
-            if method == "update":
+            if method in vocab.ADDING_METHODS and expr.args:
+                self.bind(target, strip_ref(ev.evaluate(expr.args[-1].value)), ev, weak=True)
+            elif method == "update":
                 added = merge_all([*(ev.evaluate(a.value) for a in expr.args if a.keyword is None and a.star == ""),
                                    *ev.keyword_entries(expr)])
                 self.bind(target, added, ev, weak=True)

@@ -151,10 +151,17 @@ MAPPING_VIEWS = frozenset({"items", "values"})
 # (`hashlib.sha256(...)`, `hmac.new(...)`, `hash_email(...)`), by module or by a word of their name.
 HASHING_MODULES = frozenset({"hashlib", "hmac"})
 HASHING_WORDS = frozenset({
-    "hash", "hashed", "sha", "sha1", "sha256", "sha512", "md5", "blake2b", "hmac", "digest", "hexdigest",
-    "encrypt", "encrypted", "mask", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
+    # Not "digest" or "mask" alone: e-mail digests (`digest_recipient`) and UI masks are no hashing.
+    "hash", "hashed", "sha", "sha1", "sha256", "sha512", "md5", "blake2b", "hmac", "hexdigest",
+    "encrypt", "encrypted", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
     "anonymise", "anonymized", "anonymised", "pseudonymize", "pseudonymise", "pseudonym", "obfuscate",
 })
+# Methods that put their (last) argument into the list or set they are called on.
+ADDING_METHODS = frozenset({"append", "extend", "add", "insert", "appendleft"})
+# A helper reading a field it is told by a literal key (`get_user_field(user, "email")`): its name's first
+# word is one of these verbs, or its last word one of these nouns.
+GETTER_VERBS = frozenset({"get", "read", "fetch", "lookup", "extract", "load", "resolve"})
+GETTER_NOUNS = frozenset({"field", "attr", "attribute", "value", "prop", "property"})
 # Keywords RQ's `queue.enqueue(f, *args, **kwargs)` keeps for itself rather than passing them on to `f`.
 RQ_OPTIONS = frozenset({
     "job_timeout", "result_ttl", "ttl", "failure_ttl", "description", "depends_on", "job_id", "at_front",

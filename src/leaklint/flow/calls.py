@@ -204,8 +204,10 @@ class CallEvaluation:
                        wholes=tuple(replace(w, node=node) if w.node is attribute else w for w in read.wholes))
 
     def field_by_key(self, call: CallSite) -> Value | None:
-        """`get_user_field(user, "email")`: a person and a literal key naming personal data, passed
-        together, read that field of the person."""
+        """`get_user_field(user, "email")`: a getter given a person and a literal key naming personal data
+        reads that field of the person (`is_enabled(user, "email")` and `notify(user, "email")` do not)."""
+        if not _getter(call.short):
+            return None
         keys = [k for k in (string_key(a.value) for a in call.node.args) if k]
         if not keys or not any(is_person(last_name(a.value)) for a in call.node.args):
             return None
@@ -220,11 +222,19 @@ def _params_of(values: list[Value]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for v in values for p in v.params))
 
 
+def _getter(name: str) -> bool:
+    """A function named to read something (`get_user_field`, `user_attr`, `read_profile_value`)."""
+    ws = pii.words(name) if name else []
+    return bool(ws) and (ws[0] in vocab.GETTER_VERBS or ws[-1] in vocab.GETTER_NOUNS)
+
+
 @functools.lru_cache(maxsize=4096)
 def _hashes(name: str) -> bool:
-    """A function or method whose name says it hashes, encrypts or masks what it is given
-    (`hashlib.sha256`, `hmac.new`, `hash_email`)."""
-    return name.split(".", 1)[0] in vocab.HASHING_MODULES or any(w in vocab.HASHING_WORDS for w in pii.words(name))
+    """A function or method whose own name says it hashes, encrypts or masks what it is given
+    (`hashlib.sha256`, `hmac.new`, `hash_email`); the module it lives in says nothing of it."""
+    if name.split(".", 1)[0] in vocab.HASHING_MODULES:
+        return True
+    return any(w in vocab.HASHING_WORDS for w in pii.words(name.rsplit(".", 1)[-1]))
 
 
 _STEPS = (text_call, CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model,

@@ -118,11 +118,13 @@ class NameEvaluation:
         for element in node.slice:
             self.evaluate(getattr(element.slice, "value", None))
         key = string_key(node.slice[0].slice) if len(node.slice) == 1 else None
-        if key is None:
-            return owner if owner.tainted else UNKNOWN
+        if key is None:  # `parts[0]`, `items[i:i + n]`: a piece of the owner
+            return owner if owner.tainted else Value(params=owner.params) if owner.params else UNKNOWN
         # `payload["sender"]["login"]`: the entry's owner is named by the outer key.
         outer = string_key(node.value.slice[0].slice) if isinstance(node.value, cst.Subscript) else None
-        return self.classify(key.lstrip("$"), node, code(node), person=is_person(outer or last_name(node.value)))
+        named = self.classify(key.lstrip("$"), node, code(node), person=is_person(outer or last_name(node.value)))
+        # `payload["traits"]` still derives from `payload`, as `payload.get("traits")` does.
+        return named.merge(Value(params=owner.params)) if owner.params and not named.clean else named
 
     def whole(self, obj: cst.BaseExpression, node: cst.CSTNode) -> Value:
         """`node` serialises the object `obj` whole: a record of personal data if `obj` is a person's."""

@@ -97,7 +97,7 @@ def formatted(template: str, args: list[str], keywords: dict[str, str]) -> str |
         name = re.split(r"[.\[!:]", field[1:-1], maxsplit=1)[0]
         if name == "":
             return next(position, "{}")
-        if name.isdigit():
+        if name.isdecimal():
             return args[int(name)] if int(name) < len(args) else "{}"
         return keywords.get(name, "{" + name + "}")
     return joined(_BRACES.sub(fill, template))
