@@ -191,10 +191,13 @@ def test_query_parameters_and_other_kinds():
 
 
 
-def test_files_importing_an_http_client_are_analysed():
-    assert relevant("import requests\n")
-    assert relevant("from httpx import AsyncClient\n")
-    assert relevant("import aiohttp\n")
+def test_files_importing_an_http_client_and_naming_a_vendor_are_analysed():
+    assert relevant("import requests\nURL = 'https://api.segment.io/v1/track'\n")
+    assert relevant("from httpx import AsyncClient\nbase = settings.BRAZE_URL\n")
+    assert relevant("import aiohttp\nhost = posthog_host\n")
+    # Most modules importing an HTTP client talk to anything but a vendor's API.
+    assert not relevant("import requests\nrequests.get('https://example.com/status')\n")
+    assert not relevant("from typing import Iterable\nimport httpx\n")
     assert not relevant("from urllib.parse import urlencode\n")  # nearly every module: left to other imports
 
 

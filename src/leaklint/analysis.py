@@ -133,6 +133,7 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
                     on_sink(seen, scope)
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
+    walker.declarations = not source.text or "global" in source.text or "nonlocal" in source.text
     walker.run(source.module)
     for check in checker.module_checks:
         reports.extend(check(source.module, source.text, options))

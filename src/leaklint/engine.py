@@ -11,7 +11,7 @@ from . import suppress
 from .config import Settings
 from .findings import Finding
 from .layout import ModuleInfo
-from .prefilter import Prefilter, import_words
+from .prefilter import ROOT_PREFIX, Prefilter, import_words
 from .source import Source, Unreadable, decode, printable  # noqa: F401 - also this module's names
 from .rules.unreadable import internal_error, unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION
@@ -84,10 +84,23 @@ class Checker:
 
         host = imports_host_tracking(source.words, source.info.local_roots)  # LL030
         prefilter = prefilter or self.prefilter
-        if not (source.literal or host or not prefilter.imported.isdisjoint(source.words)
+        if not (source.literal or host or self._imports_sink(source, prefilter)
                 or prefilter.imports_module(source.words, source.info.name)):
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))
+
+    def _imports_sink(self, source: Source, prefilter: Prefilter) -> bool:
+        """An SDK (or configured sink) imported; an HTTP client alone only where the text names a vendor's
+        host or name: most modules importing `requests` or `httpx` talk to anything but an analytics API."""
+        matched = prefilter.imported & source.words
+        if not matched:
+            return False
+        from .catalogue.endpoints import builtin as http_apis
+
+        apis = http_apis()
+        if matched <= {ROOT_PREFIX + root for root in apis.client_roots}:
+            return apis.names_vendor(self.load(source).text)
+        return True
 
     def facts(self, source: Source) -> None:
         """What the prefilter needs of a file's text, computed once (or known from the cache)."""

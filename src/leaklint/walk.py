@@ -60,6 +60,9 @@ class Walker(QuietBindings):
         self.module_env = Env()
         self._scope: list[str] = [imports.module.name] if imports.module.name else []
         self._pending: list[_Pending] = []
+        # Whether any function may declare a name `global` or `nonlocal` (the caller may know from the text:
+        # looking through every function body for the statements is costly).
+        self.declarations = True
         # What the module's classes hold, by their name inside the module: "Tracker.client" -> an SDK
         # object kept on the class or its instances; "Tracker" -> the SDK or project classes it extends.
         self.members: dict[str, Value] = {}
@@ -129,7 +132,7 @@ class Walker(QuietBindings):
                                   owner=".".join(self._scope) if in_class else None, enclosing=self.current)
             # Methods do not see the class body's names, only the scope around the class.
             parent = ev.env.parent if in_class else ev.env
-            declared = declared_names(stmt.body)
+            declared = declared_names(stmt.body) if self.declarations else ([], [])
             if declared != ([], []):
                 self.bind_declared(stmt, parent, declared)
             self._pending.append(_Pending(scope, parent, self_name, ev.self_attrs, declared))

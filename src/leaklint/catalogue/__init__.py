@@ -226,6 +226,11 @@ class Catalogue:
     returns: dict[str, str] = field(default_factory=dict)
     # call taking a dict literal -> where in it the dict names fields that are not sent ("_meta.privateAttributes")
     private_keys: dict[str, str] = field(default_factory=dict)
+    # Every dotted prefix of a sink's call ("mixpanel.Mixpanel" of "mixpanel.Mixpanel.track"), made on first use:
+    # `instance_class` runs on every SDK call evaluated and must not scan the sinks each time.
+    # (A sink removed later may leave its prefixes: only project sinks are removed, and their names are never
+    # an SDK object's.)
+    _prefixes: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def copy(self) -> "Catalogue":
         """A copy to add sinks to (the project's, or derived ones) without changing this one."""
@@ -235,6 +240,8 @@ class Catalogue:
     def add_sink(self, sink: Sink) -> None:
         for call in sink.calls:
             self.sinks.setdefault(call, []).append(sink)
+            if self._prefixes is not None:
+                self._prefixes.update(_prefixes(call))
 
     def add_setting(self, setting: Setting) -> None:
         self.settings.append(setting)
@@ -251,10 +258,14 @@ class Catalogue:
         """The class an object created by calling `path` (or reached as attribute `path`) belongs to."""
         if path in self.instances or path in self.returns:
             return self.instances.get(path) or self.returns[path]
-        prefix = path + "."
-        if any(call.startswith(prefix) for call in self.sinks):
-            return path
-        return None
+        if self._prefixes is None:
+            self._prefixes = {prefix for call in self.sinks for prefix in _prefixes(call)}
+        return path if path in self._prefixes else None
+
+
+def _prefixes(call: str) -> list[str]:
+    parts = call.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def sink_from_table(table: Mapping, sdk: str, category: str = "") -> Sink:

@@ -62,6 +62,23 @@ class HttpApis:
     clients: Mapping[str, Sink]      # client call -> its signature, as a sink of no vendor yet
     endpoints: tuple[Endpoint, ...]
 
+    @functools.cached_property
+    def client_roots(self) -> frozenset[str]:
+        """Top-level modules of the HTTP clients (`requests`, `httpx`)."""
+        return frozenset(call.split(".", 1)[0] for call in self.clients)
+
+    @functools.cached_property
+    def markers(self) -> tuple[str, ...]:
+        """Texts one of which a module sending to a vendor's API holds: a host, or a vendor's name as a setting
+        or a name's first word spells it (`BRAZE_URL`, `posthog_host`).  Not the name alone: `iterable`,
+        `heap` and `segment` are ordinary words in code."""
+        names = {"_".join(n) for e in self.endpoints for n in e.names}
+        return tuple(sorted({h for e in self.endpoints for h in e.hosts} | {n.upper() for n in names} |
+                            {n + "_" for n in names}))
+
+    def names_vendor(self, text: str) -> bool:
+        return any(marker in text for marker in self.markers)
+
     def is_client(self, cls: str) -> bool:
         """Whether objects of class `cls` send requests (`httpx.Client`)."""
         return any(call.startswith(cls + ".") for call in self.clients)
