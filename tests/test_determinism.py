@@ -86,7 +86,7 @@ def test_cold_warm_and_jobs_agree(tree, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     root = make(tree, tmp_path / tree)
     cold = run(root, "--no-cache", "--jobs", "1", seed=1)
-    assert cold[1] or tree == "late_interest"  # (whose leak in `c` the build does not reach)
+    assert cold[1]  # (late_interest: the leak in `c`, reached once the parsed files grow until nothing new matters)
     assert cold[:2] == run(root, "--no-cache", "--jobs", "2", seed=2)[:2]
     assert cold[:2] == run(root, "--jobs", "2", seed=3)[:2]  # stores the cache
     warm = run(root, "--jobs", "1", seed=4)

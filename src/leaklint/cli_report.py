@@ -68,7 +68,7 @@ def clean_caches(paths: list[Path]) -> int:
 
 def print_summary(findings: list, fixed: list, files: int, hidden: int, in_tests: int = 0) -> None:
     def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'s' if n != 1 else ''}"
+        return f"{n} {word}{('es' if word.endswith(('x', 's')) else 's') if n != 1 else ''}"
 
     if fixed:
         print(f"Found {plural(len(findings) + len(fixed), 'finding')} ({len(fixed)} fixed, {len(findings)} remaining).",
