@@ -11,7 +11,7 @@ from . import suppress
 from .config import Settings
 from .findings import Finding
 from .layout import ModuleInfo
-from .prefilter import ROOT_PREFIX, Prefilter, import_words
+from .prefilter import Prefilter, import_words
 from .source import Source, Unreadable, decode, printable  # noqa: F401 - also this module's names
 from .rules.unreadable import internal_error, unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION
@@ -98,7 +98,7 @@ class Checker:
         from .catalogue.endpoints import builtin as http_apis
 
         apis = http_apis()
-        if matched <= {ROOT_PREFIX + root for root in apis.client_roots}:
+        if matched <= apis.client_roots_imported:
             return apis.names_vendor(self.load(source).text)
         return True
 

@@ -241,7 +241,7 @@ class Catalogue:
         for call in sink.calls:
             self.sinks.setdefault(call, []).append(sink)
             if self._prefixes is not None:
-                self._prefixes.update(_prefixes(call))
+                self._prefixes.update(call_prefixes(call))
 
     def add_setting(self, setting: Setting) -> None:
         self.settings.append(setting)
@@ -259,11 +259,12 @@ class Catalogue:
         if path in self.instances or path in self.returns:
             return self.instances.get(path) or self.returns[path]
         if self._prefixes is None:
-            self._prefixes = {prefix for call in self.sinks for prefix in _prefixes(call)}
+            self._prefixes = {prefix for call in self.sinks for prefix in call_prefixes(call)}
         return path if path in self._prefixes else None
 
 
-def _prefixes(call: str) -> list[str]:
+def call_prefixes(call: str) -> list[str]:
+    """`a`, `a.b` of `a.b.c`: the modules and classes a call's name passes through."""
     parts = call.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .._toml import tomllib
-from . import DATA, CatalogueError, Sink, parse_signature
+from . import DATA, CatalogueError, Sink, call_prefixes, parse_signature
 from ..pii import words
 
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#]*)(.*)$")
@@ -68,6 +68,13 @@ class HttpApis:
         return frozenset(call.split(".", 1)[0] for call in self.clients)
 
     @functools.cached_property
+    def client_roots_imported(self) -> frozenset[str]:
+        """`client_roots` as the prefilter's words for an absolute import of them (`^requests`)."""
+        from ..prefilter import ROOT_PREFIX
+
+        return frozenset(ROOT_PREFIX + root for root in self.client_roots)
+
+    @functools.cached_property
     def markers(self) -> tuple[str, ...]:
         """Texts one of which a module sending to a vendor's API holds: a host, or a vendor's name as a setting
         or a name's first word spells it (`BRAZE_URL`, `posthog_host`).  Not the name alone: `iterable`,
@@ -79,9 +86,13 @@ class HttpApis:
     def names_vendor(self, text: str) -> bool:
         return any(marker in text for marker in self.markers)
 
+    @functools.cached_property
+    def _client_classes(self) -> frozenset[str]:
+        return frozenset(prefix for call in self.clients for prefix in call_prefixes(call))
+
     def is_client(self, cls: str) -> bool:
         """Whether objects of class `cls` send requests (`httpx.Client`)."""
-        return any(call.startswith(cls + ".") for call in self.clients)
+        return cls in self._client_classes
 
     def match(self, url: str) -> tuple[Endpoint, str] | None:
         """The endpoint a URL text reaches, and its path as written; None for any other address."""
