@@ -119,16 +119,33 @@ def test_client_bound_on_one_branch_only(tmp_path):
     assert finding.code == "LL001" and "Mixpanel people_set" in finding.message
 
 
+def _wrapper_chain(callers_first: bool) -> str:
+    """w11 -> w10 -> ... -> w0 -> Mixpanel track, each wrapper defined above (or below) the one it calls."""
+    wrappers = [["def w0(u, props):", "    mp.track(u.pk, 'x', props)"]]
+    wrappers += [[f"def w{i}(u, props):", f"    w{i - 1}(u, props)"] for i in range(1, 12)]
+    ordered = reversed(wrappers) if callers_first else wrappers
+    return "\n".join(["from mixpanel import Mixpanel", "mp = Mixpanel('t')", *(line for w in ordered for line in w)]) + "\n"
+
+
 def test_depth_bound_is_reported(tmp_path):
-    chain = ["from mixpanel import Mixpanel", "mp = Mixpanel('t')", "def w0(u, props):", "    mp.track(u.pk, 'x', props)"]
-    for i in range(1, 12):
-        chain += [f"def w{i}(u, props):", f"    w{i - 1}(u, props)"]
-    write_tree(tmp_path, {"pyproject.toml": "", "deep.py": "\n".join(chain) + "\n",
+    # Callers first: each round of the index learns one more level of the chain.
+    write_tree(tmp_path, {"pyproject.toml": "", "deep.py": _wrapper_chain(callers_first=True),
                           "use.py": "from deep import w11, w3\ndef v(u):\n    w3(u, {'email': u.email})\n"
                                     "    w11(u, {'email': u.email})\n"})
     result = run_cli("check", "use.py", cwd=tmp_path)
     assert "wrapper chains deeper than 8 calls were not followed further" in result.stderr
     assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["3"]
+
+
+def test_wrappers_defined_above_their_callers_are_followed_in_one_walk(tmp_path):
+    """A module's functions see the summaries of those walked before them in the same walk: a chain
+    written callee first needs no round per level (and so no depth bound)."""
+    write_tree(tmp_path, {"pyproject.toml": "", "deep.py": _wrapper_chain(callers_first=False),
+                          "use.py": "from deep import w11, w3\ndef v(u):\n    w3(u, {'email': u.email})\n"
+                                    "    w11(u, {'email': u.email})\n"})
+    result = run_cli("check", "use.py", cwd=tmp_path)
+    assert "wrapper chains deeper" not in result.stderr
+    assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["3", "4"]
 
 
 def test_project_class_instance_kept_on_self(tmp_path):

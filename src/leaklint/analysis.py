@@ -114,8 +114,9 @@ def parse(source: Source) -> None:
             source.error = unreadable(source.display, str(err), err.line, err.col)
 
 
-def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=None) -> tuple[list[Report], Walker]:
-    """Run the rules over one parsed module; `on_sink(use, scope)` and `on_return` feed the index."""
+def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=None, on_done=None) \
+        -> tuple[list[Report], Walker]:
+    """Run the rules over one parsed module; `on_sink(use, scope)`, `on_return` and `on_done` feed the index."""
     reports: list[Report] = []
     walker: Walker
 
@@ -133,6 +134,7 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
                     on_sink(seen, scope)
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
+    walker.on_done = on_done
     walker.declarations = not source.text or "global" in source.text or "nonlocal" in source.text
     walker.run(source.module)
     for check in checker.module_checks:

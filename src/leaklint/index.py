@@ -18,6 +18,7 @@ from .catalogue import Catalogue, Param, ParamKind, Role, Sink
 from .flow import Evidence, Value, Whole, merge_all
 from .index_names import ModuleFacts, NameLookup
 from .pii import PiiKind
+from .reads import NotedSinks, Question, asked, recording
 from .rules.unreadable import internal_error
 from .resolve import Imports
 from .summaries import FunctionFacts, Summary, record_flows, record_return
@@ -33,12 +34,17 @@ class ProjectIndex(NameLookup):
         self.functions: dict[str, Summary] = {}
         self.classes: set[str] = set()
         self.rounds = 0
+        self.walks = 0    # modules walked by this process (to show what skipping unchanged ones saves)
         self._by_method: dict[str, list] | None = None  # `method_returns`, rebuilt when functions change
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
+    # Each question a walk asks is noted with its answer (`reads.asked`), to tell in a later round whether
+    # the module needs walking again.
+    @asked
     def is_class(self, ref: str) -> bool:
         return ref in self.classes
 
+    @asked
     def returns(self, ref: str) -> Value | None:
         facts = self.functions.get(ref)
         return facts.returns if facts is not None else None
@@ -46,12 +52,21 @@ class ProjectIndex(NameLookup):
     def passed(self, ref: str, args: list) -> list | None:
         """Of a call's arguments `(keyword, star, node)`, those reaching the function's return value (as
         bound); [] when the function was walked and returns none of its parameters, None when unknown."""
+        facts = self.passing(ref)
+        if isinstance(facts, Summary):
+            return facts.passed(args)
+        return [] if facts else None
+
+    @asked
+    def passing(self, ref: str) -> Summary | bool:
+        """The summary of the function `ref` when there is one, else whether it was walked."""
         facts = self.functions.get(ref)
         if facts is not None:
-            return facts.passed(args)
+            return facts
         walked = ref.rpartition(".")[0] in self.modules and ref not in self.classes
-        return [] if walked and self.lookup(ref) is not None else None
+        return walked and self._lookup(ref, frozenset()) is not None
 
+    @asked
     def method_returns(self, name: str) -> Value | None:
         # By name, not in the index's order, which depends on how the modules were shared out between
         # processes (and the order of evidence shows in the explanation).
@@ -63,10 +78,25 @@ class ProjectIndex(NameLookup):
         found = sorted(self._by_method.get(name, ()))
         return merge_all(returns for _, returns in found) if found else None
 
+    def still_answers(self, questions: dict[Question, object], catalogue: Catalogue) -> bool:
+        """Whether the index (and the round's `catalogue` of derived sinks) answers each of a walk's
+        `questions` as it did then."""
+        for (kind, name), answer in questions.items():
+            if kind == "sinks":
+                now = tuple(dict.get(catalogue.sinks, name) or ())
+            elif kind == "instance_class":
+                now = catalogue.instance_class(name)
+            else:
+                now = getattr(self, kind)(name)
+            if now != answer:
+                return False
+        return True
+
     # -- building ------------------------------------------------------------------------
     def derived_sinks(self, base: Catalogue) -> Catalogue:
         """`base` plus one sink per project function whose parameters reach a sink."""
         cat = base.copy()
+        cat.sinks = NotedSinks(cat.sinks)   # a derived sink looked up is a read of the project
         for summary in self.functions.values():
             if summary.sink is not None:
                 cat.add_sink(summary.sink)
@@ -74,19 +104,25 @@ class ProjectIndex(NameLookup):
 
     def replace_functions(self, module: str, fresh: dict[str, FunctionFacts], catalogue: Catalogue) -> None:
         """Swap in a module's new function facts, and its derived sinks in the round's catalogue."""
-        self._by_method = None
-        for qualname in [q for q, f in self.functions.items() if f.module == module]:
-            if qualname not in fresh:
-                del self.functions[qualname]
-                catalogue.sinks.pop(qualname, None)
+        for qualname in [q for q, f in self.functions.items() if f.module == module and q not in fresh]:
+            self.put_function(qualname, None, catalogue)
         for qualname, facts in fresh.items():
-            catalogue.sinks.pop(qualname, None)
-            if not facts.flows and not facts.returns.tainted and not facts.passes:
-                self.functions.pop(qualname, None)  # nothing a caller could learn from it
-                continue
+            self.put_function(qualname, facts, catalogue)
+
+    def put_function(self, qualname: str, facts: FunctionFacts | None, catalogue: Catalogue) -> None:
+        """One function's facts (None: nothing to tell), and its derived sink in the round's catalogue."""
+        before = self.functions.pop(qualname, None)
+        if facts is None and before is None:
+            return  # (a sink the configuration declares under this name stays)
+        catalogue.sinks.pop(qualname, None)
+        if facts is not None and (facts.flows or facts.returns.tainted or facts.passes):
             summary = self.functions[qualname] = Summary.of(qualname, facts)
             if summary.sink is not None:
                 catalogue.add_sink(summary.sink)
+            if summary.method and summary != before:
+                self._by_method = None
+        elif before is not None and before.method:
+            self._by_method = None
 
     def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
         """Module names through which a caller can reach a sink: those binding an SDK object or defining a
@@ -130,16 +166,21 @@ def _within(ref: str, modules: set[str]) -> bool:
     return False
 
 
-def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None) -> bool:
+def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None,
+              seen: dict[str, dict] | None = None) -> bool:
     """Walk every relevant module, callees first, updating the index as each module is done;
     True when the index changed.  Walking in import order lets most chains settle in one round.
-    `at(source)` is told which module is being walked."""
+    `at(source)` is told which module is being walked.  `seen` keeps, per module, the questions its last
+    walk asked the index and their answers (`reads`): a module the index still answers alike is not walked
+    again (its walk would give the same facts and reports)."""
     before = _key(index)
     index.forget_attributes()  # other processes' facts may have been merged in since
     index._by_method = None  # functions may have been merged in from other processes since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
     for source in _import_order(sources):
+        if seen is not None and source.display in seen and index.still_answers(seen[source.display], catalogue):
+            continue
         if at is not None:
             at(source)
         fresh: dict[str, FunctionFacts] = {}
@@ -147,23 +188,37 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
         def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
             return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
 
-        file_reports, walker = checker.walk(
-            source, options,
-            on_sink=lambda use, scope: record_flows(facts_for(scope), use, scope),
-            on_return=lambda scope, value: record_return(facts_for(scope), value))
+        def done(walker, scope, fresh=fresh, source=source) -> None:
+            # What the module's walk found so far, shown to the rest of it: its names after its statements,
+            # each function's summary once it is walked.
+            if scope is None:
+                _add_module_names(checker, index, source, walker)
+            else:
+                index.put_function(scope.qualname, fresh.get(scope.qualname), catalogue)
+
+        index.walks += 1
+        with recording() as noted:
+            file_reports, walker = checker.walk(
+                source, options,
+                on_sink=lambda use, scope: record_flows(facts_for(scope), use, scope),
+                on_return=lambda scope, value: record_return(facts_for(scope), value),
+                on_done=done if source.info.name else None)
+        if seen is not None:
+            seen[source.display] = noted
         reports[source.display] = file_reports
         name = source.info.name
         if name and walker is not None:
             try:
-                _add_module(checker, index, source, walker, fresh, catalogue)
+                _add_module_names(checker, index, source, walker)
+                index.replace_functions(name, fresh, catalogue)
             except Exception as err:  # noqa: BLE001 - one module's summary failing must not lose the run
                 source.error = internal_error(source.display, err)
     index.rounds += 1
     return _key(index) != before
 
 
-def _add_module(checker, index: ProjectIndex, source, walker, fresh: dict, catalogue: Catalogue) -> None:
-    """What a walked module adds to the index: its classes, bindings and functions' summaries."""
+def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
+    """What a walked module binds, for the index: its classes and names."""
     name = source.info.name
     module_classes = frozenset(_classes(source.module, name))
     index.classes |= module_classes
@@ -173,7 +228,6 @@ def _add_module(checker, index: ProjectIndex, source, walker, fresh: dict, catal
                                                  frozenset(walker.properties))
     if before is None or before.members != facts.members:
         index.forget_attributes()
-    index.replace_functions(name, fresh, catalogue)
 
 
 def _import_order(sources: list) -> list:

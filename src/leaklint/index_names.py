@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .flow import Value, merge_all
+from .reads import asked
 
 
 @dataclass
@@ -50,7 +51,19 @@ class NameLookup:
     modules: dict[str, ModuleFacts]
     _by_attribute: dict[str, Value] | None = None   # see `attribute_named`
 
-    def lookup(self, ref: str, _seen: frozenset[str] = frozenset()) -> Value | None:
+    @asked
+    def lookup(self, ref: str) -> Value | None:
+        """What the dotted name `ref` stands for, followed through the project's modules."""
+        return self._lookup(ref, frozenset())
+
+    @asked
+    def resolve(self, ref: str) -> Value:
+        """What a project name bound in a module stands for: itself, when the index knows nothing more of it
+        (asked apart from `lookup`, whose "nothing" and "itself" differ for attributes: a module walked
+        before the one `ref` is in has the same answer here once that one is walked)."""
+        return self._lookup(ref, frozenset()) or Value(ref=ref, local=True)
+
+    def _lookup(self, ref: str, _seen: frozenset[str]) -> Value | None:
         if ref in _seen:
             return None
         seen = _seen | {ref}
@@ -77,7 +90,7 @@ class NameLookup:
             return None
         defined = f"{module.name}.{'.'.join(path[:j])}"
         if value.local and value.ref and value.ref != defined:
-            value = self.lookup(value.ref, seen) or value
+            value = self._lookup(value.ref, seen) or value
         for attr in path[j:]:
             value = self._attribute(value, attr, seen) if value.ref else None
             if value is None:
@@ -95,11 +108,11 @@ class NameLookup:
             return self.functions[path].returns
         if path in self.functions or path in self.classes:
             return Value(ref=path, local=True)
-        found = self.lookup(path, seen)
+        found = self._lookup(path, seen)
         if found is not None:
             return found
         for base in module.bases.get(inside, ()) if module is not None else ():
-            inherited = self._attribute(self.lookup(base, seen) or Value(ref=base), attr, seen)
+            inherited = self._attribute(self._lookup(base, seen) or Value(ref=base), attr, seen)
             if inherited is not None:
                 return inherited
         return None
@@ -112,6 +125,7 @@ class NameLookup:
             inside = f"{head}.{inside}"
         return self.modules.get(module), inside
 
+    @asked
     def attribute_named(self, name: str) -> Value | None:
         """What an attribute `name` of an object of unknown class holds, when the project's classes keep
         an SDK object under that name (`site.siteconfiguration.segment_client`): the SDK objects they

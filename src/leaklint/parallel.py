@@ -49,6 +49,9 @@ class Share:
         self.checker = checker
         self.sources: dict[str, Source] = {}
         self.reports: dict[str, list] = {}
+        # what each module's last walk read of the index (`reads`); the reference path walks every module
+        # in every round (`LEAKLINT_EXHAUSTIVE=1`, to compare with)
+        self.seen: dict[str, dict] | None = None if os.environ.get("LEAKLINT_EXHAUSTIVE") == "1" else {}
         self.at = at or (lambda position: None)   # which file of a command is being worked on
 
     def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
@@ -75,7 +78,8 @@ class Share:
 
         sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
         positions = {display: i for i, display in enumerate(self.sources)}
-        run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]))
+        run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]),
+                  self.seen)
         return module_facts(index, {s.info.name for s in sources if s.info.name}) if facts else None
 
     def findings(self, wanted: frozenset[str]) -> dict[str, list[Finding]]:

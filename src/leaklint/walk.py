@@ -45,6 +45,7 @@ class _Pending:
 
 
 ReturnHook = Callable[[FunctionScope, Value], None]
+DoneHook = Callable[["Walker", "FunctionScope | None"], None]
 
 
 class Walker(QuietBindings):
@@ -68,9 +69,14 @@ class Walker(QuietBindings):
         self.members: dict[str, Value] = {}
         self.bases: dict[str, tuple[Value, ...]] = {}
         self.properties: set[str] = set()   # "Account.contact"
+        # Told when the module's own statements are done (None), then each function: what is known of the
+        # module so far can be shown to the rest of its walk (a helper defined above the code calling it).
+        self.on_done: DoneHook | None = None
 
     def run(self, module: cst.Module) -> None:
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
+        if self.on_done is not None:
+            self.on_done(self, None)
         while self._pending:  # functions run after their enclosing scope, so they see its final names
             self.function(self._pending.pop(0))
 
@@ -91,6 +97,8 @@ class Walker(QuietBindings):
         body = scope.node.body
         self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
         self.current = None
+        if self.on_done is not None:
+            self.on_done(self, scope)
 
     def recorded(self, use):
         """A sink use (`sinks.SinkUse`) as each function sees it whose own parameters reach it: the one

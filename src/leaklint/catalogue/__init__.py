@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .._toml import tomllib
+from ..reads import note
 
 
 class Role(enum.Enum):
@@ -256,6 +257,11 @@ class Catalogue:
 
     def instance_class(self, path: str) -> str | None:
         """The class an object created by calling `path` (or reached as attribute `path`) belongs to."""
+        found = self._instance_class(path)
+        note(("instance_class", path), found)  # a project function's derived sink makes its class one
+        return found
+
+    def _instance_class(self, path: str) -> str | None:
         if path in self.instances or path in self.returns:
             return self.instances.get(path) or self.returns[path]
         if self._prefixes is None:

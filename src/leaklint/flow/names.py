@@ -54,9 +54,8 @@ class NameEvaluation:
     def resolve_local(self, value: Value) -> Value:
         """A name imported from the project's own code stands for what that module binds to it."""
         if value.local and value.ref and self.options.project is not None:
-            found = self.options.project.lookup(value.ref)
-            if found is not None:
-                return replace(found, partial=found.partial + value.partial) if value.partial else found
+            found = self.options.project.resolve(value.ref)
+            return replace(found, partial=found.partial + value.partial) if value.partial else found
         return value
 
     def _eval_Attribute(self, node: cst.Attribute) -> Value:
