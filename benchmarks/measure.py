@@ -99,6 +99,14 @@ def ratios(rows: dict) -> dict:
     return {name: value for name, value in pairs.items() if value is not None}
 
 
+def target_text(name: str, rows: dict) -> str:
+    """A leaklint row's targets as text ("<= 0.50 s, 500 MB"); "" for the other rows."""
+    if not name.startswith("leaklint"):
+        return ""
+    limit = target_of(name, rows)
+    return (f"<= {limit:.2f} s, " if limit is not None else "<= ") + f"{TARGET_PEAK_MB:.0f} MB"
+
+
 def table(rows: dict) -> list[str]:
     """The rows as aligned text lines, with each leaklint row's target and verdict."""
     lines = [f"  {'':38} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  target"]
@@ -106,10 +114,6 @@ def table(rows: dict) -> list[str]:
         if "error" in row:
             lines.append(f"  {name:38} failed: {row['error']}")
             continue
-        target = ""
-        if name.startswith("leaklint"):
-            limit = target_of(name, rows)
-            target = (f"<= {limit:.2f} s, " if limit is not None else "<= ") + f"{TARGET_PEAK_MB:.0f} MB"
         lines.append(f"  {name:38} {row['wall_s']:8.3f} {row['cpu_s']:8.3f} {row['peak_mb']:8.1f}  "
-                     f"{target:22} {verdict(name, rows)}".rstrip())
+                     f"{target_text(name, rows):22} {verdict(name, rows)}".rstrip())
     return lines

@@ -8,7 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from measure import verdict
+from measure import target_text, verdict
 
 # Run by the peers' Python: reads {"results": ..., "out": folder} on stdin, writes apps.png and scale.png.
 CHART_SCRIPT = r"""
@@ -28,7 +28,7 @@ if trees:
         ax.barh([y + 0.2 for y in ys], [tree["rows"][n]["cpu_s"] for n in names], 0.4, label="CPU", color="#c8a040")
         ax.set_yticks(list(ys), names); ax.invert_yaxis(); ax.set_xscale("log")
         ax.set_title(f"{tree['name']} ({tree['files']} files)"); ax.set_xlabel("seconds (median, log scale)")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper right")
     fig.tight_layout(); fig.savefig(out + "/apps.png", dpi=90)
 scale = results.get("scale")
 if scale and scale["sizes"]:
@@ -38,9 +38,10 @@ if scale and scale["sizes"]:
         if points:
             ax.plot(*zip(*points), style, label=f"{label}, --jobs {scale['jobs']}")
     for row in scale.get("jobs_compared", []):
-        if "wall_ms" in row:
+        if "wall_ms" in row and row["jobs"] != scale["jobs"]:
             ax.plot([row["modules"]], [row["wall_ms"]], "^", markersize=9, label=f"wall, --jobs {row['jobs']}")
-    ax.set_xscale("log"); ax.set_ylim(bottom=0)
+    sizes = [s["modules"] for s in scale["sizes"]]
+    ax.set_xscale("log"); ax.set_xticks(sizes, [f"{n:,}" for n in sizes]); ax.minorticks_off(); ax.set_ylim(bottom=0)
     ax.set_xlabel("modules in the generated project"); ax.set_ylabel("cold milliseconds per file")
     ax.set_title("leaklint cold run: time per file against project size"); ax.legend(); ax.grid(alpha=0.3)
     fig.tight_layout(); fig.savefig(out + "/scale.png", dpi=90)
@@ -69,8 +70,8 @@ def tree_table(tree: dict) -> list[str]:
         if "error" in row:
             lines.append(f"| {name} | failed: {row['error']} | | | |")
         else:
-            lines.append(f"| {name} | {row['wall_s']:.3f} | {row['cpu_s']:.3f} | {row['peak_mb']:.0f} | "
-                         f"{verdict(name, rows)} |")
+            judged = ": ".join(part for part in (target_text(name, rows), verdict(name, rows)) if part)
+            lines.append(f"| {name} | {row['wall_s']:.3f} | {row['cpu_s']:.3f} | {row['peak_mb']:.0f} | {judged} |")
     ratios = ", ".join(f"{name} {value}" for name, value in tree.get("ratios", {}).items())
     return lines + ([f"", f"Ratios: {ratios}."] if ratios else [])
 
@@ -95,8 +96,9 @@ def scale_table(scale: dict) -> list[str]:
 
 def markdown(results: dict) -> str:
     machine = results["machine"]
+    runs = f"medians of {results['repeat']} runs" if results["repeat"] > 1 else "one run each"
     lines = [f"Measured {machine['date']} on {machine['cpus']} CPUs (load average {machine['load']} at the start), "
-             f"medians of {results['repeat']} runs, leaklint at `{machine['commit']}`.", ""]
+             f"{runs}, `--jobs {results['jobs']}`, leaklint at `{machine['commit']}`.", ""]
     for tree in results.get("trees", []):
         lines += tree_table(tree) + [""]
     if results.get("trees"):

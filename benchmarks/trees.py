@@ -70,16 +70,16 @@ def from_index(name: str, dist: str, work: Path) -> Tree:
 
 
 def from_folder(name: str, source: Path, work: Path) -> Tree:
-    """A copy of a checkout (a folder with a project root marker, checked whole) or of a package folder
-    (copied into a project root of its own, so that its imports keep their package name)."""
+    """A copy of a checkout (checked whole, as its project root) or of a package folder (one with
+    `__init__.py`: copied into a project root of its own, so that its imports keep their package name)."""
     if not source.is_dir():
         raise ValueError(f"{source}: not a folder")
     root = work / "trees" / name
     shutil.rmtree(root, ignore_errors=True)
-    whole = any((source / marker).exists() for marker in ROOT_MARKERS)
-    shutil.copytree(source, root if whole else root / source.name, symlinks=True, ignore=COPY_IGNORE)
+    package = (source / "__init__.py").exists()
+    shutil.copytree(source, root / source.name if package else root, symlinks=True, ignore=COPY_IGNORE)
     _mark_root(root, name)
-    return Tree(name, root, ["."] if whole else [source.name])
+    return Tree(name, root, [source.name] if package else ["."])
 
 
 def checked_files(tree: Tree) -> list[str]:

@@ -96,9 +96,12 @@ def test_a_package_folder_is_copied_into_a_project_root_of_its_own(tmp_path):
     tree = trees.from_folder("shop", source, tmp_path / "work")
     assert tree.targets == ["shop"] and (tree.root / "pyproject.toml").exists()
     assert not (tree.root / "shop" / "__pycache__").exists()
+    whole = trees.from_folder("app", tmp_path / "src", tmp_path / "work")  # a checkout: no __init__.py
+    assert whole.targets == ["."] and (whole.root / "shop" / "__init__.py").exists()
+    assert (whole.root / "pyproject.toml").exists()  # its own root, not a folder above it
     (tmp_path / "src" / "setup.py").write_text("")
-    whole = trees.from_folder("app", tmp_path / "src", tmp_path / "work")
-    assert whole.targets == ["."] and not (whole.root / "pyproject.toml").exists()
+    marked = trees.from_folder("app", tmp_path / "src", tmp_path / "work")
+    assert not (marked.root / "pyproject.toml").exists()
     with pytest.raises(ValueError, match="not a folder"):
         trees.from_folder("x", tmp_path / "missing", tmp_path / "work")
 
