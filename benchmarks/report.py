@@ -73,7 +73,7 @@ def tree_table(tree: dict) -> list[str]:
             judged = ": ".join(part for part in (target_text(name, rows), verdict(name, rows)) if part)
             lines.append(f"| {name} | {row['wall_s']:.3f} | {row['cpu_s']:.3f} | {row['peak_mb']:.0f} | {judged} |")
     ratios = ", ".join(f"{name} {value}" for name, value in tree.get("ratios", {}).items())
-    return lines + ([f"", f"Ratios: {ratios}."] if ratios else [])
+    return lines + (["", f"Ratios: {ratios}."] if ratios else [])
 
 
 def scale_table(scale: dict) -> list[str]:

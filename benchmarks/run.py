@@ -151,17 +151,23 @@ def bench_tree(tree: Tree, args, peers_bin: Path) -> dict:
         timed(rows, "leaklint warm", check, args.repeat, tree)
         timed(rows, "leaklint one changed file", one_file, args.repeat, tree, before=edit)
     timed(rows, "leaklint one unseen file", one_file, args.repeat, tree, before=clear)
+    semgrep = peers(rows, tree, files, args, peers_bin)
+    return {"name": tree.name, "files": len(files), "targets": tree.targets, "changed": changed,
+            "findings": None if findings is None else len(findings), "semgrep": semgrep, "rows": rows,
+            "ratios": ratios(rows)}
+
+
+def peers(rows: dict, tree: Tree, files: list[str], args, peers_bin: Path) -> dict:
+    """Time Semgrep (and Bandit if asked) on exactly `files`; what Semgrep says it scanned and found."""
     semgrep_out = WORK / "semgrep.json"
     semgrep_out.unlink(missing_ok=True)
     timed(rows, "semgrep", [str(peers_bin / "semgrep"), "--config", str(WORK / "semgrep-rules.yaml"), "--metrics=off",
-                            "--disable-version-check", "--quiet", *jobs, "--json", "--output", str(semgrep_out),
-                            *files], args.repeat, tree)
+                            "--disable-version-check", "--quiet", "--jobs", str(args.jobs), "--json", "--output",
+                            str(semgrep_out), *files], args.repeat, tree)
     if args.bandit:
         timed(rows, "bandit", [str(peers_bin / "bandit"), "-q", "-f", "json", *files], args.repeat, tree,
               ok_codes=(0, 1))
-    return {"name": tree.name, "files": len(files), "targets": tree.targets, "changed": changed,
-            "findings": None if findings is None else len(findings), "semgrep": semgrep_output(semgrep_out, rows),
-            "rows": rows, "ratios": ratios(rows)}
+    return semgrep_output(semgrep_out, rows)
 
 
 def semgrep_output(out: Path, rows: dict) -> dict:
