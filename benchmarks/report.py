@@ -51,9 +51,11 @@ DOCS_BEGIN = "<!-- benchmark results: written by `benchmarks/run.py --docs` -->"
 DOCS_END = "<!-- end of benchmark results -->"
 
 
-def charts(results: dict, python: Path, out: Path) -> None:
-    subprocess.run([str(python), "-c", CHART_SCRIPT], input=json.dumps({"results": results, "out": str(out)}),
-                   text=True, check=True)
+def charts(results: dict, python: Path, out: Path) -> bool:
+    """Draw the charts into `out`; False (matplotlib's error on stderr) when they could not be drawn."""
+    done = subprocess.run([str(python), "-c", CHART_SCRIPT], input=json.dumps({"results": results, "out": str(out)}),
+                          text=True)
+    return done.returncode == 0
 
 
 def _cell(value, digits: int) -> str:

@@ -77,7 +77,8 @@ def peers_python(peers: Path, bandit: bool) -> Path:
     missing = [name for name in wanted if subprocess.run([str(python), "-c", HAS_MODULE, name]).returncode]
     if missing:
         progress(f"installing {', '.join(missing)} into {peers}")
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *missing], check=True)
+        if subprocess.run([str(python), "-m", "pip", "install", "-q", *missing]).returncode:
+            progress(f"could not install {', '.join(missing)}: their rows fail and charts may be missing")
     return python
 
 
@@ -334,8 +335,8 @@ def main(argv=None) -> None:
         results["scale"] = bench_scale(args)
         print("\n" + "\n".join(report.scale_table(results["scale"])))
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    report.charts(results, python, args.out)
-    print(f"\nwrote {args.out / 'results.json'} and the charts there")
+    drawn = report.charts(results, python, args.out)
+    print(f"\nwrote {args.out / 'results.json'}" + (" and the charts there" if drawn else "; the charts FAILED"))
     if args.docs:
         (DOCS / "img").mkdir(exist_ok=True)
         report.charts(results, python, DOCS / "img")
