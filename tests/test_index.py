@@ -3,7 +3,7 @@ does; the reports each module gets, and what the index learns (derived sinks, re
 
 from __future__ import annotations
 
-from harness import assert_project_reports, project_index
+from harness import _CHECKER, assert_project_reports, project_index  # noqa: PLC2701
 
 TELEMETRY = """
     import mixpanel
@@ -125,4 +125,25 @@ def test_modules_that_lead_to_a_sink():
             return x
         """})
     # the module defining the wrapper, and the one re-exporting it; a helper returning data is not a lead
-    assert index.interesting(frozenset({"mixpanel"})) == {"app.telemetry", "app.views"}
+    assert index.interesting(_CHECKER.leads_to_sink) == {"app.telemetry", "app.views"}
+
+
+def test_what_does_not_lead_to_a_sink():
+    """An SDK's exceptions and constants, an HTTP client's module and the package an `import a.b` binds
+    are no way to a sink: importing the modules that bind them does not make a module worth analysing."""
+    index, _ = project_index({"app.telemetry": TELEMETRY, "app.settings": """
+        from sentry_sdk.scrubber import DEFAULT_DENYLIST
+        from requests.exceptions import RequestException
+        import requests
+        """, "app.jobs": """
+        import app.telemetry
+        def run(user):
+            app.telemetry.track(user.pk, "ran", {})
+        """, "app.clients": """
+        import requests
+        session = requests.Session()
+        """})
+    assert index.interesting(_CHECKER.leads_to_sink) == {"app.telemetry", "app.clients"}
+    assert not any(_CHECKER.leads_to_sink(ref) for ref in (
+        "sentry_sdk.scrubber.DEFAULT_DENYLIST", "requests.exceptions.RequestException", "requests"))
+    assert all(_CHECKER.leads_to_sink(ref) for ref in ("mixpanel.Mixpanel", "sentry_sdk", "requests.Session"))

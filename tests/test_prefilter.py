@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from leaklint.config import Settings
-from leaklint.prefilter import import_words
+from leaklint.prefilter import Prefilter, import_words
 
 from harness import relevant
 
@@ -50,4 +50,35 @@ def test_files_that_cannot_matter(text, where):
 def test_import_words():
     text = "import a.b as c\nfrom .x import (y,\n z)\nx = 1  # import q\nfrom m import n; import o\n"
     assert import_words(text) == {"import", "from", "as", "a", "b", "c", "x", "y", "z", "m", "n", "o",
-                                  "^a", "^m", "^o"}
+                                  "^a", "^m", "^o", "=a.b:", "=.x:y", "=.x:z", "=m:n", "=o:"}
+
+
+LEADS = {"app.tel": {"track"}, "app.models.orders": {"_fail"}}
+BRINGS = [
+    ("from app.tel import track\n", "app.views"),
+    ("from app.tel import Event, track as t\n", "app.views"),
+    ("from app import tel\n", "app.views"),
+    ("from .tel import (\n    track,\n)\n", "app.views"),
+    ("from . import tel\n", "app.views"),
+    ("from .. import tel\n", "app.sub.views"),
+    ("from .orders import _fail\n", "app.models"),  # in the package's __init__.py
+    ("import app.tel\n", "other"),
+    ("from app.tel import *\n", "other"),
+    ("from app.models import orders\n", "other"),
+]
+DOES_NOT_BRING = [
+    ("from app.tel import Event\n", "app.views"),   # the module, but not for its lead
+    ("from app.models.orders import Order, Refund\n", "app.views"),
+    ("from .orders import Order\n", "app.models"),
+    ("from app.telemetry import track\n", "app.views"),
+    ("from other.tel import track\n", "app.views"),
+]
+
+
+@pytest.mark.parametrize("text, own", BRINGS + DOES_NOT_BRING, ids=[t for t, _ in BRINGS + DOES_NOT_BRING])
+def test_importing_a_lead_by_name(text, own):
+    """Importing a module that leads to a sink matters when the import brings the name that does (or the
+    module itself): importing a models module for its models does not."""
+    prefilter = Prefilter(()).with_leads(LEADS)
+    is_package = text.startswith("from .orders")
+    assert prefilter.imports_module(import_words(text), own, is_package) is ((text, own) in BRINGS)

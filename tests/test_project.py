@@ -129,8 +129,9 @@ def _wrapper_chain(callers_first: bool) -> str:
 
 def test_depth_bound_is_reported(tmp_path):
     # Callers first: each round of the index learns one more level of the chain.
+    # (`use` imports the client too, so it is analysed from the first round: the bound then ends the rounds)
     write_tree(tmp_path, {"pyproject.toml": "", "deep.py": _wrapper_chain(callers_first=True),
-                          "use.py": "from deep import w11, w3\ndef v(u):\n    w3(u, {'email': u.email})\n"
+                          "use.py": "from deep import w11, w3, mp\ndef v(u):\n    w3(u, {'email': u.email})\n"
                                     "    w11(u, {'email': u.email})\n"})
     result = run_cli("check", "use.py", cwd=tmp_path)
     assert "wrapper chains deeper than 8 calls were not followed further" in result.stderr

@@ -74,6 +74,20 @@ class Checker:
 
         return [r.check_module for r in all_rules() if r.check_module]
 
+    def leads_to_sink(self, ref: str) -> bool:
+        """Whether an SDK object bound under the name `ref` can reach a sink: a sink, an SDK module or class
+        that has sinks, an HTTP client object.  Not an SDK's exceptions and constants, nor an HTTP client's
+        module itself (`import requests` re-exports nothing another module would reach it through)."""
+        if ref.split(".", 1)[0] not in self.sdk_roots:
+            return False
+        from .catalogue.endpoints import builtin as http_apis
+
+        cat, apis = self.catalogue, http_apis()
+        if ref in apis.client_roots:
+            return False
+        return (cat.instance_class(ref) is not None or ref in cat.sinks or ref in cat.setting_calls
+                or ref in apis.clients or apis.is_client(ref))
+
     def relevant(self, source: Source, prefilter: Prefilter | None = None) -> bool:
         """A file that imports no SDK, configured sink or project module known to lead to one (and holds
         no risky setting) cannot leak."""
@@ -85,7 +99,7 @@ class Checker:
         host = imports_host_tracking(source.words, source.info.local_roots)  # LL030
         prefilter = prefilter or self.prefilter
         if not (source.literal or host or self._imports_sink(source, prefilter)
-                or prefilter.imports_module(source.words, source.info.name)):
+                or prefilter.imports_module(source.words, source.info.name, source.info.is_package)):
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))
 

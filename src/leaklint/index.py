@@ -11,6 +11,7 @@ like calls to the SDK itself; rounds repeat until nothing changes (wrappers of w
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 import libcst as cst
 
@@ -124,37 +125,55 @@ class ProjectIndex(NameLookup):
         elif before is not None and before.method:
             self._by_method = None
 
-    def interesting(self, sdk_roots: frozenset[str]) -> set[str]:
-        """Module names through which a caller can reach a sink: those binding an SDK object or defining a
-        project sink, and those re-exporting one of these (or the module or class holding it)."""
-        leads = self._sdk_leads(sdk_roots)   # qualified name a caller can reach a sink through -> its module
+    def interesting(self, leads_to_sink: Callable[[str], bool]) -> set[str]:
+        """Module names through which a caller can reach a sink (see `leads`)."""
+        return set(self.leads(leads_to_sink))
+
+    def leads(self, leads_to_sink: Callable[[str], bool]) -> dict[str, set[str]]:
+        """Per module through which a caller can reach a sink, the names it binds that do: SDK objects that
+        lead to a sink (`leads_to_sink`: not an SDK's exception class or constant), project sinks (a class
+        for its methods), and re-exports of these (or of the module or class holding one)."""
+        leads = self._sdk_leads(leads_to_sink)   # qualified name a caller can reach a sink through -> its module
         for summary in self.functions.values():
             if summary.sink is not None:  # a helper that only returns personal data is not a lead
                 leads[summary.qualname] = summary.module
         while True:  # re-exports, and re-exports of those
-            holders = {q.rpartition(".")[0] for q in leads}
-            holders |= {h.rpartition(".")[0] for h in holders}  # `from app import telemetry`, then `telemetry.mp`
+            # What holds a lead: its module, and the classes between (`from app import telemetry`, then
+            # `telemetry.mp`; `from app.tel import Tracker`, then `Tracker().client`).  Not the packages
+            # above its module: `import app.views` binds `app` without re-exporting anything.
+            holders = {prefix for q, module in leads.items() for prefix in _prefixes_from(q, module)}
             known = set(leads)
             added = {f"{name}.{bound}": name for name, module in self.modules.items()
                      for bound, v in module.names.items()
                      if v.local and v.ref and f"{name}.{bound}" not in leads
                      and (v.ref in holders or _within(v.ref, known))}
             if not added:
-                return set(leads.values())
+                out: dict[str, set[str]] = {}
+                for qualname, module in leads.items():
+                    out.setdefault(module, set()).add(qualname[len(module) + 1:].split(".", 1)[0])
+                return out
             leads.update(added)
 
-
-    def _sdk_leads(self, sdk_roots: frozenset[str]) -> dict[str, str]:
+    def _sdk_leads(self, leads_to_sink: Callable[[str], bool]) -> dict[str, str]:
         """SDK objects the modules bind (on their classes too), and their classes extending an SDK class."""
         leads: dict[str, str] = {}
         for name, module in self.modules.items():
             for bound, v in module.names.items():
-                if v.ref and not v.local and v.ref.split(".", 1)[0] in sdk_roots:
+                if v.ref and not v.local and leads_to_sink(v.ref):
                     leads[f"{name}.{bound}"] = name
             for cls, bases in module.bases.items():
-                if any(b.split(".", 1)[0] in sdk_roots for b in bases):
+                if any(leads_to_sink(b) for b in bases):
                     leads[f"{name}.{cls}"] = name
         return leads
+
+
+def _prefixes_from(qualname: str, module: str) -> list[str]:
+    """`module` and the names between it and `qualname` (`a.m.C.f` in `a.m`: `a.m`, `a.m.C`)."""
+    out = [module]
+    rest = qualname[len(module) + 1:].split(".")[:-1] if qualname.startswith(module + ".") else []
+    for part in rest:
+        out.append(f"{out[-1]}.{part}")
+    return out
 
 
 def _within(ref: str, modules: set[str]) -> bool:

@@ -36,6 +36,7 @@ def import_words(text: str) -> set[str]:
             statement = text[start:end].lstrip(" \t")
             words.update(WORD.findall(statement))
             words.update(ROOT_PREFIX + root for root in _absolute_roots(statement))
+            words.update(_imported_entries(statement))
             at = find("import", end)
         else:
             at = find("import", at + 6)
@@ -43,6 +44,10 @@ def import_words(text: str) -> set[str]:
 
 
 ROOT_PREFIX = "^"
+# Also among the words, one entry per name imported: "=module:name" for `from module import name` (the module
+# as written, relative dots included), "=module:" for `import module`.  They tell which names of a project
+# module another imports, so that importing a module for its models does not count as importing its sink.
+IMPORT_PREFIX = "="
 _SPLIT = re.compile(r"[;:]")
 
 
@@ -66,6 +71,29 @@ def _absolute_roots(statement: str) -> set[str]:
     return roots
 
 
+_FROM = re.compile(r"from\s+(\.*[\w.]*)\s+import\s+(.*)", re.S)
+
+
+def _imported_entries(statement: str) -> set[str]:
+    """`from a.b import c as d, e` -> {"=a.b:c", "=a.b:e"}; `import a.b as c, d` -> {"=a.b:", "=d:"}."""
+    entries = set()
+    for part in _SPLIT.split(statement):
+        part = part.strip()
+        found = _FROM.match(part)
+        if found:
+            names = found.group(2).replace("(", " ").replace(")", " ").replace("\\", " ")
+            for item in names.split(","):
+                name = item.split()[0] if item.split() else ""
+                if name == "*" or name.isidentifier():
+                    entries.add(f"{IMPORT_PREFIX}{found.group(1)}:{name}")
+        elif part.startswith("import "):
+            for item in part[7:].split(","):
+                match = _DOTTED.match(item)
+                if match:
+                    entries.add(f"{IMPORT_PREFIX}{match.group(1)}:")
+    return entries
+
+
 class Prefilter:
     """`roots`: top-level packages that matter when imported absolutely (the SDKs, kept in `imported` as
     "^root"); `imported`: words
@@ -79,7 +107,7 @@ class Prefilter:
         self.module_names = frozenset(modules)  # project modules (dotted) ...
         self.modules = tuple(sorted({m.rpartition(".")[::2] for m in self.module_names}))  # ... as (package, last)
 
-    def imports_module(self, words: frozenset[str] | set[str], own: str) -> bool:
+    def imports_module(self, words: frozenset[str] | set[str], own: str, is_package: bool = False) -> bool:
         """Whether import statements with these `words`, in the module named `own`, can import one of the
         project modules: its last part is named, and so is its package's (`from app.core import utils`,
         `from ..core.utils import x`) unless the importer sits in that package (`from . import utils`).
@@ -90,6 +118,11 @@ class Prefilter:
                 return True
         return False
 
+    def with_leads(self, leads: "dict[str, set[str]]") -> "LeadPrefilter":
+        """A prefilter for files importing one of the names `leads` gives per project module (or the module
+        itself, or one holding it), and nothing else."""
+        return LeadPrefilter(leads)
+
     def with_imports(self, modules: Iterable[str]) -> "Prefilter":
         """A prefilter for files importing any of the project `modules` (and nothing else)."""
         return Prefilter((), modules=modules)
@@ -97,3 +130,42 @@ class Prefilter:
     def plus(self, modules: Iterable[str]) -> "Prefilter":
         """This prefilter, also matching files that import any of the project `modules`."""
         return Prefilter(self.imported, self.anywhere, modules=self.module_names | frozenset(modules))
+
+
+class LeadPrefilter(Prefilter):
+    """Matches a file whose imports bring in a lead of a project module: `from app.tel import track` where
+    `track` leads to a sink, `from app import tel`, `import app.tel`; not `from app.tel import Event` when
+    only `track` does.  Relative imports are resolved against the importing module's package."""
+
+    def __init__(self, leads: "dict[str, set[str]]"):
+        super().__init__((), modules=leads)
+        self.leads = leads
+        self.holding = {m.rsplit(".", i)[0] for m in leads for i in range(1, m.count(".") + 1)}  # packages above
+
+    def imports_module(self, words, own: str, is_package: bool = False) -> bool:
+        for word in words:
+            if word.startswith(IMPORT_PREFIX) and self._brings_lead(word[1:], own, is_package):
+                return True
+        return False
+
+    def _brings_lead(self, entry: str, own: str, is_package: bool) -> bool:
+        written, _, name = entry.partition(":")
+        module = _absolute(written, own, is_package)
+        if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
+            return module in self.leads or module in self.holding or any(
+                module.startswith(m + ".") for m in self.leads)
+        target = f"{module}.{name}" if module else name
+        return (name in self.leads.get(module, ()) or (name == "*" and module in self.leads)
+                or target in self.leads or target in self.holding)
+
+
+def _absolute(written: str, own: str, is_package: bool) -> str:
+    """The module a `from` statement names, relative dots resolved against the importing module `own`."""
+    level = len(written) - len(written.lstrip("."))
+    if not level:
+        return written
+    package = own if is_package else own.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    rest = written[level:]
+    return f"{package}.{rest}" if package and rest else package or rest

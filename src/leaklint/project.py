@@ -179,7 +179,7 @@ class Project:
         digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
         from .index import to_data
 
-        interesting = frozenset(self.index.interesting(self.checker.sdk_roots))
+        interesting = frozenset(self.index.interesting(self.checker.leads_to_sink))
         # A file the closure names that the build did not parse (it keeps growing the closure, so normally
         # none) is watched: the next run can then tell that nothing changed (else it would never be a hit).
         watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
@@ -192,7 +192,7 @@ class Project:
 
         self.index = idx.ProjectIndex()
         self.shares = self._shares(self.jobs)
-        known: set[str] = set()   # project modules already known to lead to a sink
+        known: dict[str, set[str]] = {}   # project modules known to lead to a sink -> the names that do
         added = [s for s in self.sources if s.error is None and self.checker.relevant(s)]
         while added:
             self._grow(added, known)
@@ -200,28 +200,34 @@ class Project:
             settled = self._settle()
             # A module may become interesting only once the index has settled (a wrapper whose callee
             # became a sink in a later round): then the files importing it are parsed too, and so on.
-            new = self.index.interesting(self.checker.sdk_roots) - known
-            known |= new
-            added = self._importers(new)
+            added = self._importers(self._new_leads(known))
         if not settled:
             self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
 
-    def _grow(self, added: list[Source], known: set[str]) -> None:
-        """Parse `added` and walk them once; then the files importing a module that has just become
-        interesting, until no new module is (`known` grows with them)."""
+    def _grow(self, added: list[Source], known: dict[str, set[str]]) -> None:
+        """Parse `added` and walk them once; then the files importing a name that has just become a lead
+        to a sink, until no new one does (`known` grows with them)."""
         while added:
             self.parse(added)
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
             self.run_round(frozenset(s.display for s in added))
-            new = self.index.interesting(self.checker.sdk_roots) - known
-            known |= new
-            added = self._importers(new)
+            added = self._importers(self._new_leads(known))
 
-    def _importers(self, modules: set[str]) -> list[Source]:
-        """The unparsed files importing any of the project `modules`."""
-        if not modules:
+    def _new_leads(self, known: dict[str, set[str]]) -> dict[str, set[str]]:
+        """The names leading to a sink not in `known` yet, per module (added to `known`)."""
+        new: dict[str, set[str]] = {}
+        for module, names in self.index.leads(self.checker.leads_to_sink).items():
+            fresh = names - known.setdefault(module, set())
+            if fresh:
+                new[module] = fresh
+                known[module] |= fresh
+        return new
+
+    def _importers(self, leads: dict[str, set[str]]) -> list[Source]:
+        """The unparsed files importing one of the `leads` (names per project module)."""
+        if not leads:
             return []
-        prefilter = self.checker.prefilter.with_imports(modules)
+        prefilter = self.checker.prefilter.with_leads(leads)
         return [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
                 and self.checker.relevant(s, prefilter)]
 
