@@ -21,6 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .engine import Checker, Source
     from .findings import Finding
+    from .progress import Progress
 
 
 @dataclass
@@ -98,10 +99,10 @@ def _nearest(files: list[Path], config: Path | None, configs: Configs, named: se
 
 
 def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), data: dict[Path, bytes] | None = None,
-                jobs: int = 1, cache: bool = False) -> Run:
+                jobs: int = 1, cache: bool = False, progress: Progress | None = None) -> Run:
     """Findings for the files, each project (and configuration) indexed once.  `data` holds the content of
     files not to be read from disk, by `Path.absolute()`; when one of the `given` folders holds a project's
-    root, the files of that project are all here already."""
+    root, the files of that project are all here already.  `progress` is told what the run is doing."""
     from .cache import Cache
     from .project import Project
     from .wrappers import with_wrappers
@@ -120,10 +121,15 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
         folder = cache_folder(root or Path.cwd()) if cache else None
         if (config, folder) not in checkers:
             checkers[config, folder] = _checker(settings, folder)
+        if progress is not None:
+            progress.set("reading")
         project = Project.from_files(checkers[config, folder], root, [(f, display_path(f, cwd)) for f in group],
                                      data, discover_root=not complete,
                                      cache=Cache.for_run(folder, settings) if folder is not None else None, jobs=jobs)
+        project.progress = progress
         shown, in_tests = _outside_tests(project.findings(), project, settings)
+        if progress is not None:
+            progress.set("reporting")
         run.findings.extend(with_wrappers(shown, project.sources, project.checker.load))
         run.in_tests += in_tests
         run.notes.extend(project.notes)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Sequence
 
     from .api import Run
+    from .progress import Progress
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,16 +77,17 @@ def inputs(args: argparse.Namespace):
 
 def check(args: argparse.Namespace) -> int:
     from . import baseline
-    from .api import check_files
     from .cli_report import (EXIT_CLEAN, crashed, exit_code, print_summary, show_diff, show_fixes, statistics)
     from .output import formatter
 
+    progress = progress_for(args)  # from now: the run's first second shows nothing
     paths, configs, found, stdin = inputs(args)
     # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
     recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
     use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # the cache keeps no fixes
     jobs = 1 if stdin else (args.jobs or cpu_count())
-    checked = check_files(found.files, configs, given=paths, data=stdin, jobs=jobs, cache=use_cache)
+    checked = check_with_progress(progress, found.files, configs, given=paths, data=stdin, jobs=jobs,
+                                  cache=use_cache)
     findings = checked.findings
     if args.write_baseline is not None:
         baseline.write(args.write_baseline, findings)
@@ -108,7 +110,7 @@ def check(args: argparse.Namespace) -> int:
         if args.show_fixes:
             show_fixes(fixed)
         if done.changed_files:  # report what is left where it now stands in the rewritten files
-            again = check_files(found.files, configs, given=paths, jobs=jobs)
+            again = check_with_progress(progress, found.files, configs, given=paths, jobs=jobs)
             findings, notes = baseline.new_only(again.findings, recorded), again.notes
             in_tests = again.in_tests
     remaining = [f for f in findings if not any(f is x for x in fixed)]
@@ -120,6 +122,23 @@ def check(args: argparse.Namespace) -> int:
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
         print_summary(shown, fixed, len(found.files), hidden, in_tests)
     return exit_code(failed=bool(found.errors) or crashed(shown), findings_left=bool(shown), exit_zero=args.exit_zero)
+
+
+def progress_for(args: argparse.Namespace) -> Progress | None:
+    from .progress import Progress, wanted
+
+    return Progress(sys.stderr) if wanted(args.progress, args.quiet, sys.stderr) else None
+
+
+def check_with_progress(progress: Progress | None, files: list[Path], configs: Configs, **options) -> Run:
+    """api.check_files, its progress line cleared before anything else is printed, however it ends."""
+    from . import api
+
+    try:
+        return api.check_files(files, configs, progress=progress, **options)
+    finally:
+        if progress is not None:
+            progress.clear()
 
 
 def fix_stdin(findings: list, checked: Run, args: argparse.Namespace) -> int:

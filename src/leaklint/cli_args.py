@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    check.add_argument("--progress", action="store_true", default=None,
+                       help="show what a run taking over a second is doing on stderr (default: on a terminal, "
+                            "outside CI, without --quiet)")
+    check.add_argument("--no-progress", dest="progress", action="store_false", help="never show it")
     check.add_argument("--fix", action="store_true", help="apply safe fixes (wrap payloads in the scrubber)")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (pseudonymize user ids)")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")

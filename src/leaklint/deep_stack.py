@@ -38,6 +38,8 @@ def interrupted() -> None:
     are only ever replaced whole, so none is left half-written."""
     if "leaklint.parallel" in sys.modules:  # looked up, not imported: a run without workers has none
         sys.modules["leaklint.parallel"].stop_all()
+    if "leaklint.progress" in sys.modules:  # a progress line on the terminal goes before the message
+        sys.modules["leaklint.progress"].clear_shown()
     print("leaklint: interrupted", file=sys.stderr)
     sys.stderr.flush()
     os._exit(EXIT_INTERRUPTED)

@@ -42,6 +42,7 @@ class Project:
         self.notes: list[str] = []
         self.timings: Counter[str] = Counter()   # seconds per phase: read, parse, index, report
         self.cache_use = "none"                  # none | hit | partial | miss, for benchmarks and tests
+        self.progress = None                     # a progress.Progress, told of each batch parsed and round run
 
     @classmethod
     def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]],
@@ -257,11 +258,15 @@ class Project:
 
     def parse(self, sources: list[Source]) -> None:
         start = time.perf_counter()
+        if self.progress is not None:
+            self.progress.parsing(self.shares, sources)
         self.shares.parse(sources)
         self.timings["parse"] += time.perf_counter() - start
 
     def run_round(self, only: frozenset[str] | None = None) -> bool:
         start = time.perf_counter()
+        if self.progress is not None:
+            self.progress.walking(self.shares, only)
         changed = self.shares.round(self.index, only)
         self.timings["index"] += time.perf_counter() - start
         return changed
