@@ -17,7 +17,7 @@ READ, KNOW, ANALYSE, INDEX, DRIVE, DOORS = range(6)
 LAYERS = {
     # reading and decoding, standard library only
     "__init__": READ, "_toml": READ, "source": READ, "findings": READ, "layout": READ, "suppress": READ,
-    "prefilter": READ, "cache_io": READ, "deep_stack": READ, "reads": READ,
+    "prefilter": READ, "cache_io": READ, "deep_stack": READ, "reads": READ, "reach": READ,
     # knowing: configuration, the SDK catalogue, the PII vocabulary, the rule tables
     "config": KNOW, "discover": KNOW, "catalogue": KNOW, "catalogue.*": KNOW, "pii*": KNOW, "scrub": KNOW,
     "rules": KNOW, "rules.*": KNOW,

@@ -150,7 +150,7 @@ class LeadPrefilter(Prefilter):
 
     def _brings_lead(self, entry: str, own: str, is_package: bool) -> bool:
         written, _, name = entry.partition(":")
-        module = _absolute(written, own, is_package)
+        module = absolute_module(written, own, is_package)
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
             return module in self.leads or module in self.holding or any(
                 module.startswith(m + ".") for m in self.leads)
@@ -159,7 +159,7 @@ class LeadPrefilter(Prefilter):
                 or target in self.leads or target in self.holding)
 
 
-def _absolute(written: str, own: str, is_package: bool) -> str:
+def absolute_module(written: str, own: str, is_package: bool) -> str:
     """The module a `from` statement names, relative dots resolved against the importing module `own`."""
     level = len(written) - len(written.lstrip("."))
     if not level:

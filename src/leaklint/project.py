@@ -42,6 +42,9 @@ class Project:
         self.notes: list[str] = []
         self.timings: Counter[str] = Counter()   # seconds per phase: read, parse, index, report
         self.cache_use = "none"                  # none | hit | partial | miss, for benchmarks and tests
+        # The files an index built from scratch may draw on: every file, or for a run asked about a few
+        # files, those their imports reach (see `reach`)
+        self.pool: list[Source] = sources
         self.progress = None                     # a progress.Progress, told of each batch parsed and round run
 
     @classmethod
@@ -106,8 +109,8 @@ class Project:
         except Exception:  # noqa: BLE001 - a cache entry that does not fit is ignored and rebuilt
             self.cached.clear()
         self._build_all()
-        if self.cache is not None and self.root is not None:
-            self._store()
+        if self.cache is not None and self.root is not None and self.pool is self.sources:
+            self._store()  # (an index of part of the project is not stored: it would pass for the whole)
 
     def _closure(self, interesting: set[str]) -> dict[str, Source]:
         """The files that import an SDK or one of the `interesting` project modules (text facts only)."""
@@ -190,11 +193,19 @@ class Project:
 
     def _build_all(self) -> None:
         from . import index as idx
+        from .reach import reachable
+
+        asked = [s for s in self.sources if s.display in self.wanted]
+        if len(asked) < len(self.sources):
+            for source in self.sources:
+                self.checker.facts(source)
+            self.pool = reachable(asked, self.sources)
 
         self.index = idx.ProjectIndex()
         self.shares = self._shares(self.jobs)
         known: dict[str, set[str]] = {}   # project modules known to lead to a sink -> the names that do
-        added = [s for s in self.sources if s.error is None and self.checker.relevant(s)]
+        added = [s for s in self.pool if s.error is None and self.checker.relevant(s)]
+        settled = True
         while added:
             self._grow(added, known)
             self._parse_imported()
@@ -229,14 +240,14 @@ class Project:
         if not leads:
             return []
         prefilter = self.checker.prefilter.with_leads(leads)
-        return [s for s in self.sources if s.display not in self.shares.parsed and s.error is None
+        return [s for s in self.pool if s.display not in self.shares.parsed and s.error is None
                 and self.checker.relevant(s, prefilter)]
 
     def _parse_imported(self) -> None:
         """One level of the relevant modules' own imports (models, utils): their helpers' return values
         can carry personal data into a sink call even though they name no SDK themselves.  An import of
         a module that could not be read or parsed is left out: that module has its LL900 already."""
-        by_name = {s.info.name: s for s in self.sources if s.info.name}
+        by_name = {s.info.name: s for s in self.pool if s.info.name}
         imported = {name for parsed in self.shares.parsed.values() for name in parsed.imports}
         self.parse([by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
                     and by_name[n].display not in self.shares.parsed])

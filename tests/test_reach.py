@@ -1,0 +1,75 @@
+"""A run asked about a few files analyses only what their imports reach, and finds in them what a run
+over the whole tree finds there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaklint.config import Settings, find_config, load
+from leaklint.discover import discover
+from leaklint.engine import Checker
+from leaklint.project import Project
+from leaklint.reach import reachable
+from test_determinism import make
+
+
+def project(root: Path, asked: list[Path] | None = None) -> Project:
+    settings = load(find_config(root)) if find_config(root) else Settings()
+    named = asked if asked is not None else discover([root], settings).files
+    # the other files of the project are found as a run on the named ones finds them
+    return Project.from_files(Checker(settings), root, [(f, str(f.relative_to(root))) for f in named])
+
+
+def shown(findings, path: str) -> list[tuple]:
+    return sorted((f.line, f.col, f.code, f.message, f.related, f.via) for f in findings if f.path == path)
+
+
+@pytest.mark.parametrize("tree", ["demo_shop", "wrapped_app", "synthetic", "late_interest"])
+def test_one_file_alone_finds_what_the_whole_tree_finds_there(tree, tmp_path):
+    root = make(tree, tmp_path / tree)
+    whole = project(root).findings()
+    reported = sorted({f.path for f in whole})[:6]
+    assert reported
+    for path in reported:
+        alone = project(root, [root / path])
+        assert shown(alone.findings(), path) == shown(whole, path), path
+        assert len(alone.pool) <= len(alone.sources)
+
+
+def test_only_what_the_imports_reach_is_analysed(tmp_path):
+    root = make("synthetic", tmp_path / "synthetic")
+    view = next(p for p in sorted((root / "synth" / "mods").glob("m*.py")))
+    alone = project(root, [view])
+    alone.findings()
+    names = {s.info.name for s in alone.pool}
+    assert "synth.telemetry" in names and len(alone.shares.parsed) < 0.2 * len(alone.sources)
+
+
+def test_a_package_reached_for_one_name_leads_only_to_where_it_comes_from(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("from .tele import send\nfrom .heavy import Big\n")
+    (app / "tele.py").write_text("from mixpanel import Mixpanel\nmp = Mixpanel('t')\n"
+                                 "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n")
+    (app / "heavy.py").write_text("import app.other\nclass Big: pass\n")
+    (app / "other.py").write_text("X = 1\n")
+    (tmp_path / "views.py").write_text("from app import send\ndef v(user):\n    send(user, email=user.email)\n")
+    alone = project(tmp_path, [tmp_path / "views.py"])
+    assert [f.code for f in alone.findings()] == ["LL001"]
+    assert sorted(s.info.name for s in alone.pool) == ["app", "app.tele", "views"]
+    assert sorted(s.info.name for s in reachable([s for s in alone.sources if s.info.name == "app.heavy"],
+                                                 alone.sources)) == ["app.heavy", "app.other"]
+
+
+def test_the_index_of_part_of_a_project_is_not_cached(tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = make("demo_shop", tmp_path / "demo_shop")
+    one = run_cli("check", "shop/views/orders.py", cwd=root)
+    whole = run_cli("check", ".", cwd=root)   # a cold run: the partial index was not taken for the whole
+    assert whole.stdout.count("\n") > one.stdout.count("\n") > 0
+    assert run_cli("check", ".", "--no-cache", cwd=root).stdout == whole.stdout
