@@ -15,6 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
+from .flow.syntax import clauses, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
@@ -88,8 +89,7 @@ class Walker(QuietBindings):
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
         self.current, self._scope = scope, scope.qualname.split(".")
-        body = scope.node.body
-        self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
+        self.block(statements(scope.node.body), ev, weak=False)
         self.current = None
 
     def recorded(self, use):
@@ -150,7 +150,7 @@ class Walker(QuietBindings):
             self.bases[inside] = bases
         attrs = self.class_attributes(node, ev.env)
         self.members.update({f"{inside}.{name}": value for name, value in attrs.items()})
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        body = statements(node.body)
         self.properties.update(f"{inside}.{f.name.value}" for f in body
                                if isinstance(f, cst.FunctionDef) and is_property(f))
         # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
@@ -180,9 +180,8 @@ class Walker(QuietBindings):
             if self.on_return is not None and self.current is not None:
                 self.on_return(self.current, value)
         else:
-            for child in node.children:
-                if isinstance(child, cst.BaseExpression):
-                    ev.evaluate(child)
+            for child in small_expressions(node):
+                ev.evaluate(child)
 
     def expression_statement(self, expr: cst.BaseExpression, ev: Evaluator) -> None:
         if isinstance(expr, cst.Yield):
@@ -273,7 +272,7 @@ class Walker(QuietBindings):
         elif isinstance(stmt, cst.Match):
             ev.evaluate(stmt.subject)
         self.suites(stmt, ev)
-        for child in stmt.children:
+        for child in clauses(stmt):
             if isinstance(child, cst.If):  # `elif`: a test, then suites
                 self.compound(child, ev)
             elif isinstance(child, (cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase, cst.ExceptStarHandler)):
@@ -282,10 +281,8 @@ class Walker(QuietBindings):
     def suites(self, part: cst.CSTNode, ev: Evaluator) -> None:
         """Walk the blocks directly under a compound statement or one of its clauses; names bound in a
         branch are merged with what they held before (the branch may not run)."""
-        for child in part.children:
-            if isinstance(child, cst.BaseSuite):
-                body = child.body if isinstance(child, cst.IndentedBlock) else [child]
-                self.block(body, ev, weak=True)
+        for suite in suites_of(part):
+            self.block(statements(suite), ev, weak=True)
 
 
 def _params(params: cst.Parameters) -> list[str]:

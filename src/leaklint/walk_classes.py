@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 import libcst as cst
 
 from .flow import Env, Evaluator, Value
+from .flow.syntax import statement_holders, statement_parts, statements
 from .resolve import last_name
 
 PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, functools, django.utils.functional
@@ -27,7 +28,7 @@ class QuietBindings:
         `property` or `cached_property` returns.  Known before any method is walked, so every method sees
         them whatever their order."""
         attrs: dict[str, Value] = {}
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        body = statements(node.body)
         quiet = Evaluator(self.options, Env(env), None)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
@@ -114,7 +115,7 @@ def declared_names(body: cst.BaseSuite) -> tuple[list[str], list[str]]:
         if isinstance(node, (cst.Global, cst.Nonlocal)):
             names[isinstance(node, cst.Nonlocal)].extend(item.name.value for item in node.names)
         elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
-            stack.extend(node.children)
+            stack.extend(statement_holders(node))
     return names
 
 
@@ -147,5 +148,4 @@ def _walk_statements(body: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
             continue
         if isinstance(node, cst.ClassDef):
             continue
-        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
-                                                                         cst.BaseCompoundStatement))]))
+        stack.extend(reversed(statement_parts(node)))

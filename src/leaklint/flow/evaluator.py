@@ -184,3 +184,10 @@ class Evaluator(NameEvaluation, CallEvaluation):
 
     def _eval_Await(self, node: cst.Await) -> Value:
         return self.evaluate(node.expression)
+
+    def _eval_Yield(self, node: cst.Yield) -> Value:
+        """What it yields (not what it is sent); `yield from it` carries nothing here."""
+        return self.evaluate(node.value) if isinstance(node.value, cst.BaseExpression) else CLEAN
+
+    def _eval_StarredElement(self, node: cst.StarredElement) -> Value:
+        return self.evaluate(node.value)
