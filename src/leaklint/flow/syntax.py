@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ast import literal_eval
+from functools import lru_cache
 from typing import Sequence
 
 import libcst as cst
@@ -12,18 +14,37 @@ _EMPTY_MODULE = cst.Module(body=[])
 def string_key(node: cst.CSTNode | None) -> str | None:
     """The text of a plain string literal (or of a subscript index that is one), else None."""
     if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd prefixes: treat as unknown key
-            return None
+        value = string_value(node)
         return value if isinstance(value, str) else None
     if isinstance(node, cst.Index):
         return string_key(node.value)
     return None
 
 
+def string_value(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
+    """What a string literal evaluates to; None when it cannot be evaluated (odd prefixes)."""
+    if type(node) is cst.SimpleString:
+        return _evaluated(node.value)
+    try:
+        return node.evaluated_value
+    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
+        return None
+
+
+@lru_cache(maxsize=1 << 15)
+def _evaluated(literal: str) -> str | bytes | None:
+    """`SimpleString.evaluated_value`, kept by the literal's text: every walk of a module reads its
+    strings again, and `literal_eval` compiles each one."""
+    try:
+        return literal_eval(literal)
+    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
+        return None
+
+
+@lru_cache(maxsize=1 << 14)
 def code(node: cst.CSTNode) -> str:
-    """The source of `node`, cut to 60 characters, for messages."""
+    """The source of `node`, cut to 60 characters, for messages.  Kept for the nodes seen last (by
+    identity: a node never changes), as each walk of a module describes the same nodes again."""
     text = _EMPTY_MODULE.code_for_node(node)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -32,6 +53,21 @@ def call_args(call: cst.Call) -> list[tuple[str | None, str, cst.BaseExpression]
     """`(keyword, star, value)` per argument, as `catalogue.Sink.bind` takes them."""
     return [(a.keyword.value if a.keyword else None, a.star if isinstance(a.star, str) else "", a.value)
             for a in call.args]
+
+
+class KindOf:
+    """Which of some node classes a node is an instance of (the first that fits, else None), found once
+    per type of node: each failed `isinstance` against libcst's abstract node classes calls into `abc`."""
+
+    def __init__(self, *classes: type):
+        self.classes = classes
+        self._known: dict[type, type | None] = {}
+
+    def __call__(self, node: object) -> type | None:
+        kind = type(node)
+        if kind not in self._known:
+            self._known[kind] = next((c for c in self.classes if issubclass(kind, c)), None)
+        return self._known[kind]
 
 
 # Reading a node's parts by attribute, not through libcst's `children`, which runs a visitor over the node

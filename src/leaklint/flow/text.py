@@ -15,7 +15,7 @@ import libcst as cst
 from ..catalogue import endpoints
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
-from .syntax import string_key
+from .syntax import string_key, string_value
 from .values import Value, merge_all, strip_ref
 
 MAX_TEXT = 2000  # longer texts are not URLs; dropping them keeps `s += ...` loops linear
@@ -70,10 +70,7 @@ def joined(*texts: str | None) -> str | None:
 
 
 def literal(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
-    try:
-        value = node.evaluated_value
-    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
-        return None
+    value = string_value(node)
     return value if isinstance(value, str) and len(value) <= MAX_TEXT else None
 
 
