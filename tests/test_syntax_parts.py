@@ -113,3 +113,13 @@ def test_parts_read_by_attribute_are_the_filtered_children(name, source):
                  and issubclass(cls, (cst.BaseStatement, cst.BaseSmallStatement, *CLAUSES))
                  and not cls.__name__.startswith(("Base", "Lazy"))}
         assert kinds <= seen, sorted(k.__name__ for k in kinds - seen)
+
+
+def test_kind_of_is_the_first_class_that_fits():
+    kind = syntax.KindOf(cst.BaseCompoundStatement, cst.If, cst.SimpleStatementLine)
+    if_ = cst.parse_statement("if x:\n    pass\n")
+    line = cst.parse_statement("x = 1\n")
+    for _ in range(2):  # found, then known
+        assert kind(if_) is cst.BaseCompoundStatement
+        assert kind(line) is cst.SimpleStatementLine
+        assert kind(cst.Name("x")) is None

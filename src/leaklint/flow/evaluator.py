@@ -44,9 +44,10 @@ class Evaluator(NameEvaluation, CallEvaluation):
             return UNKNOWN
         self._depth += 1
         try:
-            method = getattr(self, "_eval_" + type(node).__name__, None)
+            kind = type(node)
+            method = _METHODS[kind] if kind in _METHODS else _METHODS.setdefault(kind, _method(kind))
             if method is not None:
-                return method(node)
+                return method(self, node)
             return merge_all(self.evaluate(c) for c in node.children if isinstance(c, cst.BaseExpression))
         finally:
             self._depth -= 1
@@ -191,3 +192,11 @@ class Evaluator(NameEvaluation, CallEvaluation):
 
     def _eval_StarredElement(self, node: cst.StarredElement) -> Value:
         return self.evaluate(node.value)
+
+
+# Each kind of node's `_eval_` method (None: the node carries what its parts carry), found once per kind.
+_METHODS: dict[type, Callable | None] = {}
+
+
+def _method(kind: type) -> Callable | None:
+    return getattr(Evaluator, "_eval_" + kind.__name__, None)
