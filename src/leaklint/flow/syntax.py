@@ -13,10 +13,11 @@ _EMPTY_MODULE = cst.Module(body=[])
 
 def string_key(node: cst.CSTNode | None) -> str | None:
     """The text of a plain string literal (or of a subscript index that is one), else None."""
-    if isinstance(node, cst.SimpleString):
+    kind = type(node)  # exact types: libcst has no subclasses of these, and isinstance costs an abc call
+    if kind is cst.SimpleString:
         value = string_value(node)
         return value if isinstance(value, str) else None
-    if isinstance(node, cst.Index):
+    if kind is cst.Index:
         return string_key(node.value)
     return None
 
@@ -144,7 +145,7 @@ def statement_parts(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
 
 def statement_holders(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     """Every part directly under a block, statement or clause that may hold statements, in order (a small
-    statement holds none); for an unknown kind, every part."""
+    statement holds none); for an unknown kind, every part but its expressions."""
     kind = type(node)
     if kind is cst.IndentedBlock or kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
         return node.body
@@ -156,4 +157,4 @@ def statement_holders(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         return node.cases
     if kind in _SMALL_STATEMENTS:
         return ()
-    return node.children
+    return [c for c in node.children if not isinstance(c, cst.BaseExpression)]
