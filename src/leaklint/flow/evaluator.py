@@ -7,7 +7,6 @@ with no method carries what its parts carry.  `walk.Walker` drives the evaluator
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 import libcst as cst
@@ -106,7 +105,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
             key = string_key(element.key)
             parts.append(self.classify_key(key, element, value) if key is not None else value)
         out = merge_all(parts)
-        out = replace(out, clean=out.clean and not out.tainted)
+        out = out.but(clean=out.clean and not out.tainted)
         self._displays[id(out)] = (out, node)  # the value is kept too, so that its id stays its own
         return out
 

@@ -8,7 +8,6 @@ unknown part.  Texts are built from literals, f-strings, `+`, `%`, `str.format` 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import libcst as cst
 
@@ -158,4 +157,4 @@ def _format(ev, call) -> Value | None:
 
 def string(text: str | None, parts: list[Value]) -> Value:
     """A string built from `parts`: it carries what they carry, and `text`."""
-    return replace(strip_ref(merge_all(parts)), text=text)
+    return strip_ref(merge_all(parts)).but(text=text)
