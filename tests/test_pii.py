@@ -172,3 +172,29 @@ def test_a_parameter_keeps_what_its_name_says_under_a_name_key(value, reported):
     found = reports("import logfire\ndef send(lock_name, cache_key, template_name, customer_name, who):\n"
                     f"    logfire.info('Locked', name={value})\n")
     assert found == (["LL002 person name sent to Logfire info (observability) in 'name'"] if reported else [])
+
+
+def test_kept_answers_depend_on_every_argument():
+    """Answers are kept per name; the project's words, its never-PII names and the person context are
+    part of what they are kept by (asked in turn, each still gets its own answer)."""
+    from leaklint.pii import classify_name
+    extra = {PiiKind.PERSON_NAME: frozenset({"moniker"})}
+    for _ in range(2):
+        assert classify_name("moniker") is None
+        assert classify_name("moniker", extra=extra).kind is PiiKind.PERSON_NAME
+        assert classify_name("moniker", extra={PiiKind.PERSON_NAME: {"moniker"}}).kind is PiiKind.PERSON_NAME
+        assert classify_name("user_email").kind is PiiKind.EMAIL
+        assert classify_name("user_email", never=frozenset({"user_email"})) is None
+        assert classify_name("user_email", never={"user_email"}) is None
+        assert classify_name("name") is None
+        assert classify_name("name", person_context=True).kind is PiiKind.PERSON_NAME
+        assert classify_attribute("user", "moniker") is None
+        assert classify_attribute("user", "moniker", extra=extra).kind is PiiKind.PERSON_NAME
+        assert classify_attribute("user", "email", never=frozenset({"email"})) is None
+        assert classify_attribute("user", "email").kind is PiiKind.EMAIL
+
+
+def test_words_gives_a_list_of_its_own():
+    first = words("userEmail")
+    first.append("changed")
+    assert words("userEmail") == ["user", "email"]

@@ -15,6 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
+from .flow.syntax import KindOf, clauses, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
@@ -94,8 +95,7 @@ class Walker(QuietBindings):
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
         self.current, self._scope = scope, scope.qualname.split(".")
-        body = scope.node.body
-        self.block(body.body if isinstance(body, cst.IndentedBlock) else [body], ev, weak=False)
+        self.block(statements(scope.node.body), ev, weak=False)
         self.current = None
         if self.on_done is not None:
             self.on_done(self, scope)
@@ -124,13 +124,11 @@ class Walker(QuietBindings):
             self.statement(stmt, ev, weak=weak)
 
     def statement(self, stmt: cst.CSTNode, ev: Evaluator, *, weak: bool) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        kind = _STATEMENT(stmt)
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
             for small in stmt.body:
                 self.small(small, ev, weak=weak)
-        elif isinstance(stmt, cst.SimpleStatementSuite):
-            for small in stmt.body:
-                self.small(small, ev, weak=weak)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             for deco in stmt.decorators:
                 ev.evaluate(deco.decorator)
             in_class = ev.self_name == "__class__"
@@ -145,7 +143,7 @@ class Walker(QuietBindings):
                 self.bind_declared(stmt, parent, declared)
             self._pending.append(_Pending(scope, parent, self_name, ev.self_attrs, declared))
             ev.env.set(stmt.name.value, Value(ref=qualname, local=True))
-        elif isinstance(stmt, cst.ClassDef):
+        elif kind is cst.ClassDef:
             self.klass(stmt, ev)
         else:
             self.compound(stmt, ev)
@@ -158,7 +156,7 @@ class Walker(QuietBindings):
             self.bases[inside] = bases
         attrs = self.class_attributes(node, ev.env)
         self.members.update({f"{inside}.{name}": value for name, value in attrs.items()})
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        body = statements(node.body)
         self.properties.update(f"{inside}.{f.name.value}" for f in body
                                if isinstance(f, cst.FunctionDef) and is_property(f))
         # The class body is its own scope; "__class__" marks methods so their first parameter is `self`.
@@ -169,28 +167,28 @@ class Walker(QuietBindings):
         ev.env.set(node.name.value, Value(ref=qualname, local=True))
 
     def small(self, node: cst.BaseSmallStatement, ev: Evaluator, *, weak: bool) -> None:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        kind = _SMALL(node)
+        if kind is cst.Import or kind is cst.ImportFrom:
             for b in self.imports.bindings(node):
                 ev.env.set(b.name, Value(ref=b.target, local=b.local))
-        elif isinstance(node, cst.Assign):
+        elif kind is cst.Assign:
             value = ev.evaluate(node.value)
             for target in node.targets:
                 self.bind(target.target, value, ev, weak=weak, source=node.value)
-        elif isinstance(node, cst.AnnAssign):
+        elif kind is cst.AnnAssign:
             if node.value is not None:
                 self.bind(node.target, ev.evaluate(node.value), ev, weak=weak, source=node.value)
-        elif isinstance(node, cst.AugAssign):
+        elif kind is cst.AugAssign:
             self.bind(node.target, ev.evaluate(node.value), ev, weak=True)
-        elif isinstance(node, cst.Expr):
+        elif kind is cst.Expr:
             self.expression_statement(node.value, ev)
-        elif isinstance(node, cst.Return):
+        elif kind is cst.Return:
             value = ev.evaluate(node.value) if node.value is not None else UNKNOWN
             if self.on_return is not None and self.current is not None:
                 self.on_return(self.current, value)
         else:
-            for child in node.children:
-                if isinstance(child, cst.BaseExpression):
-                    ev.evaluate(child)
+            for child in small_expressions(node):
+                ev.evaluate(child)
 
     def expression_statement(self, expr: cst.BaseExpression, ev: Evaluator) -> None:
         if isinstance(expr, cst.Yield):
@@ -269,31 +267,37 @@ class Walker(QuietBindings):
             ev.env.set(owner.value, value)
 
     def compound(self, stmt: cst.CSTNode, ev: Evaluator) -> None:
-        if isinstance(stmt, (cst.For,)):
+        kind = _COMPOUND(stmt)
+        if kind is cst.For:
             self.bind(stmt.target, strip_ref(ev.evaluate(stmt.iter)), ev, weak=True)
-        elif isinstance(stmt, (cst.If, cst.While)):
+        elif kind is cst.If or kind is cst.While:
             ev.evaluate(stmt.test)
-        elif isinstance(stmt, cst.With):
+        elif kind is cst.With:
             for item in stmt.items:
                 value = ev.evaluate(item.item)
                 if item.asname is not None:
                     self.bind(item.asname.name, value, ev, weak=False)
-        elif isinstance(stmt, cst.Match):
+        elif kind is cst.Match:
             ev.evaluate(stmt.subject)
         self.suites(stmt, ev)
-        for child in stmt.children:
-            if isinstance(child, cst.If):  # `elif`: a test, then suites
+        for child in clauses(stmt):
+            clause = _CLAUSE(child)
+            if clause is cst.If:  # `elif`: a test, then suites
                 self.compound(child, ev)
-            elif isinstance(child, (cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase, cst.ExceptStarHandler)):
+            elif clause is not None:
                 self.suites(child, ev)
 
     def suites(self, part: cst.CSTNode, ev: Evaluator) -> None:
         """Walk the blocks directly under a compound statement or one of its clauses; names bound in a
         branch are merged with what they held before (the branch may not run)."""
-        for child in part.children:
-            if isinstance(child, cst.BaseSuite):
-                body = child.body if isinstance(child, cst.IndentedBlock) else [child]
-                self.block(body, ev, weak=True)
+        for suite in suites_of(part):
+            self.block(statements(suite), ev, weak=True)
+
+
+_STATEMENT = KindOf(cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.FunctionDef, cst.ClassDef)
+_SMALL = KindOf(cst.Import, cst.ImportFrom, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.Return)
+_COMPOUND = KindOf(cst.For, cst.If, cst.While, cst.With, cst.Match)
+_CLAUSE = KindOf(cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase, cst.ExceptStarHandler)
 
 
 def _params(params: cst.Parameters) -> list[str]:

@@ -8,11 +8,13 @@ evaluation (no call is reported) of the assignments in order.  Mixed into `walk.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 import libcst as cst
 
 from .flow import Env, Evaluator, Value
+from .flow.syntax import statement_holders, statement_parts, statements
 from .resolve import last_name
 
 PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, functools, django.utils.functional
@@ -27,13 +29,13 @@ class QuietBindings:
         `property` or `cached_property` returns.  Known before any method is walked, so every method sees
         them whatever their order."""
         attrs: dict[str, Value] = {}
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        body = statements(node.body)
         quiet = Evaluator(self.options, Env(env), None)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
                 self._method_attributes(stmt, env, attrs)
                 continue
-            for small in _walk_statements(stmt):  # `if settings.TOKEN: client = Mixpanel(...)` too
+            for small in _small_statements(stmt):  # `if settings.TOKEN: client = Mixpanel(...)` too
                 names = [t.value for t in _targets(small) if isinstance(t, cst.Name)]
                 value = quiet.evaluate(small.value) if names else None
                 for name in names:
@@ -44,8 +46,7 @@ class QuietBindings:
         """`self.<attr> = ...` in one method; a property's return value."""
         self_name = self_param(func)
         prop = is_property(func)
-        if not prop and not any(_on_self(t, self_name) for small in _walk_statements(func.body)
-                                for t in _targets(small)):
+        if not prop and not _assigns_to_self(func):
             return  # nothing to learn: the method is not evaluated twice
         for target, value in self.quiet_assignments(func, env, returns=prop):
             if isinstance(target, cst.Return):
@@ -59,7 +60,7 @@ class QuietBindings:
         assigned, evaluated in order without reporting anything: its imports and local names are followed,
         its parameters are unknown.  What a function binds outside itself, known before any call to it."""
         quiet = Evaluator(self.options, Env(env), None)
-        for small in _walk_statements(func.body):
+        for small in _small_statements(func.body):
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 for b in self.imports.bindings(small):
                     quiet.env.set(b.name, Value(ref=b.target, local=b.local))
@@ -111,10 +112,11 @@ def declared_names(body: cst.BaseSuite) -> tuple[list[str], list[str]]:
     stack: list[cst.CSTNode] = [body]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.Global, cst.Nonlocal)):
-            names[isinstance(node, cst.Nonlocal)].extend(item.name.value for item in node.names)
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
-            stack.extend(node.children)
+        kind = type(node)  # exact types: libcst has no subclasses of these, and isinstance costs an abc call
+        if kind is cst.Global or kind is cst.Nonlocal:
+            names[kind is cst.Nonlocal].extend(item.name.value for item in node.names)
+        elif kind is not cst.FunctionDef and kind is not cst.ClassDef:
+            stack.extend(statement_holders(node))
     return names
 
 
@@ -137,6 +139,21 @@ def _decorator_name(deco: cst.Decorator) -> str | None:
     return last_name(deco.decorator)
 
 
+# What only the syntax decides is kept for the nodes seen last (by identity: a node never changes), as
+# each walk of a module asks it again; what the statements evaluate to changes between walks.
+
+@lru_cache(maxsize=1 << 13)
+def _assigns_to_self(func: cst.FunctionDef) -> bool:
+    """Whether a method assigns to an attribute of its `self`."""
+    self_name = self_param(func)
+    return any(_on_self(t, self_name) for small in _small_statements(func.body) for t in _targets(small))
+
+
+@lru_cache(maxsize=1 << 13)
+def _small_statements(node: cst.CSTNode) -> tuple[cst.BaseSmallStatement, ...]:
+    return tuple(_walk_statements(node))
+
+
 def _walk_statements(body: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
     """Every small statement in a block and the blocks inside it (not in nested classes)."""
     stack = [body]
@@ -147,5 +164,4 @@ def _walk_statements(body: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
             continue
         if isinstance(node, cst.ClassDef):
             continue
-        stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement,
-                                                                         cst.BaseCompoundStatement))]))
+        stack.extend(reversed(statement_parts(node)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import namedtuple
+from functools import lru_cache
 
 from .vocabulary import (ADDRESSEE_WORDS, BARE_ADDRESS_WORDS, CREDENTIAL_ATTRIBUTES, HANDLE_WORDS,  # noqa: F401
                          KIND_WORDS, MESSAGE_WORDS, NAME_OWNER_WORDS, NAME_WORDS, NOT_PERSON_PHRASES,
@@ -29,9 +30,20 @@ if TYPE_CHECKING:
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+# The linter asks about the same few thousand names over and over (every walk of every module), and a
+# running scrubber about the same payload keys: the answers, pure functions of their strings, are kept.
+# Bounded, so that a process seeing endless distinct keys does not grow without end.
+_CACHED = 1 << 15
+
+
 def words(name: str) -> list[str]:
     """Split a name, key or header into lower-case words: `userEmail_2` -> ["user", "email", "2"]."""
-    return [w.lower() for w in _WORD_RE.findall(name)]
+    return list(_words(name))
+
+
+@lru_cache(maxsize=_CACHED)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD_RE.findall(name))
 
 
 class Match(namedtuple("Match", "kind matched")):
@@ -40,7 +52,7 @@ class Match(namedtuple("Match", "kind matched")):
     __slots__ = ()
 
 
-def _phrases(ws: list[str]) -> Iterable[tuple[int, str]]:
+def _phrases(ws: tuple[str, ...]) -> Iterable[tuple[int, str]]:
     """Every word and every pair / triple of adjacent words, joined both with and without a space."""
     for i in range(len(ws)):
         for n in (3, 2, 1):
@@ -58,14 +70,25 @@ def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = No
     `person_context` says the name sits on (or in a payload about) a person, so that a bare `name`
     is a person's name.  `extra` adds project words per kind, `never` lists names that are never PII.
     """
+    return _classify_name(name, _extra_key(extra), frozenset(never), person_context)
+
+
+def _extra_key(extra: dict[PiiKind, frozenset[str]] | None) -> tuple:
+    """`extra` as a key of the kept answers (a frozenset is taken as it is, not copied)."""
+    return tuple((kind, frozenset(added)) for kind, added in extra.items()) if extra else ()
+
+
+@lru_cache(maxsize=_CACHED)
+def _classify_name(name: str, extra: tuple, never: frozenset[str], person_context: bool) -> Match | None:
     if not name or name.lower() in never:
         return None
-    ws = words(name)
+    ws = _words(name)
     if not ws:
         return None
     if any(w in NOT_PII_WORDS for w in ws):
         return None
-    kinds = KIND_WORDS if not extra else {k: KIND_WORDS[k] | extra.get(k, frozenset()) for k in KIND_WORDS}
+    added = dict(extra)
+    kinds = KIND_WORDS if not added else {k: KIND_WORDS[k] | added.get(k, frozenset()) for k in KIND_WORDS}
     # Compound names decide first: `ip_address` is an IP, `email_address` an email, not a postal address.
     best: Match | None = None
     best_len = 0
@@ -83,7 +106,7 @@ def classify_name(name: str, *, extra: dict[PiiKind, frozenset[str]] | None = No
     return _by_owner(ws, person_context)
 
 
-def _by_owner(ws: list[str], person_context: bool) -> Match | None:
+def _by_owner(ws: tuple[str, ...], person_context: bool) -> Match | None:
     """Names whose last word means personal data only on some owners: a person's or a card holder's
     `name`, a person's `login`, a message's `to` / `cc`."""
     last, owner = ws[-1], (ws[-2] if len(ws) > 1 else None)
@@ -106,13 +129,23 @@ def _by_owner(ws: list[str], person_context: bool) -> Match | None:
 
 def mentions_pii(name: str) -> bool:
     """Whether any word of `name` is a PII word, descriptors aside (`email_count` mentions email)."""
-    ws = words(name)
-    return any(phrase in vocab for _, phrase in _phrases(ws) for vocab in KIND_WORDS.values())
+    return _mentions_pii(name)
 
 
-def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
+@lru_cache(maxsize=_CACHED)
+def _mentions_pii(name: str) -> bool:
+    return any(phrase in vocab for _, phrase in _phrases(_words(name)) for vocab in KIND_WORDS.values())
+
+
+def classify_attribute(owner: str | None, attr: str, *, extra: dict[PiiKind, frozenset[str]] | None = None,
+                       never: frozenset[str] = frozenset()) -> Match | None:
     """Classify `owner.attr`: `user.name` is a name, `plan.name` is not, `acct.email` is an email."""
-    owner_words = words(owner) if owner else []
+    return _classify_attribute(owner, attr, _extra_key(extra), frozenset(never))
+
+
+@lru_cache(maxsize=_CACHED)
+def _classify_attribute(owner: str | None, attr: str, extra: tuple, never: frozenset[str]) -> Match | None:
+    owner_words = _words(owner) if owner else ()
     last = owner_words[-1] if owner_words else None
     if last in ORG_WORDS and attr in ORG_ATTRIBUTES:
         return Match(PiiKind.ORG_ID, f"{last}.{attr}")
@@ -122,15 +155,15 @@ def classify_attribute(owner: str | None, attr: str, **kw) -> Match | None:
     if attr == "title":
         return None
     if last is not None and last not in PERSON_WORDS:
-        match = _by_owner([last, *words(attr)], False)  # `msg.to`, `card.name`
+        match = _by_owner((last, *_words(attr)), False)  # `msg.to`, `card.name`
         if match is not None:
             return match
-    return classify_name(attr, person_context=last in PERSON_WORDS, **kw)
+    return _classify_name(attr, extra, never, last in PERSON_WORDS)
 
 
 def credential_attribute(owner: str | None, attr: str) -> Match | None:
     """`sys.argv`, `os.environ`, `request.headers`: an attribute that holds credentials as a whole."""
-    last = words(owner)[-1] if owner and words(owner) else ""
+    last = _words(owner)[-1] if owner and _words(owner) else ""
     if attr.lower() in CREDENTIAL_ATTRIBUTES.get(last, ()):
         return Match(PiiKind.CREDENTIAL, f"{last}.{attr}")
     return None

@@ -222,6 +222,7 @@ def _params_of(values: list[Value]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for v in values for p in v.params))
 
 
+@functools.lru_cache(maxsize=4096)
 def _getter(name: str) -> bool:
     """A function named to read something (`get_user_field`, `user_attr`, `read_profile_value`)."""
     ws = pii.words(name) if name else []

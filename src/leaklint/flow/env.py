@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from ..catalogue import Catalogue
@@ -61,6 +62,6 @@ class Options:
     extra_words: dict[PiiKind, frozenset[str]] = field(default_factory=dict)
     never: frozenset[str] = frozenset()
 
-    @property
-    def scrubber_names(self) -> frozenset[str]:
+    @cached_property
+    def scrubber_names(self) -> frozenset[str]:  # asked on every call evaluated
         return frozenset(s.rsplit(".", 1)[-1] for s in self.scrubbers)

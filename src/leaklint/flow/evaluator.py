@@ -7,7 +7,6 @@ with no method carries what its parts carry.  `walk.Walker` drives the evaluator
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 import libcst as cst
@@ -44,9 +43,10 @@ class Evaluator(NameEvaluation, CallEvaluation):
             return UNKNOWN
         self._depth += 1
         try:
-            method = getattr(self, "_eval_" + type(node).__name__, None)
+            kind = type(node)
+            method = _METHODS[kind] if kind in _METHODS else _METHODS.setdefault(kind, _method(kind))
             if method is not None:
-                return method(node)
+                return method(self, node)
             return merge_all(self.evaluate(c) for c in node.children if isinstance(c, cst.BaseExpression))
         finally:
             self._depth -= 1
@@ -105,7 +105,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
             key = string_key(element.key)
             parts.append(self.classify_key(key, element, value) if key is not None else value)
         out = merge_all(parts)
-        out = replace(out, clean=out.clean and not out.tainted)
+        out = out.but(clean=out.clean and not out.tainted)
         self._displays[id(out)] = (out, node)  # the value is kept too, so that its id stays its own
         return out
 
@@ -184,3 +184,18 @@ class Evaluator(NameEvaluation, CallEvaluation):
 
     def _eval_Await(self, node: cst.Await) -> Value:
         return self.evaluate(node.expression)
+
+    def _eval_Yield(self, node: cst.Yield) -> Value:
+        """What it yields (not what it is sent); `yield from it` carries nothing here."""
+        return self.evaluate(node.value) if isinstance(node.value, cst.BaseExpression) else CLEAN
+
+    def _eval_StarredElement(self, node: cst.StarredElement) -> Value:
+        return self.evaluate(node.value)
+
+
+# Each kind of node's `_eval_` method (None: the node carries what its parts carry), found once per kind.
+_METHODS: dict[type, Callable | None] = {}
+
+
+def _method(kind: type) -> Callable | None:
+    return getattr(Evaluator, "_eval_" + kind.__name__, None)

@@ -8,7 +8,8 @@ is not).  Mixed into `flow.Evaluator`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import lru_cache
+
 
 import libcst as cst
 
@@ -49,13 +50,13 @@ class NameEvaluation:
             return self.resolve_local(bound)
         named = self.classify(node.value, node, node.value)
         # A parameter keeps what its name says (`lock_name` is clean) and where it comes from.
-        return replace(named, params=bound.params) if bound is not None and bound.params else named
+        return named.but(params=bound.params) if bound is not None and bound.params else named
 
     def resolve_local(self, value: Value) -> Value:
         """A name imported from the project's own code stands for what that module binds to it."""
         if value.local and value.ref and self.options.project is not None:
             found = self.options.project.resolve(value.ref)
-            return replace(found, partial=found.partial + value.partial) if value.partial else found
+            return found.but(partial=found.partial + value.partial) if value.partial else found
         return value
 
     def _eval_Attribute(self, node: cst.Attribute) -> Value:
@@ -90,7 +91,7 @@ class NameEvaluation:
         known = self.options.project.lookup(path) if self.options.project is not None else None
         if known is not None:
             if known.ref and not known.local:  # inherited from an SDK class: `client.people` is its object too
-                return replace(known, ref=self.options.catalogue.instances.get(known.ref, known.ref))
+                return known.but(ref=self.options.catalogue.instances.get(known.ref, known.ref))
             return known
         if path in self.options.catalogue.sinks:
             return Value(ref=path, local=True)
@@ -109,7 +110,7 @@ class NameEvaluation:
         if is_descriptor(attr) or attr in vocab.LABEL_ATTRIBUTES or attr in vocab.ID_ATTRIBUTES:
             return CLEAN
         if attr in vocab.STRING_METHODS:
-            return replace(owner, ref=None)
+            return owner.but(ref=None)
         return UNKNOWN
 
     def _eval_Subscript(self, node: cst.Subscript) -> Value:
@@ -133,21 +134,26 @@ class NameEvaluation:
         return UNKNOWN
 
 
+@lru_cache(maxsize=1 << 14)
 def is_person(name: str | None) -> bool:
-    """A name that stands for a person (`user`, `request.user`, `owner`)."""
+    """A name that stands for a person (`user`, `request.user`, `owner`).  These readings of a name are
+    kept (bounded): every walk asks them again about the same names."""
     ws = pii.words(name) if name else []
     return bool(ws) and ws[-1] in vocab.PERSON_WORDS
 
 
+@lru_cache(maxsize=1 << 14)
 def is_entity(name: str) -> bool:
     """A name that stands for a person or an organisation (`user`, `request.user`, `UserSerializer`)."""
     return any(w in vocab.PERSON_WORDS or w in vocab.ORG_WORDS for w in pii.words(name))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_serializer(name: str) -> bool:
     return any(w in vocab.SERIALIZER_WORDS for w in pii.words(name))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_descriptor(name: str) -> bool:
     """A name that describes data without holding it: flags, counts, templates, file names."""
     return any(w in vocab.NOT_PII_WORDS for w in pii.words(name))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ast import literal_eval
+from functools import lru_cache
+from typing import Sequence
+
 import libcst as cst
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -9,19 +13,39 @@ _EMPTY_MODULE = cst.Module(body=[])
 
 def string_key(node: cst.CSTNode | None) -> str | None:
     """The text of a plain string literal (or of a subscript index that is one), else None."""
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd prefixes: treat as unknown key
-            return None
+    kind = type(node)  # exact types: libcst has no subclasses of these, and isinstance costs an abc call
+    if kind is cst.SimpleString:
+        value = string_value(node)
         return value if isinstance(value, str) else None
-    if isinstance(node, cst.Index):
+    if kind is cst.Index:
         return string_key(node.value)
     return None
 
 
+def string_value(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
+    """What a string literal evaluates to; None when it cannot be evaluated (odd prefixes)."""
+    if type(node) is cst.SimpleString:
+        return _evaluated(node.value)
+    try:
+        return node.evaluated_value
+    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
+        return None
+
+
+@lru_cache(maxsize=1 << 15)
+def _evaluated(literal: str) -> str | bytes | None:
+    """`SimpleString.evaluated_value`, kept by the literal's text: every walk of a module reads its
+    strings again, and `literal_eval` compiles each one."""
+    try:
+        return literal_eval(literal)
+    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
+        return None
+
+
+@lru_cache(maxsize=1 << 14)
 def code(node: cst.CSTNode) -> str:
-    """The source of `node`, cut to 60 characters, for messages."""
+    """The source of `node`, cut to 60 characters, for messages.  Kept for the nodes seen last (by
+    identity: a node never changes), as each walk of a module describes the same nodes again."""
     text = _EMPTY_MODULE.code_for_node(node)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -30,3 +54,107 @@ def call_args(call: cst.Call) -> list[tuple[str | None, str, cst.BaseExpression]
     """`(keyword, star, value)` per argument, as `catalogue.Sink.bind` takes them."""
     return [(a.keyword.value if a.keyword else None, a.star if isinstance(a.star, str) else "", a.value)
             for a in call.args]
+
+
+class KindOf:
+    """Which of some node classes a node is an instance of (the first that fits, else None), found once
+    per type of node: each failed `isinstance` against libcst's abstract node classes calls into `abc`."""
+
+    def __init__(self, *classes: type):
+        self.classes = classes
+        self._known: dict[type, type | None] = {}
+
+    def __call__(self, node: object) -> type | None:
+        kind = type(node)
+        if kind not in self._known:
+            self._known[kind] = next((c for c in self.classes if issubclass(kind, c)), None)
+        return self._known[kind]
+
+
+# Reading a node's parts by attribute, not through libcst's `children`, which runs a visitor over the node
+# (and every whitespace node in it) on each call.  Each answer is, in order, what `children` would give
+# filtered the same way; an unknown kind of node still goes through `children`.
+
+_BODY_OWNERS = frozenset({cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar, cst.Else, cst.Finally,
+                          cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase})
+_NO_EXPRESSIONS = frozenset({cst.Pass, cst.Break, cst.Continue, cst.Global, cst.Nonlocal})
+_SMALL_STATEMENTS = frozenset({*_NO_EXPRESSIONS, cst.Raise, cst.Assert, cst.Del, cst.Return, cst.Expr, cst.Assign,
+                               cst.AnnAssign, cst.AugAssign, cst.Import, cst.ImportFrom})
+_NO_STATEMENTS = frozenset({*_SMALL_STATEMENTS, cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.Match})
+
+
+def statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    """The statements of a block: an indented block's lines, or the one-line suite itself (`if x: y = 1`)."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+
+
+def suites_of(part: cst.CSTNode) -> Sequence[cst.BaseSuite]:
+    """The blocks directly under a compound statement or one of its clauses."""
+    kind = type(part)
+    if kind in _BODY_OWNERS:
+        return (part.body,)
+    if kind is cst.Match:
+        return ()
+    return [c for c in part.children if isinstance(c, cst.BaseSuite)]
+
+
+def clauses(stmt: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """A compound statement's parts after its first block, in order: `elif` (an `If`), `else`, `except`,
+    `finally`, `case`; for an unknown kind, every part."""
+    kind = type(stmt)
+    if kind is cst.If or kind is cst.For or kind is cst.While:
+        return () if stmt.orelse is None else (stmt.orelse,)
+    if kind is cst.Try or kind is cst.TryStar:
+        return [*stmt.handlers, *(c for c in (stmt.orelse, stmt.finalbody) if c is not None)]
+    if kind is cst.Match:
+        return stmt.cases
+    if kind is cst.With:
+        return ()
+    return stmt.children
+
+
+def small_expressions(small: cst.BaseSmallStatement) -> Sequence[cst.BaseExpression]:
+    """The expressions directly under a small statement (`raise exc`, `assert test, msg`, `del x`); the
+    cause of `raise ... from cause` is not one (it sits in a `From` node)."""
+    kind = type(small)
+    if kind in _NO_EXPRESSIONS:
+        return ()
+    if kind is cst.Raise:
+        return () if small.exc is None else (small.exc,)
+    if kind is cst.Assert:
+        return (small.test,) if small.msg is None else (small.test, small.msg)
+    if kind is cst.Del:
+        return (small.target,)
+    return [c for c in small.children if isinstance(c, cst.BaseExpression)]
+
+
+def statement_parts(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """The blocks and statements directly under a node (`elif` is one, `else`, `except` and `case` are
+    clauses, not statements; a line's small statements are not statements either)."""
+    kind = type(node)
+    if kind is cst.IndentedBlock:
+        return node.body
+    if kind is cst.If:
+        return (node.body, node.orelse) if type(node.orelse) is cst.If else (node.body,)
+    if kind in _BODY_OWNERS or kind is cst.FunctionDef or kind is cst.ClassDef:
+        return (node.body,)
+    if kind in _NO_STATEMENTS:
+        return ()
+    return [c for c in node.children if isinstance(c, (cst.BaseSuite, cst.BaseStatement, cst.BaseCompoundStatement))]
+
+
+def statement_holders(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """Every part directly under a block, statement or clause that may hold statements, in order (a small
+    statement holds none); for an unknown kind, every part but its expressions."""
+    kind = type(node)
+    if kind is cst.IndentedBlock or kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
+        return node.body
+    if kind is cst.If or kind is cst.For or kind is cst.While or kind is cst.Try or kind is cst.TryStar:
+        return [node.body, *clauses(node)]
+    if kind in _BODY_OWNERS or kind is cst.FunctionDef or kind is cst.ClassDef:
+        return (node.body,)
+    if kind is cst.Match:
+        return node.cases
+    if kind in _SMALL_STATEMENTS:
+        return ()
+    return [c for c in node.children if not isinstance(c, cst.BaseExpression)]

@@ -8,14 +8,13 @@ unknown part.  Texts are built from literals, f-strings, `+`, `%`, `str.format` 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import libcst as cst
 
 from ..catalogue import endpoints
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
-from .syntax import string_key
+from .syntax import string_key, string_value
 from .values import Value, merge_all, strip_ref
 
 MAX_TEXT = 2000  # longer texts are not URLs; dropping them keeps `s += ...` loops linear
@@ -70,10 +69,7 @@ def joined(*texts: str | None) -> str | None:
 
 
 def literal(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
-    try:
-        value = node.evaluated_value
-    except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
-        return None
+    value = string_value(node)
     return value if isinstance(value, str) and len(value) <= MAX_TEXT else None
 
 
@@ -161,4 +157,4 @@ def _format(ev, call) -> Value | None:
 
 def string(text: str | None, parts: list[Value]) -> Value:
     """A string built from `parts`: it carries what they carry, and `text`."""
-    return replace(strip_ref(merge_all(parts)), text=text)
+    return strip_ref(merge_all(parts)).but(text=text)

@@ -9,7 +9,7 @@ Values only ever merge: a name bound on two branches carries what either branch 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable
 
 import libcst as cst
@@ -86,6 +86,11 @@ class Value:
             text=self.text if self.text == other.text else None,
         )
 
+    def but(self, **changes) -> "Value":
+        """This value with some fields changed: `dataclasses.replace` without its look-up of the fields,
+        which costs more than the copy (names and dict displays make one each)."""
+        return Value(**{**self.__dict__, **changes})
+
     @property
     def tainted(self) -> bool:
         return bool(self.pii or self.wholes or self.carrier)
@@ -109,7 +114,7 @@ def merge_all(values: Iterable[Value]) -> Value:
 
 def strip_ref(value: Value) -> Value:
     """The data of `value`, no longer standing for an SDK or project object (a result computed from it)."""
-    return replace(value, ref=None, local=False, carrier=None) if (value.ref or value.carrier) else value
+    return value.but(ref=None, local=False, carrier=None) if (value.ref or value.carrier) else value
 
 
 def through(label: str, what: str) -> str:
@@ -122,7 +127,7 @@ def through(label: str, what: str) -> str:
 
 
 def _unique(items: tuple) -> tuple:
-    if not items:
+    if len(items) < 2:
         return items
     unique = tuple(dict.fromkeys(items))
     if len(unique) <= MAX_EVIDENCE:
