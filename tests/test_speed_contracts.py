@@ -67,8 +67,14 @@ def test_one_changed_file_as_pre_commit_checks_it(synthetic):
     changed = run_cli("check", rel, cwd=synthetic).stdout
     fresh = run_cli("check", rel, "--no-cache", cwd=synthetic).stdout
     assert changed == fresh and "email sent to Mixpanel track via telemetry.send(**props)" in changed
-    # The partial run stored what it learnt: the next run over the whole project is a plain cache hit
-    # (nothing parsed, the parser not even imported) with the same answers as a fresh run.
+    # What others see of the file moved (a new function), so the partial run analysed what the file's
+    # imports reach, and did not store that part of the project as the whole: the next whole run
+    # gives a fresh run's answers.
+    assert run_cli("check", ".", cwd=synthetic).stdout == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
+    # A change others cannot see (a comment): the partial run uses the cached index and stores its
+    # result, and the next run over the whole project is a plain cache hit (the parser not even imported).
+    user.write_text(user.read_text() + "# reviewed\n")
+    assert run_cli("check", rel, cwd=synthetic).stdout == run_cli("check", rel, "--no-cache", cwd=synthetic).stdout
     code = ("import sys\nfrom leaklint.cli import main\nrc = main(['check', '.', '-q', '--exit-zero'])\n"
             "print(rc, 'libcst' in sys.modules, file=sys.stderr)")
     warm = subprocess.run([sys.executable, "-c", code], cwd=synthetic, capture_output=True, text=True)
