@@ -214,3 +214,28 @@ def test_model_helper_methods_are_summarised_like_functions(tmp_path):
     [finding] = check_files(tmp_path, tmp_path / "views.py")
     assert (finding.code, finding.line) == ("LL001", 5)
     assert "customer.get_analytics_metadata() returns self.email" in finding.message
+
+
+def test_a_project_method_named_like_a_library_one_is_not_taken_for_it(tmp_path):
+    """`Cache.get` returning an email says nothing of `session.get(...)` or `qs.create(...)` on objects of
+    unknown class: names every container, queryset and HTTP client has are not looked up by name."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "models.py": """
+            class Cache:
+                def get(self, user):
+                    return {"email": user.email}
+                def contact_card(self, user):
+                    return {"email": user.email}
+        """,
+        "views.py": """
+            import mixpanel
+            from models import Cache
+            mp = mixpanel.Mixpanel("t")
+            def view(request, store: Cache):
+                mp.track(str(request.user.pk), "Viewed", request.session.get(cart_key))
+                mp.track(str(request.user.pk), "Viewed", store.contact_card(request.user))
+        """,
+    })
+    [finding] = check_files(tmp_path, tmp_path / "views.py")
+    assert (finding.code, finding.line) == ("LL001", 6) and "contact_card() returns" in finding.message

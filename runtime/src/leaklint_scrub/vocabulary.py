@@ -156,6 +156,18 @@ HASHING_WORDS = frozenset({
     "encrypt", "encrypted", "masked", "redact", "redacted", "scrub", "scrubbed", "anonymize",
     "anonymise", "anonymized", "anonymised", "pseudonymize", "pseudonymise", "pseudonym", "obfuscate",
 })
+# Methods that the standard library's containers, Django's models and querysets, HTTP clients and files all
+# have: on an object of unknown class, such a call is not taken for the project's method of the same name
+# (a project's `Cache.get` returning a user's email says nothing of `request.session.get(...)`).
+LIBRARY_METHODS = frozenset({
+    "get", "pop", "setdefault", "update", "copy", "items", "values", "keys", "add", "append", "extend", "insert",
+    "remove", "discard", "clear", "index", "count", "sort", "join", "split", "format", "encode", "decode",
+    "create", "filter", "exclude", "all", "first", "last", "save", "delete", "exists", "order_by",
+    "get_or_create", "update_or_create", "bulk_create", "select_related", "prefetch_related", "annotate",
+    "aggregate", "values_list", "only", "defer", "using", "none", "clean", "full_clean", "refresh_from_db",
+    "post", "put", "patch", "head", "options", "request", "send", "json", "read", "write", "open", "close",
+    "load", "loads", "dump", "dumps", "run", "call", "execute", "search", "match", "render", "parse",
+})
 # Methods that put their (last) argument into the list or set they are called on.
 ADDING_METHODS = frozenset({"append", "extend", "add", "insert", "appendleft"})
 # A helper reading a field it is told by a literal key (`get_user_field(user, "email")`): its name's first

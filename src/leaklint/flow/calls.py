@@ -166,7 +166,7 @@ class CallEvaluation:
         result = strip_ref(merge_all([receiver, *call.args]) if call.args else receiver)
         if not result.tainted:
             result = self.field_by_key(call) or result
-        if self.options.project is not None and not result.tainted:
+        if self.options.project is not None and not result.tainted and method not in vocab.LIBRARY_METHODS:
             # `user.get_analytics_metadata()` on an object of unknown class: what the project's
             # methods of that name return (the same summaries as for functions, found by name).
             returned = self.options.project.method_returns(method)
