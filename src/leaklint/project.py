@@ -45,6 +45,7 @@ class Project:
         # The files an index built from scratch may draw on: every file, or for a run asked about a few
         # files, those their imports reach (see `reach`)
         self.pool: list[Source] = sources
+        self.relevant: set[str] = set()   # the files analysed for leading to a sink (not only as helpers)
         self.progress = None                     # a progress.Progress, told of each batch parsed and round run
 
     @classmethod
@@ -221,6 +222,7 @@ class Project:
         to a sink, until no new one does (`known` grows with them)."""
         while added:
             self.parse(added)
+            self.relevant.update(s.display for s in added)
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
             self.run_round(frozenset(s.display for s in added))
             added = self._importers(self._new_leads(known))
@@ -248,7 +250,9 @@ class Project:
         can carry personal data into a sink call even though they name no SDK themselves.  An import of
         a module that could not be read or parsed is left out: that module has its LL900 already."""
         by_name = {s.info.name: s for s in self.pool if s.info.name}
-        imported = {name for parsed in self.shares.parsed.values() for name in parsed.imports}
+        # (not the imports of these helpers in turn: else each pass would reach one level further)
+        imported = {name for display, parsed in self.shares.parsed.items() if display in self.relevant
+                    for name in parsed.imports}
         self.parse([by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
                     and by_name[n].display not in self.shares.parsed])
 
