@@ -140,7 +140,7 @@ def big(tmp_path_factory) -> Path:
     """Enough text to parse for a real run to start its workers, and to still be running for seconds after
     they start."""
     root = tmp_path_factory.mktemp("big") / "synthetic"
-    generate(root, modules=1500, share=1.0, seed=3)
+    generate(root, modules=3000, share=1.0, seed=3)
     return root
 
 

@@ -209,7 +209,6 @@ class Project:
         settled = True
         while added:
             self._grow(added, known)
-            self._parse_imported()
             settled = self._settle()
             # A module may become interesting only once the index has settled (a wrapper whose callee
             # became a sink in a later round): then the files importing it are parsed too, and so on.
@@ -218,13 +217,16 @@ class Project:
             self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
 
     def _grow(self, added: list[Source], known: dict[str, set[str]]) -> None:
-        """Parse `added` and walk them once; then the files importing a name that has just become a lead
-        to a sink, until no new one does (`known` grows with them)."""
+        """Parse `added` and the modules they import (helpers), and walk them once, helpers first; then the
+        files importing a name that has just become a lead to a sink, until no new one does (`known` grows
+        with them)."""
         while added:
-            self.parse(added)
+            fresh = [s for s in added if s.display not in self.shares.parsed]
+            self.parse(fresh)
             self.relevant.update(s.display for s in added)
+            fresh += self._parse_imported()
             # Only the new modules: they import the earlier ones, whose facts are already in the index.
-            self.run_round(frozenset(s.display for s in added))
+            self.run_round(frozenset(s.display for s in fresh))
             added = self._importers(self._new_leads(known))
 
     def _new_leads(self, known: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -238,23 +240,27 @@ class Project:
         return new
 
     def _importers(self, leads: dict[str, set[str]]) -> list[Source]:
-        """The unparsed files importing one of the `leads` (names per project module)."""
+        """The files importing one of the `leads` (names per project module) not yet analysed for it
+        (a file parsed as a helper may be one)."""
         if not leads:
             return []
         prefilter = self.checker.prefilter.with_leads(leads)
-        return [s for s in self.pool if s.display not in self.shares.parsed and s.error is None
+        return [s for s in self.pool if s.display not in self.relevant and s.error is None
                 and self.checker.relevant(s, prefilter)]
 
-    def _parse_imported(self) -> None:
+    def _parse_imported(self) -> list[Source]:
         """One level of the relevant modules' own imports (models, utils): their helpers' return values
         can carry personal data into a sink call even though they name no SDK themselves.  An import of
-        a module that could not be read or parsed is left out: that module has its LL900 already."""
+        a module that could not be read or parsed is left out: that module has its LL900 already.
+        The files parsed now are returned."""
         by_name = {s.info.name: s for s in self.pool if s.info.name}
         # (not the imports of these helpers in turn: else each pass would reach one level further)
         imported = {name for display, parsed in self.shares.parsed.items() if display in self.relevant
                     for name in parsed.imports}
-        self.parse([by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
-                    and by_name[n].display not in self.shares.parsed])
+        helpers = [by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
+                   and by_name[n].display not in self.shares.parsed]
+        self.parse(helpers)
+        return helpers
 
     def _settle(self) -> bool:
         """Rounds over every parsed module until the index is stable; False when the bound stopped them."""
