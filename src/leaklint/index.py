@@ -65,7 +65,7 @@ class ProjectIndex(NameLookup):
         if facts is not None:
             return facts
         walked = ref.rpartition(".")[0] in self.modules and ref not in self.classes
-        return walked and self._lookup(ref, frozenset()) is not None
+        return walked and self.looked_up(ref) is not None
 
     @asked
     def method_returns(self, name: str) -> Value | None:
@@ -116,14 +116,15 @@ class ProjectIndex(NameLookup):
         if facts is None and before is None:
             return  # (a sink the configuration declares under this name stays)
         catalogue.sinks.pop(qualname, None)
+        summary = None
         if facts is not None and (facts.flows or facts.returns.tainted or facts.passes):
             summary = self.functions[qualname] = Summary.of(qualname, facts)
             if summary.sink is not None:
                 catalogue.add_sink(summary.sink)
-            if summary.method and summary != before:
+        if summary != before:
+            self.changed()
+            if (summary or before).method:
                 self._by_method = None
-        elif before is not None and before.method:
-            self._by_method = None
 
     def interesting(self, leads_to_sink: Callable[[str], bool]) -> set[str]:
         """Module names through which a caller can reach a sink (see `leads`)."""
@@ -240,11 +241,13 @@ def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
     """What a walked module binds, for the index: its classes and names."""
     name = source.info.name
     module_classes = frozenset(_classes(source.module, name))
-    index.classes |= module_classes
     before = index.modules.get(name)
     facts = index.modules[name] = ModuleFacts.of(name, {**walker.module_env.names, **walker.members},
                                                  module_classes, checker.sdk_roots, walker.bases,
                                                  frozenset(walker.properties))
+    if facts != before or not module_classes <= index.classes:
+        index.classes |= module_classes
+        index.changed()
     if before is None or before.members != facts.members:
         index.forget_attributes()
 
@@ -346,6 +349,7 @@ def from_data(data: dict) -> ProjectIndex:
                                                    _key_from(key), tuple(map(_text, passes)),
                                                    tuple(_param_from(p) for p in params))
     index.classes = set(map(_text, data["classes"]))
+    index.changed()
     index.rounds = data["rounds"]
     if type(index.rounds) is not int:
         raise TypeError("a number of rounds was expected in the stored index")

@@ -50,18 +50,31 @@ class NameLookup:
 
     modules: dict[str, ModuleFacts]
     _by_attribute: dict[str, Value] | None = None   # see `attribute_named`
+    _found: dict[str, Value | None] | None = None    # `lookup`'s answers since the index last changed
 
     @asked
     def lookup(self, ref: str) -> Value | None:
         """What the dotted name `ref` stands for, followed through the project's modules."""
-        return self._lookup(ref, frozenset())
+        return self.looked_up(ref)
+
+    def looked_up(self, ref: str) -> Value | None:
+        """`lookup` without noting the question."""
+        if self._found is None:
+            self._found = {}
+        if ref not in self._found:  # the same names are looked up again and again in a walk
+            self._found[ref] = self._lookup(ref, frozenset())
+        return self._found[ref]
+
+    def changed(self) -> None:
+        """The modules, functions or classes changed: looked-up names are looked up again."""
+        self._found = None
 
     @asked
     def resolve(self, ref: str) -> Value:
         """What a project name bound in a module stands for: itself, when the index knows nothing more of it
         (asked apart from `lookup`, whose "nothing" and "itself" differ for attributes: a module walked
         before the one `ref` is in has the same answer here once that one is walked)."""
-        return self._lookup(ref, frozenset()) or Value(ref=ref, local=True)
+        return self.looked_up(ref) or Value(ref=ref, local=True)
 
     def _lookup(self, ref: str, _seen: frozenset[str]) -> Value | None:
         if ref in _seen:

@@ -107,6 +107,7 @@ def merge(index, facts: dict) -> None:
     index.modules.update(facts["modules"])
     index.functions.update({f.qualname: f for f in facts["functions"]})
     index.classes |= facts["classes"]
+    index.changed()
 
 
 class Worker:
