@@ -70,7 +70,7 @@ def test_a_module_using_a_wrapper_defined_later_in_its_import_order_is_walked_ag
         "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n")
     (tmp_path / "app" / "views.py").write_text(
         "import app.tele\n\ndef view(user):\n    app.tele.send(user, email=user.email)\n")
-    found, project = run(tmp_path, 1, monkeypatch, exhaustive=False)
+    found, _ = run(tmp_path, 1, monkeypatch, exhaustive=False)
     assert [(f[0], f[3]) for f in found] == [("app/views.py", "LL001")]
 
 
