@@ -40,10 +40,10 @@ class FileEntry:
 @dataclass
 class ProjectEntry:
     relevant: dict[str, str]                       # absolute path -> digest of the files that were parsed
-    interesting: frozenset[str]                    # project modules that lead to a sink
+    interesting: frozenset[str]                    # names leading to a sink, as "module:name"
     index_data: object                             # index.ProjectIndex as plain data (`index.to_data`)
     findings: dict[str, list[tuple]] = field(default_factory=dict)   # absolute path -> `finding_data` rows
-    watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of an interesting module
+    watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of a lead not analysed
                                                            # that the build did not parse
 
     def index(self):

@@ -119,9 +119,9 @@ class Prefilter:
         return False
 
     def with_leads(self, leads: "dict[str, set[str]]") -> "LeadPrefilter":
-        """A prefilter for files importing one of the names `leads` gives per project module (or the module
-        itself, or one holding it), and nothing else."""
-        return LeadPrefilter(leads)
+        """This prefilter, also matching files importing one of the names `leads` gives per project module
+        (or the module itself, or one holding it)."""
+        return LeadPrefilter(leads, self.imported, self.anywhere)
 
     def with_imports(self, modules: Iterable[str]) -> "Prefilter":
         """A prefilter for files importing any of the project `modules` (and nothing else)."""
@@ -137,8 +137,8 @@ class LeadPrefilter(Prefilter):
     `track` leads to a sink, `from app import tel`, `import app.tel`; not `from app.tel import Event` when
     only `track` does.  Relative imports are resolved against the importing module's package."""
 
-    def __init__(self, leads: "dict[str, set[str]]"):
-        super().__init__((), modules=leads)
+    def __init__(self, leads: "dict[str, set[str]]", imported: Iterable[str] = (), anywhere: Iterable[str] = ()):
+        super().__init__(imported, anywhere, modules=leads)
         self.leads = leads
         self.holding = {m.rsplit(".", i)[0] for m in leads for i in range(1, m.count(".") + 1)}  # packages above
 

@@ -113,9 +113,13 @@ class Project:
         if self.cache is not None and self.root is not None and self.pool is self.sources:
             self._store()  # (an index of part of the project is not stored: it would pass for the whole)
 
-    def _closure(self, interesting: set[str]) -> dict[str, Source]:
-        """The files that import an SDK or one of the `interesting` project modules (text facts only)."""
-        prefilter = self.checker.prefilter.plus(interesting)
+    def _closure(self, leads: set[str]) -> dict[str, Source]:
+        """The files that import an SDK or one of the `leads` ("module:name", text facts only)."""
+        by_module: dict[str, set[str]] = {}
+        for lead in leads:
+            module, _, name = lead.rpartition(":")
+            by_module.setdefault(module, set()).add(name)
+        prefilter = self.checker.prefilter.with_leads(by_module)
         return {os.path.abspath(s.path): s for s in self.sources
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
@@ -184,7 +188,8 @@ class Project:
         digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
         from .index import to_data
 
-        interesting = frozenset(self.index.interesting(self.checker.leads_to_sink))
+        interesting = frozenset(f"{module}:{name}" for module, names in self.index.leads(self.checker.leads_to_sink).items()
+                                for name in names)
         # A file the closure names that the build did not parse (it keeps growing the closure, so normally
         # none) is watched: the next run can then tell that nothing changed (else it would never be a hit).
         watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
