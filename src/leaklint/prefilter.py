@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable
+    from typing import Iterable, Iterator
 
 WORD = re.compile(r"\w+")
 
@@ -123,10 +123,6 @@ class Prefilter:
         (or the module itself, or one holding it)."""
         return LeadPrefilter(leads, self.imported, self.anywhere)
 
-    def with_imports(self, modules: Iterable[str]) -> "Prefilter":
-        """A prefilter for files importing any of the project `modules` (and nothing else)."""
-        return Prefilter((), modules=modules)
-
     def plus(self, modules: Iterable[str]) -> "Prefilter":
         """This prefilter, also matching files that import any of the project `modules`."""
         return Prefilter(self.imported, self.anywhere, modules=self.module_names | frozenset(modules))
@@ -143,20 +139,24 @@ class LeadPrefilter(Prefilter):
         self.holding = {m.rsplit(".", i)[0] for m in leads for i in range(1, m.count(".") + 1)}  # packages above
 
     def imports_module(self, words, own: str, is_package: bool = False) -> bool:
-        for word in words:
-            if word.startswith(IMPORT_PREFIX) and self._brings_lead(word[1:], own, is_package):
-                return True
-        return False
+        return any(self._brings_lead(module, name) for module, name in imported_names(words, own, is_package))
 
-    def _brings_lead(self, entry: str, own: str, is_package: bool) -> bool:
-        written, _, name = entry.partition(":")
-        module = absolute_module(written, own, is_package)
+    def _brings_lead(self, module: str, name: str) -> bool:
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
             return module in self.leads or module in self.holding or any(
                 module.startswith(m + ".") for m in self.leads)
         target = f"{module}.{name}" if module else name
         return (name in self.leads.get(module, ()) or (name == "*" and module in self.leads)
                 or target in self.leads or target in self.holding)
+
+
+def imported_names(words: Iterable[str], own: str, is_package: bool) -> Iterator[tuple[str, str]]:
+    """(module, name) per `=module:name` entry among a file's `words`, relative dots resolved against the
+    module `own`; the name is "" for `import module`."""
+    for word in words:
+        if word.startswith(IMPORT_PREFIX):
+            written, _, name = word[1:].partition(":")
+            yield absolute_module(written, own, is_package), name
 
 
 def absolute_module(written: str, own: str, is_package: bool) -> str:

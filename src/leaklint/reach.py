@@ -11,7 +11,7 @@ sees them.
 
 from __future__ import annotations
 
-from .prefilter import IMPORT_PREFIX, absolute_module
+from .prefilter import imported_names
 from .source import Source
 
 
@@ -24,17 +24,16 @@ def reachable(start: list[Source], sources: list[Source]) -> list[Source]:
     shown = {s.display for s in start}
     while todo:
         module, name = todo.pop()
+        if module in whole or (module, name) in named:
+            continue  # (all of a module's imports followed covers any one name of it)
         source = by_name[module]
         entries = imports_of(source, by_name)
         if name and source.info.is_package:  # a re-export, or defined in the __init__ itself
             bringing = [(m, n) for m, n, as_ in entries if as_ == name]
             if bringing:
-                if (module, name) not in named:
-                    named.add((module, name))
-                    todo.extend(bringing)
+                named.add((module, name))
+                todo.extend(bringing)
                 continue
-        if module in whole:
-            continue
         whole.add(module)
         todo.extend((m, n) for m, n, _ in entries)
         # `import app` and then `app.b.f()`: any module under a package imported bare may be reached
@@ -53,11 +52,7 @@ def imports_of(source: Source, modules: dict) -> list[tuple[str, str, str]]:
     `from a.b import c` is (a.b.c, "", c) when a.b.c is a module, else (a.b, c, c); `import a.b` is
     (a.b, "", "")."""
     out = []
-    for word in source.words or ():
-        if not word.startswith(IMPORT_PREFIX):
-            continue
-        written, _, name = word[1:].partition(":")
-        module = absolute_module(written, source.info.name, source.info.is_package)
+    for module, name in imported_names(source.words or (), source.info.name, source.info.is_package):
         if name and f"{module}.{name}" in modules:
             out.append((f"{module}.{name}", "", name))
         elif module in modules:

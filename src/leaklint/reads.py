@@ -21,10 +21,6 @@ Question = tuple[str, str]   # (what is asked: a `ProjectIndex` method or "sinks
 _current: dict[Question, object] | None = None
 
 
-def recording_now() -> bool:
-    return _current is not None
-
-
 VARIED = object()   # a question answered differently during one walk: it never holds again
 
 
