@@ -13,6 +13,7 @@ from leaklint.discover import discover
 from leaklint.engine import Checker
 from leaklint.project import Project
 from test_determinism import make
+from test_project import write_tree
 
 TREES = ["demo_shop", "wrapped_app", "synthetic", "shared_methods", "late_interest"]
 
@@ -41,11 +42,9 @@ def test_skipping_modules_finds_what_walking_all_finds(tree, jobs, tmp_path, mon
 def test_modules_are_walked_again_only_when_an_answer_changed(tmp_path, monkeypatch):
     """Modules calling the SDK directly ask the index nothing that changes: each is walked once (walking
     every module in every round takes two rounds at least)."""
-    (tmp_path / "pyproject.toml").write_text("")
-    for i in range(5):
-        (tmp_path / f"m{i}.py").write_text(
-            f"from mixpanel import Mixpanel\nmp = Mixpanel('t')\n\ndef f{i}(user):\n"
-            f"    mp.track(user.pk, 'e', {{'email': user.email}})\n")
+    write_tree(tmp_path, {"pyproject.toml": "", **{
+        f"m{i}.py": f"from mixpanel import Mixpanel\nmp = Mixpanel('t')\n\ndef f{i}(user):\n"
+                    f"    mp.track(user.pk, 'e', {{'email': user.email}})\n" for i in range(5)}})
     found, fast = run(tmp_path, 1, monkeypatch, exhaustive=False)
     _, slow = run(tmp_path, 1, monkeypatch, exhaustive=True)
     assert len(found) == 5
@@ -62,14 +61,11 @@ def test_fewer_walks_on_the_generated_project(tmp_path, monkeypatch):
 def test_a_module_using_a_wrapper_defined_later_in_its_import_order_is_walked_again(tmp_path, monkeypatch):
     """`views` is walked before `tele` becomes a sink's home (an import cycle puts it first): its call
     to `send` got no sink the first time, and a new answer later."""
-    (tmp_path / "app").mkdir()
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "app" / "__init__.py").write_text("")
-    (tmp_path / "app" / "tele.py").write_text(
-        "from mixpanel import Mixpanel\nimport app.views\nmp = Mixpanel('t')\n\n"
-        "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n")
-    (tmp_path / "app" / "views.py").write_text(
-        "import app.tele\n\ndef view(user):\n    app.tele.send(user, email=user.email)\n")
+    write_tree(tmp_path, {
+        "pyproject.toml": "", "app/__init__.py": "",
+        "app/tele.py": "from mixpanel import Mixpanel\nimport app.views\nmp = Mixpanel('t')\n\n"
+                       "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n",
+        "app/views.py": "import app.tele\n\ndef view(user):\n    app.tele.send(user, email=user.email)\n"})
     found, _ = run(tmp_path, 1, monkeypatch, exhaustive=False)
     assert [(f[0], f[3]) for f in found] == [("app/views.py", "LL001")]
 

@@ -13,6 +13,7 @@ from leaklint.engine import Checker
 from leaklint.project import Project
 from leaklint.reach import reachable
 from test_determinism import make
+from test_project import write_tree
 
 
 def project(root: Path, asked: list[Path] | None = None) -> Project:
@@ -48,15 +49,14 @@ def test_only_what_the_imports_reach_is_analysed(tmp_path):
 
 
 def test_a_package_reached_for_one_name_leads_only_to_where_it_comes_from(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("")
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "__init__.py").write_text("from .tele import send\nfrom .heavy import Big\n")
-    (app / "tele.py").write_text("from mixpanel import Mixpanel\nmp = Mixpanel('t')\n"
-                                 "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n")
-    (app / "heavy.py").write_text("import app.other\nclass Big: pass\n")
-    (app / "other.py").write_text("X = 1\n")
-    (tmp_path / "views.py").write_text("from app import send\ndef v(user):\n    send(user, email=user.email)\n")
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "from .tele import send\nfrom .heavy import Big\n",
+        "app/tele.py": "from mixpanel import Mixpanel\nmp = Mixpanel('t')\n"
+                       "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n",
+        "app/heavy.py": "import app.other\nclass Big: pass\n",
+        "app/other.py": "X = 1\n",
+        "views.py": "from app import send\ndef v(user):\n    send(user, email=user.email)\n"})
     alone = project(tmp_path, [tmp_path / "views.py"])
     assert [f.code for f in alone.findings()] == ["LL001"]
     assert sorted(s.info.name for s in alone.pool) == ["app", "app.tele", "views"]
