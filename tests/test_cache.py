@@ -123,8 +123,8 @@ def test_an_entry_forged_to_hide_a_finding_is_not_believed(project, tmp_path, mo
     for path in cache_files(project):
         data = cache_io.read(path, key)
         if isinstance(data, dict):
-            for root, (relevant, watched, interesting, index, findings) in data["projects"].items():
-                data["projects"][root] = (relevant, watched, interesting, index, {p: [] for p in findings})
+            for root, (relevant, watched, interesting, index, findings, seen) in data["projects"].items():
+                data["projects"][root] = (relevant, watched, interesting, index, {p: [] for p in findings}, seen)
                 forged += 1
             cache_io.write(folder, path.relative_to(folder).as_posix(), data, key)
     assert forged == 1

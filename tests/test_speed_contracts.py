@@ -89,6 +89,51 @@ def test_a_changed_helper_rebuilds_what_depends_on_it(synthetic):
     assert run_cli("check", ".", cwd=synthetic).stdout == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
 
 
+def test_a_new_file_importing_a_wrapper_is_seen_by_the_next_cached_run(synthetic):
+    run_cli("check", ".", cwd=synthetic)
+    (synthetic / "synth" / "mods" / "late.py").write_text(
+        "from synth.telemetry import send\n\n\ndef signup(user):\n    send(user, 'Signed up', email=user.email)\n")
+    warm = run_cli("check", ".", cwd=synthetic).stdout
+    assert "late.py" in warm and warm == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
+
+
+def test_an_unchanged_file_that_moves_into_a_package_is_checked_again(synthetic):
+    # `extra/use.py` names the wrapper through a relative import that means something only once
+    # `extra/` is a package: its text is the same, its place in the project is not.
+    extra = synthetic / "synth" / "extra"
+    extra.mkdir()
+    (extra / "use.py").write_text(
+        "from ..telemetry import send\n\n\ndef signup(user):\n    send(user, 'Signed up', email=user.email)\n")
+    run_cli("check", ".", cwd=synthetic)
+    (extra / "__init__.py").write_text("")
+    warm = run_cli("check", ".", cwd=synthetic).stdout
+    assert "use.py" in warm and warm == run_cli("check", ".", "--no-cache", cwd=synthetic).stdout
+
+
+def test_a_warm_run_checks_only_moved_files_against_the_closure(synthetic, monkeypatch):
+    from leaklint import api
+    from leaklint.project import Project
+
+    monkeypatch.chdir(synthetic)
+    checked: list[int] = []
+    closure = Project._closure
+
+    def counted(self, leads, among=None):
+        checked.append(len(self.sources if among is None else among))
+        return closure(self, leads, among)
+
+    monkeypatch.setattr(Project, "_closure", counted)
+    first = api.check_paths([Path(".")], cache=True).findings
+    checked.clear()
+    assert api.check_paths([Path(".")], cache=True).findings == first and checked == [0]
+    plain = next(p for p in sorted((synthetic / "synth" / "mods").glob("*.py")) if "wrap" not in p.read_text())
+    plain.write_text(plain.read_text() + "# reviewed\n")
+    checked.clear()
+    assert api.check_paths([Path(".")], cache=True).findings == first and checked == [1]
+    checked.clear()
+    assert api.check_paths([Path(".")], cache=True).findings == first and checked == [0]  # noted as checked
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(synthetic):
     expected = run_cli("check", ".", cwd=synthetic).stdout
     stored = [p for p in (synthetic / ".leaklint_cache").rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]

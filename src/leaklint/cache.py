@@ -5,7 +5,8 @@ results, keyed by content hash, leaklint's own code and data, and the effective 
   whether it holds a risky-setting literal or a leaklint comment, and why it could not be read.  An
   unchanged file (same size and mtime) is not read again.
 - Per project (by root): the hashes of the files that mattered, the index built from them (as plain
-  data) and their findings (without the source lines, which may hold secrets: those are read again).
+  data) and their findings (without the source lines, which may hold secrets: those are read again);
+  and every file's hash and place then, so that a warm run checks only the files that moved.
 
 Everything is stored as plain data, signed and checked on load (`cache_io`): a cache that is missing,
 damaged, forged or made by other code is ignored, and the run is a cold one.
@@ -23,7 +24,7 @@ from pathlib import Path
 from . import cache_io
 from .findings import Finding, Related
 
-FORMAT = 6  # bumped whenever what is stored changes shape
+FORMAT = 7  # bumped whenever what is stored changes shape
 
 
 @dataclass
@@ -45,6 +46,8 @@ class ProjectEntry:
     findings: dict[str, list[tuple]] = field(default_factory=dict)   # absolute path -> `finding_data` rows
     watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of a lead not analysed
                                                            # that the build did not parse
+    seen: dict[str, str] = field(default_factory=dict)     # path -> `project.closure_key` of every file then:
+                                                           # only files whose key moved can join the closure
 
     def index(self):
         """The index (importing the analysis modules, which loading the cache itself does not)."""
@@ -126,7 +129,7 @@ def finding_from(row: tuple, display: str, lines: list[str]) -> Finding:
 def _plain(data: CacheData) -> dict:
     files = {p: (e.size, e.mtime_ns, e.digest, tuple(sorted(e.words)), e.literal, e.marked, e.error)
              for p, e in data.files.items()}
-    projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), e.index_data, e.findings)
+    projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), e.index_data, e.findings, e.seen)
                 for root, e in data.projects.items()}
     return {"files": files, "projects": projects}
 
@@ -143,10 +146,10 @@ def _cache_data(raw: object) -> CacheData:
         files[_typed(path, str)] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, error)
     projects = {}
     for root, row in _typed(raw["projects"], dict).items():
-        relevant, watched, interesting, index_data, found = _row(row, (dict, dict, tuple, dict, dict))
+        relevant, watched, interesting, index_data, found, seen = _row(row, (dict, dict, tuple, dict, dict, dict))
         findings = {_typed(p, str): [_row(r, FINDING_TYPES) for r in _typed(rows, list)] for p, rows in found.items()}
         projects[_typed(root, str)] = ProjectEntry(_digests(relevant), frozenset(_strings(interesting)), index_data,
-                                                   findings, _digests(watched))
+                                                   findings, _digests(watched), _digests(seen))
     return CacheData(files, projects)
 
 

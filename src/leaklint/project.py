@@ -6,6 +6,8 @@ client defined elsewhere is known; only the asked-for files are reported.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import time
 from collections import Counter
@@ -113,14 +115,15 @@ class Project:
         if self.cache is not None and self.root is not None and self.pool is self.sources:
             self._store()  # (an index of part of the project is not stored: it would pass for the whole)
 
-    def _closure(self, leads: set[str]) -> dict[str, Source]:
-        """The files that import an SDK or one of the `leads` ("module:name", text facts only)."""
+    def _closure(self, leads: set[str], among: list[Source] | None = None) -> dict[str, Source]:
+        """The files (of `among`, default all) that import an SDK or one of the `leads` ("module:name", text
+        facts only)."""
         by_module: dict[str, set[str]] = {}
         for lead in leads:
             module, _, name = lead.rpartition(":")
             by_module.setdefault(module, set()).add(name)
         prefilter = self.checker.prefilter.with_leads(by_module)
-        return {os.path.abspath(s.path): s for s in self.sources
+        return {os.path.abspath(s.path): s for s in (self.sources if among is None else among)
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
     def _from_cache(self, entry: ProjectEntry) -> bool:
@@ -129,7 +132,10 @@ class Project:
         The files leading to an interesting module are either those the build parsed or those it
         watched (left unparsed); a new one, or a watched one that changed, means building again."""
         by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
-        if any(p not in entry.relevant and p not in entry.watched for p in self._closure(set(entry.interesting))) \
+        # A file unchanged in text and place since the entry was stored joins the closure as it did then
+        moved = {p: closure_key(s) for p, s in by_path.items() if entry.seen.get(p) != closure_key(s)}
+        if any(p not in entry.relevant and p not in entry.watched
+               for p in self._closure(set(entry.interesting), [by_path[p] for p in moved])) \
                 or any(p not in by_path for p in entry.relevant) \
                 or any(p not in by_path or by_path[p].digest != d for p, d in entry.watched.items()):
             return False
@@ -139,6 +145,8 @@ class Project:
             return False
         for path in wanted & set(entry.relevant) - changed:
             self.cached[by_path[path].display] = self._stored_findings(entry, path, by_path[path])
+        if moved:  # checked against the closure now: the next run need not check them again
+            self.cache.put_project(str(self.root), replace(entry, seen={**entry.seen, **moved}))
         if not changed:
             self.cache_use = "hit"
             return True
@@ -193,8 +201,9 @@ class Project:
         # A file the closure names that the build did not parse (it keeps growing the closure, so normally
         # none) is watched: the next run can then tell that nothing changed (else it would never be a hit).
         watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
+        seen = {os.path.abspath(s.path): closure_key(s) for s in self.sources if s.path is not None}
         self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings,
-                                                            watched))
+                                                            watched, seen))
         self.cache_use = "miss"
 
     def _build_all(self) -> None:
@@ -305,6 +314,17 @@ def _summary_key(index, module: str) -> tuple:
     classes = (tuple(sorted(facts.classes)), tuple(sorted(facts.bases.items())),
                tuple(sorted(facts.properties))) if facts else ()
     return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
+
+
+def closure_key(source: Source) -> str:
+    """What decides whether a file joins the closure: its text, and where it sits in the project."""
+    info = source.info
+    return f"{source.digest} {info.name} {int(info.is_package)} {_roots_key(info.local_roots)}"
+
+
+@functools.lru_cache(maxsize=256)
+def _roots_key(roots: frozenset[str]) -> str:
+    return hashlib.blake2b(" ".join(sorted(roots)).encode(), digest_size=8).hexdigest()
 
 
 def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,
