@@ -90,9 +90,12 @@ def _nearest(files: list[Path], config: Path | None, configs: Configs, named: se
     """The files found under `config`'s settings that the configuration nearest to each does not exclude
     (a project nested in the folder walked; a file named on the command line is kept as it is)."""
     out = []
+    nested: dict[str, bool] = {}  # folder as written -> under another configuration than `config`
     for file in files:
-        folder = os.path.dirname(os.path.abspath(file))
-        if configs.file_in(folder) != config and file not in named and excluded_by(file, configs.for_path(file)):
+        written = os.path.dirname(file)
+        if written not in nested:  # each folder made absolute once, not each of its files
+            nested[written] = configs.file_in(os.path.abspath(written)) != config
+        if nested[written] and file not in named and excluded_by(file, configs.for_path(file)):
             continue
         out.append(file)
     return out
@@ -168,14 +171,15 @@ def _checker(settings: Settings, cache_dir: Path | None) -> Checker:
 def _groups(files: list[Path], configs: Configs) -> dict[tuple, list[Path]]:
     """Files by the project they belong to (nearest pyproject.toml, setup.py/cfg or .git) and the
     configuration they are checked under, in a stable order."""
-    roots: dict[str, Path | None] = {}
+    keys: dict[str, tuple] = {}  # folder as written -> (project root, configuration file)
     groups: dict[tuple, list[Path]] = {}
     for file in files:
-        folder = os.path.dirname(os.path.abspath(file))
-        if folder not in roots:
+        written = os.path.dirname(file)
+        if written not in keys:  # each folder made absolute and looked up once, not each of its files
+            folder = os.path.abspath(written)
             root = root_of(folder)
-            roots[folder] = Path(root) if root is not None else None
-        groups.setdefault((roots[folder], configs.file_in(folder)), []).append(file)
+            keys[written] = (Path(root) if root is not None else None, configs.file_in(folder))
+        groups.setdefault(keys[written], []).append(file)
     return groups
 
 
