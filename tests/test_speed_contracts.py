@@ -134,6 +134,33 @@ def test_a_warm_run_checks_only_moved_files_against_the_closure(synthetic, monke
     assert api.check_paths([Path(".")], cache=True).findings == first and checked == [0]  # noted as checked
 
 
+def test_a_warm_run_reads_no_file_it_has_no_finding_in(tmp_path, monkeypatch):
+    # An HTTP client module matters only when its text names a vendor: the cache remembers whether it does.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "fetch.py").write_text("import requests\n\n\ndef get(url):\n    return requests.get(url)\n")
+    (tmp_path / "app" / "hub.py").write_text(
+        "import requests\n\n\ndef sync(user):\n"
+        "    requests.post('https://api.hubapi.com/crm/v3/objects/contacts', json={'email': user.email})\n")
+    from leaklint import api
+    from leaklint.engine import Checker
+
+    monkeypatch.chdir(tmp_path)
+    first = api.check_paths([Path(".")], cache=True).findings
+    assert [f.path for f in first] == [str(Path("app/hub.py"))]
+    read: list[str] = []
+    original = Checker.read
+
+    def counted(self, path, display, info, data=None):
+        read.append(display)
+        return original(self, path, display, info, data)
+
+    monkeypatch.setattr(Checker, "read", counted)
+    assert api.check_paths([Path(".")], cache=True).findings == first
+    assert read == [str(Path("app/hub.py"))]  # its source lines, for showing its finding
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(synthetic):
     expected = run_cli("check", ".", cwd=synthetic).stdout
     stored = [p for p in (synthetic / ".leaklint_cache").rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]

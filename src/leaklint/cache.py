@@ -2,7 +2,8 @@
 results, keyed by content hash, leaklint's own code and data, and the effective configuration.
 
 - Per file (by absolute path): its size, mtime and content hash, the words of its import statements,
-  whether it holds a risky-setting literal or a leaklint comment, and why it could not be read.  An
+  whether it holds a risky-setting literal or a leaklint comment, whether it names a vendor's HTTP API,
+  and why it could not be read.  An
   unchanged file (same size and mtime) is not read again.
 - Per project (by root): the hashes of the files that mattered, the index built from them (as plain
   data) and their findings (without the source lines, which may hold secrets: those are read again);
@@ -35,6 +36,7 @@ class FileEntry:
     words: frozenset[str]          # words of the import statements
     literal: bool                  # holds one of the settings' literals
     marked: bool                   # holds a leaklint suppression or skip comment
+    vendor: bool                   # imports an HTTP client and names a vendor's API
     error: str = ""                # why it could not be decoded ("" when it could)
 
 
@@ -127,7 +129,7 @@ def finding_from(row: tuple, display: str, lines: list[str]) -> Finding:
 
 # -- plain data out and back, checked ----------------------------------------------------------
 def _plain(data: CacheData) -> dict:
-    files = {p: (e.size, e.mtime_ns, e.digest, tuple(sorted(e.words)), e.literal, e.marked, e.error)
+    files = {p: (e.size, e.mtime_ns, e.digest, tuple(sorted(e.words)), e.literal, e.marked, e.vendor, e.error)
              for p, e in data.files.items()}
     projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), e.index_data, e.findings, e.seen)
                 for root, e in data.projects.items()}
@@ -142,8 +144,10 @@ def _cache_data(raw: object) -> CacheData:
     raw = _typed(raw, dict)
     files = {}
     for path, row in _typed(raw["files"], dict).items():
-        size, mtime_ns, digest, words, literal, marked, error = _row(row, (int, int, str, tuple, bool, bool, str))
-        files[_typed(path, str)] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, error)
+        size, mtime_ns, digest, words, literal, marked, vendor, error = _row(row, (int, int, str, tuple, bool, bool, bool,
+                                                                                   str))
+        files[_typed(path, str)] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, vendor,
+                                             error)
     projects = {}
     for root, row in _typed(raw["projects"], dict).items():
         relevant, watched, interesting, index_data, found, seen = _row(row, (dict, dict, tuple, dict, dict, dict))

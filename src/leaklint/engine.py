@@ -111,10 +111,7 @@ class Checker:
             return False
         from .catalogue.endpoints import builtin as http_apis
 
-        apis = http_apis()
-        if matched <= apis.client_roots_imported:
-            return apis.names_vendor(self.load(source).text)
-        return True
+        return bool(source.vendor) or not matched <= http_apis().client_roots_imported
 
     def facts(self, source: Source) -> None:
         """What the prefilter needs of a file's text, computed once (or known from the cache)."""
@@ -122,6 +119,10 @@ class Checker:
             source.words = frozenset(import_words(source.text))
             source.literal = any(literal in source.text for literal in self.prefilter.anywhere)
             source.marked = suppress.mentions_leaklint(source.text)
+            from .catalogue.endpoints import builtin as http_apis
+
+            apis = http_apis()
+            source.vendor = bool(apis.client_roots_imported & source.words) and apis.names_vendor(source.text)
 
     def load(self, source: Source) -> Source:
         """Read the text of a source known only from the cache."""

@@ -341,7 +341,7 @@ def _source(checker: Checker, path: Path, display: str, root: Path | None, data:
     entry = cache.file(absolute, stat)
     if entry is not None:
         source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words, literal=entry.literal,
-                        marked=entry.marked, loaded=False)
+                        marked=entry.marked, vendor=entry.vendor, loaded=False)
         if entry.error:
             source.error = unreadable(display, entry.error)
         return source
@@ -350,6 +350,6 @@ def _source(checker: Checker, path: Path, display: str, root: Path | None, data:
         checker.facts(source)
     if source.digest:  # read (a file that could not be read at all is not cached)
         cache.put_file(absolute, FileEntry(stat.st_size, stat.st_mtime_ns, source.digest, source.words or frozenset(),
-                                           bool(source.literal), bool(source.marked),
+                                           bool(source.literal), bool(source.marked), bool(source.vendor),
                                            source.error.message if source.error is not None else ""))
     return source

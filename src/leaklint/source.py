@@ -73,5 +73,6 @@ class Source:
     words: frozenset[str] | None = None  # words of its import statements (from the cache, or computed once)
     literal: bool | None = None          # holds a risky setting's literal
     marked: bool | None = None           # holds a leaklint comment (suppression, skip-file)
+    vendor: bool | None = None           # imports an HTTP client and names a vendor's API (host or name)
     loaded: bool = True                  # False: known from the cache only; the text is read on demand
     name: str = ""                       # the name as given, unescaped (what a patch must find)
