@@ -77,13 +77,15 @@ def inputs(args: argparse.Namespace):
 
 def check(args: argparse.Namespace) -> int:
     from . import baseline
-    from .cli_report import (EXIT_CLEAN, crashed, exit_code, print_summary, show_diff, show_fixes, statistics)
+    from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, print_summary, show_diff, show_fixes,
+                             statistics, write_reports)
     from .output import formatter
 
     progress = progress_for(args)  # from now: the run's first second shows nothing
     paths, configs, found, stdin = inputs(args)
     # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
     recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
+    reports = check_reports(args.reports)
     use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # the cache keeps no fixes
     jobs = 1 if stdin else (args.jobs or cpu_count())
     checked = check_with_progress(progress, found.files, configs, given=paths, data=stdin, jobs=jobs,
@@ -116,7 +118,8 @@ def check(args: argparse.Namespace) -> int:
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
-    sys.stdout.write(statistics(shown) if args.statistics else formatter(args.output_format)(shown))
+    write_reports(reports, shown)
+    sys.stdout.write(statistics(shown, args.output_format) if args.statistics else formatter(args.output_format)(shown))
     for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete

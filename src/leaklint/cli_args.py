@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
+    check.add_argument("--output-file", "-o", dest="reports", action="append", default=[],
+                       metavar="FORMAT:PATH", help="also write the findings in FORMAT to PATH (repeatable), "
+                                                   "e.g. -o sarif:leaklint.sarif -o gitlab:gl-code-quality.json")
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     check.add_argument("--progress", action="store_true", default=None,
                        help="show what a run taking over a second is doing on stderr (default: on a terminal, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,10 @@ def write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def statistics(findings: list) -> str:
+def statistics(findings: list, output_format: str = "concise") -> str:
+    """A count per rule, most found first: JSON for the JSON formats (Ruff's `{code, name, count, fixable}`
+    objects), else a tab-separated table."""
+    import json
     from collections import Counter
 
     from .rules import all_rules
@@ -50,8 +54,61 @@ def statistics(findings: list) -> str:
     names = {r.code: r.name for r in all_rules()}
     counts = Counter(f.code for f in findings)
     fixable = {f.code for f in findings if f.fixable}
-    return "".join(f"{n:5}\t{code}\t{'[*] ' if code in fixable else '    '}{names.get(code, '')}\n"
-                   for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    rows = [{"code": code, "name": names.get(code, ""), "count": n, "fixable": code in fixable}
+            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if output_format == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    if output_format == "json-lines":
+        return "".join(json.dumps(row) + "\n" for row in rows)
+    return "".join(f"{r['count']:5}\t{r['code']}\t{'[*] ' if r['fixable'] else '    '}{r['name']}\n" for r in rows)
+
+
+def check_reports(given: list[str]) -> list[tuple[str, Path]]:
+    """Before a run: each `-o FORMAT:PATH` as (format, path), checked to be writable, so that a long run
+    does not end in an error."""
+    from .config import ConfigError
+    from .output import MODULES
+
+    reports: list[tuple[str, Path]] = []
+    for text in given:
+        name, colon, where = text.partition(":")
+        if not colon or not where:
+            raise ConfigError(f"-o {text}: not FORMAT:PATH (e.g. sarif:leaklint.sarif)")
+        if name not in MODULES:
+            raise ConfigError(f"-o {text}: unknown format '{name}' (choose from {', '.join(sorted(MODULES))})")
+        path = Path(where)
+        problem = _unwritable(path.absolute(), {p.absolute() for _, p in reports})
+        if problem:
+            raise ConfigError(f"{path}: cannot write the {name} report: {problem}")
+        reports.append((name, path))
+    return reports
+
+
+def _unwritable(path: Path, taken: set[Path]) -> str:
+    if path in taken:
+        return "another report goes there"
+    if path.is_dir():
+        return "it is a folder"
+    if not path.parent.is_dir():
+        return f"no folder {path.parent}"
+    if not os.access(path.parent, os.W_OK):
+        return f"folder {path.parent} is not writable"
+    return ""
+
+
+def write_reports(reports: list[tuple[str, Path]], findings: list) -> None:
+    """Each `-o` report, through a temporary file and a rename: a reader never sees half a report."""
+    from .config import ConfigError
+    from .output import formatter
+
+    for name, path in reports:
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            temp.write_bytes(formatter(name)(findings).encode("utf-8", "backslashreplace"))
+            os.replace(temp, path)
+        except OSError as err:
+            temp.unlink(missing_ok=True)
+            raise ConfigError(f"{path}: cannot write the {name} report: {err.strerror or err}") from None
 
 
 def clean_caches(paths: list[Path]) -> int:
@@ -103,6 +160,7 @@ def show_fixes(fixed: list) -> None:
 
 def show_rules(code: str | None) -> int:
     from .rules import all_rules
+    from .rules.docs import rule_url
 
     rules = all_rules()
     if code is None:
@@ -115,5 +173,6 @@ def show_rules(code: str | None) -> int:
         return EXIT_ERROR
     fixed = f"Fixed:\n{rule.fixed}\n" if rule.fixed else ""
     print(f"{rule.code} {rule.name} ({rule.severity.value}): {rule.summary}\n\n{rule.why}\n\n"
-          f"Message: {rule.message}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}")
+          f"Message: {rule.message}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}\n{fixed}Fix: {rule.fix}. {rule.fix_safety}\n\n"
+          f"Docs: {rule_url(rule.code)}")
     return EXIT_CLEAN

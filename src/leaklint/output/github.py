@@ -1,5 +1,5 @@
 """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message` (`::warning` for the
-rules of INFO severity)."""
+rules of INFO severity); `file` relative to the repository's top folder, as GitHub places annotations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 from ..findings import Finding
 from ..rules import Severity, severity
+from .ci import place
 
 COMMAND = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warning"}
 
@@ -24,7 +25,7 @@ def _property(text: str) -> str:
 def render(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
-        where = f"file={_property(f.path)},line={f.line},col={f.col}"
+        where = f"file={_property(place(f.path).path)},line={f.line},col={f.col}"
         if f.end_line:
             where += f",endLine={f.end_line},endColumn={f.end_col}"
         title = _property(f"leaklint ({f.code})")
