@@ -134,10 +134,7 @@ class Project:
         by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
         # A file unchanged in text and place since the entry was stored joins the closure as it did then
         moved = {p: closure_key(s) for p, s in by_path.items() if entry.seen.get(p) != closure_key(s)}
-        if any(p not in entry.relevant and p not in entry.watched
-               for p in self._closure(set(entry.interesting), [by_path[p] for p in moved])) \
-                or any(p not in by_path for p in entry.relevant) \
-                or any(p not in by_path or by_path[p].digest != d for p, d in entry.watched.items()):
+        if not self._still_covers(entry, by_path, moved):
             return False
         changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest}
         wanted = {p for p, s in by_path.items() if s.display in self.wanted}
@@ -168,6 +165,14 @@ class Project:
         self.cache_use = "partial"
         self.changed = {p: by_path[p] for p in changed}
         return True
+
+    def _still_covers(self, entry: ProjectEntry, by_path: dict[str, Source], moved: dict[str, str]) -> bool:
+        """No file that `moved` joined the closure unseen, and the files the entry parsed or watched are
+        all there (the watched ones unchanged)."""
+        return not (any(p not in entry.relevant and p not in entry.watched
+                        for p in self._closure(set(entry.interesting), [by_path[p] for p in moved]))
+                    or any(p not in by_path for p in entry.relevant)
+                    or any(p not in by_path or by_path[p].digest != d for p, d in entry.watched.items()))
 
     def _stored_findings(self, entry: ProjectEntry, path: str, source: Source) -> list[Finding]:
         """A file's stored findings, with their source lines read from the file again (the cache does not
