@@ -152,8 +152,8 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     table = suppress.suppressed_codes(lines)
     used: set[tuple[int, str]] = set()
     out: dict[tuple, Finding] = {}
-    judged = [judge(r, settings, display) for r in reports]  # the vendors' data contracts
-    reports = [r for r, _, _ in judged]
+    judged = [(r.code, *judge(r, settings, display)) for r in reports]  # the vendors' data contracts
+    reports = [r for _, r, _, _ in judged]
     wanted = [n for r in reports for n in (r.node, r.call, *(e.node for e in r.evidence))]
     fixes = [(r.autofix, r.evidence) for r in reports if r.autofix is not None and settings.enabled(r.code, display)]
     planner = Planner(module, fixes, settings) if fixes else None
@@ -161,7 +161,7 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     if planner:
         planner.finish(spans, ancestors)
     keep = settings.keep_suppressed  # the inventory keeps what is suppressed or allowed, with its status
-    for report, flow, allowed in judged:
+    for rule, report, flow, allowed in judged:
         if not settings.enabled(report.code, display) or allowed and not keep:
             continue
         hit = None if allowed else suppress.suppressing(report.code, _comment_lines(report, positions), table)
@@ -170,10 +170,11 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
             if not keep:
                 continue
         status = "allowed" if allowed else "suppressed" if hit is not None else ""
-        # Keyed by the argument: two arguments of one call (same position now) stay two findings.
+        # Keyed by the argument: two arguments of one call (same position now) stay two findings; and by
+        # the rule that found it: two kinds a contract does not allow stay two LL040 findings.
         arg = positions[report.node].start
         found = _finding(source, report, positions, planner, lines)
-        out.setdefault((report.code, arg.line, arg.column), replace(found, flow=flow, status=status))
+        out.setdefault((report.code, rule, arg.line, arg.column), replace(found, flow=flow, status=status))
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
