@@ -26,7 +26,7 @@ def via_text(flow: Record) -> str:
 
 def as_table(inv: Inventory) -> str:
     if not inv.flows:
-        return f"No personal data sent to a vendor leaklint knows ({inv.files} files).\n"
+        return summary(inv) + "\n"
     head = ("VENDOR", "CATEGORY", "DATA", "STATUS", "WHERE", "VIA")
     rows = [(f.vendor, f.category, f.kind, f.status, f.where, via_text(f)) for f in inv.flows]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
@@ -35,6 +35,8 @@ def as_table(inv: Inventory) -> str:
 
 
 def summary(inv: Inventory) -> str:
+    if not inv.flows:
+        return f"No personal data sent to a vendor leaklint knows ({inv.files} files)."
     counts = {s: sum(f.status == s for f in inv.flows) for s in ("reported", "suppressed", "baselined", "allowed")}
     shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     return (f"{len(inv.flows)} flows of {len(inv.kinds())} kinds of personal data to {len(inv.vendors())} vendors "
@@ -49,7 +51,7 @@ def md_cell(text: str) -> str:
 def as_markdown(inv: Inventory) -> str:
     out = ["## Personal data sent to vendors", ""]
     if not inv.flows:
-        return "\n".join(out + [f"No personal data sent to a vendor leaklint knows ({inv.files} files)."]) + "\n"
+        return "\n".join(out + [summary(inv)]) + "\n"
     out += ["| Vendor | Category | Data kinds | Flows |", "|---|---|---|---|"]
     for name, category in sorted(inv.vendors().items()):
         kinds = sorted({f.kind for f in inv.flows if f.vendor == name})

@@ -26,22 +26,25 @@ vertical-align:top}th{background:#f4f4f4}td.call{font-family:ui-monospace,Menlo,
 .st{font-weight:600}svg text.cat{font-size:10px;fill:#666}
 """
 
+# The filter keeps the rows holding every word typed; a click on a chart node keeps the rows of exactly
+# that vendor or kind (typing again returns to words).
 SCRIPT = """
 const box=document.getElementById('filter'),rows=[...document.querySelectorAll('#flows tbody tr')];
-const shown=document.getElementById('shown');
+const shown=document.getElementById('shown');let exact=null;
 function apply(){const terms=box.value.toLowerCase().split(/\\s+/).filter(Boolean);let n=0;
-for(const r of rows){const t=r.textContent.toLowerCase();const ok=terms.every(w=>t.includes(w));
-r.hidden=!ok;if(ok)n++}shown.textContent=n+' of '+rows.length+' flows';}
-box.addEventListener('input',apply);
+for(const r of rows){const t=r.textContent.toLowerCase();
+const ok=exact?r.dataset[exact.role]===exact.name:terms.every(w=>t.includes(w));r.hidden=!ok;if(ok)n++}
+shown.textContent=n+' of '+rows.length+' flows';}
+box.addEventListener('input',()=>{exact=null;apply();});
 for(const g of document.querySelectorAll('svg .node')){g.addEventListener('click',()=>{
-box.value=g.dataset.name;apply();});}
+exact={role:g.classList.contains('vendor')?'vendor':'kind',name:g.dataset.name};box.value=g.dataset.name;apply();});}
 apply();
 """
 
 
 def as_html(inv: Inventory) -> str:
     rows = "\n".join(
-        f"<tr><td>{escape(f.vendor)}</td><td>{escape(f.category)}</td><td>{escape(f.kind)}</td>"
+        f"<tr data-vendor=\"{escape(f.vendor)}\" data-kind=\"{escape(f.kind)}\"><td>{escape(f.vendor)}</td><td>{escape(f.category)}</td><td>{escape(f.kind)}</td>"
         f"<td class=st style=\"color:{STATUS_COLOURS[f.status]}\">{f.status}</td><td>{escape(f.code)}</td>"
         f"<td>{escape(f.where)}</td><td>{escape(via_text(f))}</td><td class=call>{escape(f.call)}</td></tr>"
         for f in inv.flows)
