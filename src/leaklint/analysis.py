@@ -160,16 +160,10 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     positions, spans, ancestors = locate(module, wanted, *((planner.nodes(), planner.traced()) if planner else ()))
     if planner:
         planner.finish(spans, ancestors)
-    keep = settings.keep_suppressed  # the inventory keeps what is suppressed or allowed, with its status
     for rule, report, flow, allowed in judged:
-        if not settings.enabled(report.code, display) or allowed and not keep:
+        status = _status(settings, display, report, allowed, table, positions, used)
+        if status is None:
             continue
-        hit = None if allowed else suppress.suppressing(report.code, _comment_lines(report, positions), table)
-        if hit is not None:
-            used.add(hit)
-            if not keep:
-                continue
-        status = "allowed" if allowed else "suppressed" if hit is not None else ""
         # Keyed by the argument: two arguments of one call (same position now) stay two findings; and by
         # the rule that found it: two kinds a contract does not allow stay two LL040 findings.
         arg = positions[report.node].start
@@ -179,6 +173,20 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
     return sorted(out.values())
+
+
+def _status(settings, display: str, report: Report, allowed: bool, table, positions, used: set) -> str | None:
+    """A finding's status: empty to report it; "allowed" (by its vendor's contract) or "suppressed" for one
+    only the inventory keeps (`keep_suppressed`); None to drop it.  A suppression that applies is `used`."""
+    if not settings.enabled(report.code, display):
+        return None
+    if allowed:
+        return "allowed" if settings.keep_suppressed else None
+    hit = suppress.suppressing(report.code, _comment_lines(report, positions), table)
+    if hit is None:
+        return ""
+    used.add(hit)
+    return "suppressed" if settings.keep_suppressed else None
 
 
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:

@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # start-up: a run that parses nothing imports as little a
 if TYPE_CHECKING:
     from typing import Any
 
-    from .inventory.contracts import Contract
+    from .rules.contract import Contract
     from .pii import PiiKind
 
 DEFAULT_EXCLUDE = (
@@ -72,13 +72,17 @@ class Settings:
             return False
         dropped = _longest(code, self.ignore)
         if relpath is not None and self.per_file_ignores:
-            # A pattern is matched against the path as shown, its name, and (as Ruff does) the path relative
-            # to the configuration's folder: the same file is matched alike from any folder and any door.
-            names = (relpath, Path(relpath).name, *_below(relpath, self.root))
+            names = self.names_of(relpath)
             for pattern, codes in self.per_file_ignores.items():
                 if any(fnmatch.fnmatch(name, pattern) for name in names):
                     dropped = max(dropped, _longest(code, codes))
         return chosen > dropped  # the more specific prefix wins; on a tie, ignore wins
+
+    def names_of(self, relpath: str) -> tuple[str, ...]:
+        """What a file's glob (per-file-ignores, a contract's `from`) is matched against: the path as shown,
+        its name, and (as Ruff does) the path relative to the configuration's folder, so that the same file
+        is matched alike from any folder and any door."""
+        return (relpath, Path(relpath).name, *_below(relpath, self.root))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -235,9 +239,12 @@ def from_table(table: dict, where: str = "config") -> Settings:
                 raise ConfigError(f"{where}: 'max-file-size-kb' must be a positive whole number")
             s.max_file_size_kb = value
         elif key == "vendors":
-            from .inventory.contracts import read_contracts
+            from .rules.contract import ContractError, read_contracts
 
-            s.vendors = read_contracts(value, where)
+            try:
+                s.vendors = read_contracts(value, where)
+            except ContractError as err:
+                raise ConfigError(str(err)) from None
         elif key in ("respect-gitignore", "force-exclude", "include-tests"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")

@@ -9,22 +9,90 @@ contract.  There is no automatic fix: the scrubber would also remove the data th
 
 from __future__ import annotations
 
+import fnmatch
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from textwrap import dedent
 
 from . import Report, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..config import Settings
     from ..findings import Flow
 
 WHOLE_OBJECT = "whole object"
+
+
+class ContractError(ValueError):
+    """A contract that cannot be read (the configuration reports it as its own error)."""
+
+
 FIX = "stop sending this data to the vendor, or, once its data-processing agreement covers it, add it to the " \
       "contract's allow list"
 
 
+# -- vendor data contracts: `[tool.leaklint.vendors.<vendor>] allow = ["email"], from = ["billing/**"]` ----
+@dataclass(frozen=True)
+class Contract:
+    """The personal data one vendor may receive, and optionally from which files only."""
+
+    key: str                      # the vendor as the configuration names it, for messages
+    vendor: str                   # the catalogue's name for it
+    allow: tuple[str, ...]        # `PiiKind` values, sorted (the settings' digest keys the cache)
+    sources: tuple[str, ...] = ()  # globs of the files it may come from, relative to the configuration; () = any
+
+    def allows(self, kind: str, names: tuple[str, ...]) -> bool:
+        """Whether the contract allows `kind` from a file known by `names` (`Settings.names_of`)."""
+        if kind not in self.allow:
+            return False
+        return not self.sources or any(fnmatch.fnmatch(n, pattern) for n in names for pattern in self.sources)
+
+
+def vendor_key(name: str) -> str:
+    """`customer-io` for "Customer.io": how a vendor is written as a TOML key."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def kind_names() -> dict[str, str]:
+    """`phone` and `phone number` -> "phone number": a kind by its `pii-names` name or by its value."""
+    from ..pii import PiiKind
+
+    return {**{k.value.lower(): k.value for k in PiiKind}, **{k.name.lower(): k.value for k in PiiKind}}
+
+
+def read_contracts(value: object, where: str) -> dict[str, Contract]:
+    """`[tool.leaklint.vendors]`, checked: a vendor the catalogue knows, kinds of personal data it knows."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ContractError(f"{where}: 'vendors' must hold one table per vendor, e.g. [tool.leaklint.vendors.segment]")
+    from ..catalogue import builtin
+
+    vendors = {vendor_key(name): name for name in builtin().vendors}
+    kinds = kind_names()
+    out = {}
+    for key, table in value.items():
+        vendor = vendors.get(vendor_key(key))
+        if vendor is None:
+            raise ContractError(f"{where}: unknown vendor 'vendors.{key}' (one of {', '.join(sorted(vendors))})")
+        unknown = set(table) - {"allow", "from"}
+        if unknown:
+            raise ContractError(f"{where}: unknown key '{sorted(unknown)[0]}' in 'vendors.{key}' (allow, from)")
+        allow = _names(table.get("allow", []), f"vendors.{key}.allow", where)
+        bad = [k for k in allow if k.lower() not in kinds]
+        if bad:
+            raise ContractError(f"{where}: unknown data kind '{bad[0]}' in 'vendors.{key}.allow' "
+                                f"(one of {', '.join(sorted(kinds))})")
+        sources = tuple(_names(table.get("from", []), f"vendors.{key}.from", where))
+        out[vendor] = Contract(key, vendor, tuple(sorted({kinds[k.lower()] for k in allow})), sources)
+    return out
+
+
+def _names(value: object, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ContractError(f"{where}: '{key}' must be a list of strings")
+    return list(value)
+
+
+# -- judging reports -----------------------------------------------------------------------------
 def flow_of(report: Report) -> Flow | None:
     """The personal data a report sends to a vendor of the catalogue; None for anything else (a setting,
     a project sink naming no vendor leaklint knows, a report with no kind of data)."""
@@ -56,13 +124,15 @@ def _vendor_names() -> tuple[str, ...]:
     return tuple(sorted(builtin().vendors, key=len, reverse=True))  # "Amplitude Experiment" before "Amplitude"
 
 
-def judge(report: Report, settings: Settings, display: str) -> tuple[Report, Flow | None, bool]:
-    """The report as it stands under the vendors' contracts, its flow, and whether its contract allows it."""
+def judge(report: Report, settings, display: str) -> tuple[Report, Flow | None, bool]:
+    """The report as it stands under the vendors' contracts (`settings.vendors`, the file's `config.Settings`;
+    not imported: the configuration reads its contracts here), its flow, and whether its contract allows it."""
     flow = flow_of(report)
     contract = settings.vendors.get(flow.vendor) if flow is not None and settings.vendors else None
     if contract is None:
         return report, flow, False
-    denied = [k for k in flow.kinds if not contract.allows(k, display, settings.root)]
+    names = settings.names_of(display)
+    denied = [k for k in flow.kinds if not contract.allows(k, names)]
     if not denied:
         return report, flow, True
     allows = ", ".join(contract.allow) or "nothing"
