@@ -217,3 +217,14 @@ def test_contracts_with_the_cache_give_what_they_give_without(tmp_path):
     again = run_cli("check", "-q", cwd=root)
     assert first.stdout == again.stdout == run_cli("check", "-q", "--no-cache", cwd=root).stdout
     assert "LL040" in first.stdout and os.path.isdir(root / ".leaklint_cache")
+
+
+def test_the_inventory_from_the_cache_is_the_inventory_analysed_and_leaves_checks_cache_alone(tmp_path):
+    root = project(tmp_path, '[tool.leaklint.vendors.segment]\nallow = ["email"]\n', {
+        "app/views.py": SIGNUP, "app/other.py": SIGNUP.replace("user.phone})", "user.phone})  # noqa: LL040")})
+    fresh = run_cli("inventory", "--format", "json", "--no-cache", cwd=root).stdout
+    assert not (root / ".leaklint_cache").exists()
+    first, cached = (run_cli("inventory", "--format", "json", cwd=root).stdout for _ in range(2))
+    assert fresh == first == cached
+    assert {f["status"] for f in json.loads(cached)["flows"]} == {"allowed", "reported", "suppressed"}
+    assert run_cli("check", "-q", cwd=root).stdout == run_cli("check", "-q", "--no-cache", cwd=root).stdout

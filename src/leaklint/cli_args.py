@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
     inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
     inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
+    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
     inventory.add_argument("--write-contracts", action="store_true",
                            help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
     inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")

@@ -71,19 +71,19 @@ class Inventory:
 
 
 def collect(paths: list[Path], overrides: Overrides, *, baseline: Path | None = None, jobs: int = 1,
-            relative_to: str | None = None) -> Inventory:
+            cache: bool = False, relative_to: str | None = None) -> Inventory:
     """The inventory of the files and folders `paths`; `relative_to`: show paths relative to this folder
-    (a tree materialised elsewhere, for `--diff`)."""
+    (a tree materialised elsewhere, for `--diff`).  With `cache`, `.leaklint_cache` keeps the inventory's
+    findings apart from `check`'s (their settings differ: `keep_suppressed`)."""
     from .. import api
     from .. import baseline as baselines
 
-    # The cache keeps only what `check` reports, without flows: the inventory always analyses.
     configs = Configs(replace(overrides, keep_suppressed=True))
     for path in paths:
         configs.for_path(path)  # a bad configuration is an error before the run
     found = api.discover_paths(paths, configs)
     recorded = baselines.read(baseline) if baseline is not None else None
-    run = api.check_files(found.files, configs, given=paths, jobs=jobs, cache=False)
+    run = api.check_files(found.files, configs, given=paths, jobs=jobs, cache=cache)
     flows = [r for f in with_baseline(run.findings, recorded) for r in records(f, relative_to)]
     flows.sort(key=lambda r: (r.vendor.lower(), r.kind.lower(), r.path, r.line, r.col))
     return Inventory(flows, len(found.files), list(found.errors))

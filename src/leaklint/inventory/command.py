@@ -21,7 +21,7 @@ def main(args: argparse.Namespace, jobs: int) -> int:
         return _diff(paths, args, overrides, jobs)
     from . import collect
 
-    inv = collect(paths, overrides, baseline=args.baseline, jobs=jobs)
+    inv = collect(paths, overrides, baseline=args.baseline, jobs=jobs, cache=not args.no_cache)
     if inv.errors:
         raise ConfigError(inv.errors[0])
     if args.write_contracts:
