@@ -228,3 +228,13 @@ def test_the_inventory_from_the_cache_is_the_inventory_analysed_and_leaves_check
     assert fresh == first == cached
     assert {f["status"] for f in json.loads(cached)["flows"]} == {"allowed", "reported", "suppressed"}
     assert run_cli("check", "-q", cwd=root).stdout == run_cli("check", "-q", "--no-cache", cwd=root).stdout
+
+
+def test_the_documented_json_schema_is_what_the_inventory_writes():
+    doc = (ROOT / "docs" / "inventory.md").read_text(encoding="utf-8")
+    example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    real = inventory_json(cwd=ROOT / "fixtures" / "wrapped_app")
+    assert example.keys() == real.keys() and example["version"] == real["version"]
+    assert example["vendors"][0].keys() == real["vendors"][0].keys()
+    assert example["flows"][0].keys() == real["flows"][0].keys()
+    assert example["flows"][0]["via"][0].keys() == next(f for f in real["flows"] if f["via"])["via"][0].keys()
