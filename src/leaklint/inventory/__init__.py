@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..config import Configs, Overrides
+from ..config import ConfigError, Configs, Overrides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ class Record:
 class Inventory:
     flows: list[Record] = field(default_factory=list)   # sorted by vendor, kind, file, line
     files: int = 0                                       # files looked at
-    errors: list[str] = field(default_factory=list)      # paths that could not be read, one line each
 
     def vendors(self) -> dict[str, str]:
         """Vendor -> category, of every vendor some flow goes to."""
@@ -82,11 +81,13 @@ def collect(paths: list[Path], overrides: Overrides, *, baseline: Path | None = 
     for path in paths:
         configs.for_path(path)  # a bad configuration is an error before the run
     found = api.discover_paths(paths, configs)
+    if found.errors:  # an inventory missing a path would pass for a complete one
+        raise ConfigError(found.errors[0])
     recorded = baselines.read(baseline) if baseline is not None else None
     run = api.check_files(found.files, configs, given=paths, jobs=jobs, cache=cache)
     flows = [r for f in with_baseline(run.findings, recorded) for r in records(f, relative_to)]
     flows.sort(key=lambda r: (r.vendor.lower(), r.kind.lower(), r.path, r.line, r.col))
-    return Inventory(flows, len(found.files), list(found.errors))
+    return Inventory(flows, len(found.files))
 
 
 def with_baseline(findings: list[Finding], recorded) -> list[Finding]:
