@@ -30,7 +30,7 @@ LAYERS = {
     "engine": DRIVE, "project*": DRIVE, "parallel*": DRIVE, "cache": DRIVE, "wrappers": DRIVE,
     # the doors, the output formats and fixing
     "api": DOORS, "cli*": DOORS, "server": DOORS, "flake8_plugin": DOORS, "__main__": DOORS, "baseline": DOORS,
-    "output": DOORS, "output.*": DOORS, "fix": DOORS, "progress": DOORS,
+    "output": DOORS, "output.*": DOORS, "fix": DOORS, "progress": DOORS, "inventory": DOORS, "inventory.*": DOORS,
 }
 
 

@@ -17,6 +17,7 @@ from .http_sinks import http_sink_use
 from .positions import locate
 from .resolve import Imports
 from .rules import Report
+from .rules.contract import judge
 from .rules.unreadable import unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION, unused_suppression
 from .sinks import sink_use
@@ -128,7 +129,7 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
         if use is not None:
             chain = use.sink.chain
             for check in checker.sink_checks:
-                reports.extend(replace(r, via=chain) if chain else r for r in check(use))
+                reports.extend(replace(r, via=chain, sink=use.sink) for r in check(use))
             if on_sink is not None:
                 for scope, seen in walker.recorded(use):
                     on_sink(seen, scope)
@@ -151,26 +152,41 @@ def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     table = suppress.suppressed_codes(lines)
     used: set[tuple[int, str]] = set()
     out: dict[tuple, Finding] = {}
+    judged = [(r.code, *judge(r, settings, display)) for r in reports]  # the vendors' data contracts
+    reports = [r for _, r, _, _ in judged]
     wanted = [n for r in reports for n in (r.node, r.call, *(e.node for e in r.evidence))]
     fixes = [(r.autofix, r.evidence) for r in reports if r.autofix is not None and settings.enabled(r.code, display)]
     planner = Planner(module, fixes, settings) if fixes else None
     positions, spans, ancestors = locate(module, wanted, *((planner.nodes(), planner.traced()) if planner else ()))
     if planner:
         planner.finish(spans, ancestors)
-    for report in reports:
-        if not settings.enabled(report.code, display):
+    for rule, report, flow, allowed in judged:
+        status = _status(settings, display, report, allowed, table, positions, used)
+        if status is None:
             continue
-        hit = suppress.suppressing(report.code, _comment_lines(report, positions), table)
-        if hit is not None:
-            used.add(hit)
-            continue
-        # Keyed by the argument: two arguments of one call (same position now) stay two findings.
+        # Keyed by the argument: two arguments of one call (same position now) stay two findings; and by
+        # the rule that found it: two kinds a contract does not allow stay two LL040 findings.
         arg = positions[report.node].start
-        out.setdefault((report.code, arg.line, arg.column), _finding(source, report, positions, planner, lines))
+        found = _finding(source, report, positions, planner, lines)
+        out.setdefault((report.code, rule, arg.line, arg.column), replace(found, flow=flow, status=status))
     if check_unused:
         for line, col, what in suppress.unused(lines, used):
             out.setdefault((unused.code, line, col), unused_suppression(display, line, col, what, lines[line - 1]))
     return sorted(out.values())
+
+
+def _status(settings, display: str, report: Report, allowed: bool, table, positions, used: set) -> str | None:
+    """A finding's status: empty to report it; "allowed" (by its vendor's contract) or "suppressed" for one
+    only the inventory keeps (`keep_suppressed`); None to drop it.  A suppression that applies is `used`."""
+    if not settings.enabled(report.code, display):
+        return None
+    if allowed:
+        return "allowed" if settings.keep_suppressed else None
+    hit = suppress.suppressing(report.code, _comment_lines(report, positions), table)
+    if hit is None:
+        return ""
+    used.add(hit)
+    return "suppressed" if settings.keep_suppressed else None
 
 
 def _finding(source: Source, report: Report, positions, planner, lines: list[str]) -> Finding:

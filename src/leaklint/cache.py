@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache_io
-from .findings import Finding, Related
+from .findings import Finding, Flow, Related
 
 FORMAT = 7  # bumped whenever what is stored changes shape
 
@@ -115,16 +115,26 @@ class Cache:
 # -- findings without their source lines --------------------------------------------------
 def finding_data(f: Finding) -> tuple:
     related = tuple((r.line, r.col, r.message) for r in f.related)  # all in the finding's own file
-    return (f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.fix, f.fixable, f.fingerprint, related, f.via)
+    flow = (f.flow.vendor, f.flow.category, f.flow.kinds) if f.flow is not None else ()
+    return (f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.fix, f.fixable, f.fingerprint, related, f.via,
+            flow, f.status)
 
 
 def finding_from(row: tuple, display: str, lines: list[str]) -> Finding:
     """A stored finding for the file shown as `display`, its source line taken from `lines` (the file now)."""
-    line, col, code, message, end_line, end_col, fix, fixable, fingerprint, related, via = row
+    line, col, code, message, end_line, end_col, fix, fixable, fingerprint, related, via, flow, status = row
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     return Finding(display, line, col, code, message, end_line, end_col, fix, source_line, fixable,
                    fingerprint=fingerprint, related=tuple(Related(display, *_row(r, (int, int, str))) for r in related),
-                   via=tuple(_strings(via)))
+                   via=tuple(_strings(via)), flow=_flow(flow), status=status)
+
+
+def _flow(row: tuple) -> Flow | None:
+    """A finding's flow (the inventory's), stored as (vendor, category, kinds) or ()."""
+    if not row:
+        return None
+    vendor, category, kinds = _row(row, (str, str, tuple))
+    return Flow(vendor, category, tuple(_strings(kinds)))
 
 
 # -- plain data out and back, checked ----------------------------------------------------------
@@ -136,7 +146,7 @@ def _plain(data: CacheData) -> dict:
     return {"files": files, "projects": projects}
 
 
-FINDING_TYPES = (int, int, str, str, int, int, str, str, str, tuple, tuple)
+FINDING_TYPES = (int, int, str, str, int, int, str, str, str, tuple, tuple, tuple, str)
 
 
 def _cache_data(raw: object) -> CacheData:

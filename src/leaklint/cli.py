@@ -38,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
             from .cli_report import clean_caches
 
             return clean_caches(args.paths or [Path(".")])
+        if args.command == "inventory":
+            from .inventory.command import main as inventory
+
+            return inventory(args, args.jobs or cpu_count())
         if args.command == "server":
             from .server import main as serve
 

@@ -1,4 +1,4 @@
-"""The command line's arguments: `leaklint check|rules|server|clean`, parsed without importing more than
+"""The command line's arguments: `leaklint check|inventory|rules|server|clean`, parsed without importing more than
 argparse needs."""
 
 from __future__ import annotations
@@ -89,6 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     check.add_argument("--stdin-filename", type=Path, metavar="PATH",
                        help="read the source from stdin; PATH names it (for config, project and output)")
+
+    inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
+    inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
+    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
+    inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
+    inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
+    inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
+    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
+    inventory.add_argument("--write-contracts", action="store_true",
+                           help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
+    inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")

@@ -12,6 +12,7 @@ TYPE_CHECKING = False  # start-up: a run that parses nothing imports as little a
 if TYPE_CHECKING:
     from typing import Any
 
+    from .rules.contract import Contract
     from .pii import PiiKind
 
 DEFAULT_EXCLUDE = (
@@ -56,6 +57,8 @@ class Settings:
     include_tests: bool = False      # report findings in test code too (else they are counted, not shown)
     test_patterns: list[str] = field(default_factory=lambda: list(DEFAULT_TEST_PATTERNS))
     extend_test_patterns: list[str] = field(default_factory=list)
+    vendors: dict[str, Contract] = field(default_factory=dict)  # catalogue vendor name -> its data contract
+    keep_suppressed: bool = False  # the inventory: suppressed and allowed flows kept, with their status
     path: Path | None = None   # the file the settings came from
 
     @property
@@ -69,13 +72,17 @@ class Settings:
             return False
         dropped = _longest(code, self.ignore)
         if relpath is not None and self.per_file_ignores:
-            # A pattern is matched against the path as shown, its name, and (as Ruff does) the path relative
-            # to the configuration's folder: the same file is matched alike from any folder and any door.
-            names = (relpath, Path(relpath).name, *_below(relpath, self.root))
+            names = self.names_of(relpath)
             for pattern, codes in self.per_file_ignores.items():
                 if any(fnmatch.fnmatch(name, pattern) for name in names):
                     dropped = max(dropped, _longest(code, codes))
         return chosen > dropped  # the more specific prefix wins; on a tie, ignore wins
+
+    def names_of(self, relpath: str) -> tuple[str, ...]:
+        """What a file's glob (per-file-ignores, a contract's `from`) is matched against: the path as shown,
+        its name, and (as Ruff does) the path relative to the configuration's folder, so that the same file
+        is matched alike from any folder and any door."""
+        return (relpath, Path(relpath).name, *_below(relpath, self.root))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -231,6 +238,13 @@ def from_table(table: dict, where: str = "config") -> Settings:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}: 'max-file-size-kb' must be a positive whole number")
             s.max_file_size_kb = value
+        elif key == "vendors":
+            from .rules.contract import ContractError, read_contracts
+
+            try:
+                s.vendors = read_contracts(value, where)
+            except ContractError as err:
+                raise ConfigError(str(err)) from None
         elif key in ("respect-gitignore", "force-exclude", "include-tests"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")
@@ -246,7 +260,7 @@ def from_table(table: dict, where: str = "config") -> Settings:
 
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "pii-names",
         "never-pii", "scrubbers", "scrubber", "pseudonymizer", "sinks", "max-file-size-kb", "respect-gitignore",
-        "force-exclude", "include-tests", "test-patterns", "extend-test-patterns")
+        "force-exclude", "include-tests", "test-patterns", "extend-test-patterns", "vendors")
 
 
 def _did_you_mean(key: str) -> str:
@@ -266,6 +280,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     force_exclude: bool = False
     include_tests: bool = False          # `--include-tests`
+    keep_suppressed: bool = False        # `leaklint inventory`
 
     def apply(self, settings: Settings) -> Settings:
         if self.select is not None:
@@ -274,6 +289,7 @@ class Overrides:
         settings.ignore += self.ignore
         settings.force_exclude = settings.force_exclude or self.force_exclude
         settings.include_tests = settings.include_tests or self.include_tests
+        settings.keep_suppressed = settings.keep_suppressed or self.keep_suppressed
         check_selectors(settings)
         return settings
 
@@ -354,3 +370,4 @@ def _sinks(value: Any, where: str) -> dict[str, dict]:
             raise ConfigError(f"{where}: sink '{name}': {err}") from None
         out[name] = dict(spec)
     return out
+

@@ -90,6 +90,15 @@ class Related:
         return {"path": self.path, "line": self.line, "column": self.col, "message": self.message}
 
 
+@dataclass(frozen=True)
+class Flow:
+    """The personal data a finding sends to a vendor of the catalogue (for the inventory and contracts)."""
+
+    vendor: str
+    category: str
+    kinds: tuple[str, ...]   # `PiiKind` values; "whole object" for an object serialised whole
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     path: str            # as shown to the user (relative to the current directory when possible)
@@ -106,6 +115,8 @@ class Finding:
     fingerprint: str = field(default="", compare=False)  # stable across line moves, for baselines
     related: tuple[Related, ...] = field(default=(), compare=False)
     via: tuple[str, ...] = field(default=(), compare=False)  # the project functions the call goes through
+    flow: Flow | None = field(default=None, compare=False)
+    status: str = field(default="", compare=False)  # "suppressed" or "allowed" (kept only for the inventory)
 
     def as_dict(self) -> dict:
         return {

@@ -17,6 +17,7 @@ TYPE_CHECKING = False  # rule metadata is read at start-up: the parser (and typi
 if TYPE_CHECKING:
     import libcst as cst
 
+    from ..catalogue import Sink
     from ..findings import Finding, Wrapper
     from ..flow import Evidence, Whole
     from ._checks import CallCheck, ModuleCheck, SinkCheck
@@ -43,6 +44,7 @@ class Report:
     autofix: Wrapping | None = None  # the automatic fix, if there is one
     at_node: bool = False            # point at `node`, not the call (a setting's keyword is the problem)
     via: tuple[str, ...] = ()        # the project functions the call goes through (qualified names)
+    sink: Sink | None = None         # the sink reached, for a sink check's report (its vendor)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Rule:
     check_module: ModuleCheck | None = None
     fix_safety: str = "No automatic fix."
     default: bool = True                   # False: runs only when selected by its code
+    config: str = ""                       # the `[tool.leaklint]` TOML its examples are checked under
 
     def message_for(self, **fields: object) -> str:
         return self.message.format(**fields)

@@ -27,6 +27,9 @@ def render() -> str:
     for r in rules:
         out += ["", f"## {r.code}", "", f"**{r.name}** ({r.severity.value}): {r.summary}.", "",
                 "### Why is this bad?", "", r.why, "", f"Message: `{r.message}`", ""]
+        if r.config:
+            out += ["### Configuration", "", "The examples are checked with:", "", "```toml", "[tool.leaklint]",
+                    r.config.rstrip(), "```", ""]
         if r.bad:
             out += ["### Example", "", "```python", r.bad.rstrip(), "```", ""]
         out += ["### Use instead", "", "```python", r.good.rstrip(), "```", "",
