@@ -85,9 +85,34 @@ class Session:
         self.documents.pop(os.path.abspath(path), None)
 
     def files_changed(self) -> None:
-        """Files changed on disk (a save, a checkout, a configuration): every project is read again."""
+        """Files came or went on disk, or a configuration changed: every project is read again."""
         self.configs = Configs(settings=self.settings)
         self.documents.clear()
+
+    def file_changed(self, path: Path) -> set[str]:
+        """A Python file changed on disk (saved, or changed by another program): each project holding it
+        reads it again and is rebuilt from memory; a project it is new to is read again.  The open
+        documents whose projects changed, by absolute path (not the file itself: its buffer is what it
+        is analysed with)."""
+        key = os.path.abspath(path)
+        touched = set()
+        for document, live in list(self.documents.items()):
+            if document == key:
+                continue
+            old = next((s for s in live.project.sources if s.path is not None and os.path.abspath(s.path) == key), None)
+            if old is None:
+                root = live.project.root
+                if root is not None and key.startswith(os.path.join(os.path.abspath(root), "")):
+                    del self.documents[document]   # a new file of its project
+                    touched.add(document)
+                continue
+            new = live.checker.read(old.path, old.display, old.info)
+            if new.digest != old.digest:
+                new.name = old.name
+                live.project.sources = [new if s is old else s for s in live.project.sources]
+                _build(live, rebuild=True)
+                touched.add(document)
+        return touched
 
     def _open(self, path: Path, text: str) -> LiveDocument:
         from .cache import Cache
