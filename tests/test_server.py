@@ -23,6 +23,11 @@ PY2 = "import mixpanel\nprint 'hello'\n"
 IMPORTS_BROKEN = "import broken\n" + LEAK
 
 
+def frame(body: dict) -> bytes:
+    data = json.dumps(body).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+
 class LspClient:
     """A minimal LSP client speaking JSON-RPC over the server's stdio; every message the server sends is
     kept in `seen`, in order."""
@@ -44,13 +49,15 @@ class LspClient:
         if request:
             self.next_id += 1
             body["id"] = self.next_id
-        data = json.dumps(body).encode()
-        return b"Content-Length: %d\r\n\r\n" % len(data) + data, body.get("id")
+        return frame(body), body.get("id")
 
     def send(self, method: str, params: dict, request: bool = False) -> int | None:
         data, ident = self.message(method, params, request)
         self.write(data)
         return ident
+
+    def respond(self, ident: int, result) -> None:
+        self.write(frame({"jsonrpc": "2.0", "id": ident, "result": result}))
 
     def write(self, data: bytes) -> None:
         self.proc.stdin.write(data)
@@ -280,8 +287,13 @@ def test_a_saved_helper_updates_the_open_documents_that_use_it(tmp_path):
             send(user, {"email": user.email})
     """})
     views, track = tmp_path / "app" / "views.py", tmp_path / "app" / "track.py"
-    client = LspClient(tmp_path)
+    client = LspClient(tmp_path, {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
     try:
+        asked = client.wait_for(lambda m: m.get("method") == "client/registerCapability")
+        [registration] = asked["params"]["registrations"]
+        assert registration["method"] == "workspace/didChangeWatchedFiles"
+        assert {"globPattern": "**/*.py"} in registration["registerOptions"]["watchers"]
+        client.respond(asked["id"], None)
         client.open(views.as_uri(), views.read_text())
         assert client.published(views.as_uri(), 1)["diagnostics"] == []
         client.open(track.as_uri(), track.read_text())
@@ -293,6 +305,9 @@ def test_a_saved_helper_updates_the_open_documents_that_use_it(tmp_path):
         client.send("textDocument/didSave", {"textDocument": {"uri": track.as_uri()}})
         [found] = client.published(views.as_uri(), 1)["diagnostics"]
         assert found["code"] == "LL001"
+        track.write_text(track.read_text().replace("mp.track(user.pk, 'x', props)", "pass"))   # another program
+        client.send("workspace/didChangeWatchedFiles", {"changes": [{"uri": track.as_uri(), "type": 2}]})
+        assert client.published(views.as_uri(), 1)["diagnostics"] == []
     finally:
         client.close()
 
