@@ -343,6 +343,34 @@ def test_a_session_updates_a_document_as_a_fresh_check_finds_it(tmp_path):
     assert rebuilt == [True, False, False, False, False, True, True]
 
 
+def test_a_session_follows_helpers_changed_removed_and_added_on_disk(tmp_path):
+    from leaklint.session import Session
+
+    sending = """
+        from mixpanel import Mixpanel
+        mp = Mixpanel("t")
+        def send(user, props):
+            mp.track(user.pk, "x", props)
+    """
+    write_tree(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/track.py": sending})
+    views, track = tmp_path / "app" / "views.py", tmp_path / "app" / "track.py"
+    text = "from app.track import send\n\ndef view(user):\n    send(user, {'email': user.email})\n"
+    session = Session()
+
+    def codes() -> list[str]:
+        return [f.code for f in session.analyse(views, text).findings]
+
+    assert codes() == ["LL001"]
+    assert session.file_changed(views) == set()   # the document itself: its buffer is what counts
+    track.write_text(track.read_text().replace('mp.track(user.pk, "x", props)', "pass"))
+    assert session.file_changed(track) == {str(views)} and codes() == []
+    track.unlink()
+    assert session.file_changed(track) == {str(views)} and codes() == []
+    write_tree(tmp_path, {"app/track.py": sending})
+    assert session.file_changed(track) == {str(views)} and codes() == ["LL001"]
+    assert session.file_changed(tmp_path.parent / "elsewhere.py") == set()
+
+
 def test_the_session_reports_its_own_failure_on_the_document(tmp_path, monkeypatch):
     from leaklint import server
     from leaklint.project import Project

@@ -184,7 +184,7 @@ class Editor:
         self.server.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def files_changed(self, paths: list[Path] | None) -> None:
-        """Python files changed on disk (`paths`), or files came, went or a configuration changed (None):
+        """Python files changed, came or went on disk (`paths`), or a configuration changed (None):
         the projects holding them read them again, and the documents they touch are analysed again."""
         asyncio.ensure_future(self._files_changed(paths))
 
@@ -322,8 +322,8 @@ def build_server(delay: float = DELAY):
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls, params: t.DidChangeWatchedFilesParams) -> None:
-        edited = all(c.type == t.FileChangeType.Changed and c.uri.endswith(".py") for c in params.changes)
-        editor.files_changed([path_of(c.uri) for c in params.changes] if edited else None)
+        python = all(c.uri.endswith(".py") for c in params.changes)   # else a configuration: read everything again
+        editor.files_changed([path_of(c.uri) for c in params.changes] if python else None)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: t.DidCloseTextDocumentParams) -> None:

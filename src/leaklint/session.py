@@ -85,13 +85,13 @@ class Session:
         self.documents.pop(os.path.abspath(path), None)
 
     def files_changed(self) -> None:
-        """Files came or went on disk, or a configuration changed: every project is read again."""
+        """A configuration changed (or more than Python files did): every project is read again."""
         self.configs = Configs(settings=self.settings)
         self.documents.clear()
 
     def file_changed(self, path: Path) -> set[str]:
-        """A Python file changed on disk (saved, or changed by another program): each project holding it
-        reads it again and is rebuilt from memory; a project it is new to is read again.  The open
+        """A Python file changed, came or went on disk (saved, or by another program): each project holding
+        it reads it again and is rebuilt from memory; a project it is new to, or gone from, is read again.  The open
         documents whose projects changed, by absolute path (not the file itself: its buffer is what it
         is analysed with)."""
         key = os.path.abspath(path)
@@ -105,6 +105,10 @@ class Session:
                 if root is not None and key.startswith(os.path.join(os.path.abspath(root), "")):
                     del self.documents[document]   # a new file of its project
                     touched.add(document)
+                continue
+            if not os.path.isfile(key):   # gone: its project is read again
+                del self.documents[document]
+                touched.add(document)
                 continue
             new = live.checker.read(old.path, old.display, old.info)
             if new.digest != old.digest:
