@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from test_project import write_tree
 
 from conftest import run_cli
@@ -154,6 +155,20 @@ def analyses(client: LspClient, since: int) -> list[str]:
             if m.get("method") == "window/logMessage" and "analysed" in m["params"]["message"]]
 
 
+@pytest.fixture
+def start(tmp_path):
+    """Starts language servers on `tmp_path` (with the client capabilities given), shut down after the test."""
+    clients = []
+
+    def started(capabilities: dict | None = None) -> LspClient:
+        clients.append(LspClient(tmp_path, capabilities))
+        return clients[-1]
+
+    yield started
+    for client in clients:
+        client.close()
+
+
 def project(tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / "pyproject.toml").write_text("")
     return tmp_path / "views.py", (tmp_path / "views.py").as_uri()
@@ -161,121 +176,106 @@ def project(tmp_path: Path) -> tuple[Path, str]:
 
 # -- over stdio -------------------------------------------------------------------------------------
 
-def test_language_server_publishes_diagnostics_and_code_actions(tmp_path):
+def test_language_server_publishes_diagnostics_and_code_actions(tmp_path, start):
     _, uri = project(tmp_path)
-    client = LspClient(tmp_path)
-    try:
-        assert client.initialized["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"] == [
-            "quickfix", "source.fixAll"]
-        client.open(uri, LEAK)
-        published = client.published(uri, 1)
-        [diagnostic] = published["diagnostics"]
-        assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
-        assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
-        [origin] = diagnostic["relatedInformation"]
-        assert origin["message"] == "email read here: user.email"
-        assert origin["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 37},
-                                                            "end": {"line": 4, "character": 37}}}
-        actions = client.actions(uri, [diagnostic])
-        titles = [a["title"] for a in actions]
-        assert titles == ["Fix LL001: wrap in scrub()", "Suppress LL001 on this line"]
-        fixed = applied(LEAK, actions[0]["edit"]["changes"][uri])
-        assert "scrub({'email': user.email})" in fixed and "from leaklint_scrub import scrub" in fixed
-        assert actions[1]["edit"]["changes"][uri][0]["newText"] == "  # noqa: LL001"
-        client.change(uri, 2, CLEAN)
-        assert client.published(uri, 2)["diagnostics"] == []
-    finally:
-        client.close()
+    client = start()
+    assert client.initialized["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"] == [
+        "quickfix", "source.fixAll"]
+    client.open(uri, LEAK)
+    published = client.published(uri, 1)
+    [diagnostic] = published["diagnostics"]
+    assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
+    assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
+    [origin] = diagnostic["relatedInformation"]
+    assert origin["message"] == "email read here: user.email"
+    assert origin["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 37},
+                                                        "end": {"line": 4, "character": 37}}}
+    actions = client.actions(uri, [diagnostic])
+    titles = [a["title"] for a in actions]
+    assert titles == ["Fix LL001: wrap in scrub()", "Suppress LL001 on this line"]
+    fixed = applied(LEAK, actions[0]["edit"]["changes"][uri])
+    assert "scrub({'email': user.email})" in fixed and "from leaklint_scrub import scrub" in fixed
+    assert actions[1]["edit"]["changes"][uri][0]["newText"] == "  # noqa: LL001"
+    client.change(uri, 2, CLEAN)
+    assert client.published(uri, 2)["diagnostics"] == []
 
 
-def test_a_stale_diagnostic_gets_no_action_and_a_failed_analysis_loses_no_lines(tmp_path):
+def test_a_stale_diagnostic_gets_no_action_and_a_failed_analysis_loses_no_lines(tmp_path, start):
     """Insert lines above the leak, then break the file, then remove the leak: each step's code actions
     come from the analysis of the text the editor holds, or there are none."""
     _, uri = project(tmp_path)
-    client = LspClient(tmp_path)
-    try:
-        client.open(uri, LEAK)
-        [first] = client.published(uri, 1)["diagnostics"]
-        moved = "# one\n# two\n# three\n" + LEAK
-        client.change(uri, 2, moved)
-        assert client.actions(uri, [first]) == []   # asked before version 2 is analysed: nothing
-        [second] = client.published(uri, 2)["diagnostics"]
-        assert second["range"]["start"]["line"] == first["range"]["start"]["line"] + 3
-        assert client.actions(uri, [first]) == []   # the stale diagnostic: not another finding's fix
-        fixes = client.actions(uri, [second])
-        edits = fixes[0]["edit"]["changes"][uri]
-        assert applied(moved, edits).startswith("# one\n# two\n# three\n")
-        assert all(e["range"]["end"]["line"] - e["range"]["start"]["line"] <= 1 for e in edits)  # no whole-file edit
-        broken = moved + "\ndef half(:\n"
-        client.change(uri, 3, broken)
-        [error] = client.published(uri, 3)["diagnostics"]
-        assert error["code"] == "LL900"
-        assert client.actions(uri, [second]) == []  # the leak's fix is not offered on the text it was not found in
-        client.change(uri, 4, moved.replace("'email': user.email", "'plan': 'pro'"))
-        assert client.published(uri, 4)["diagnostics"] == []
-        assert client.actions(uri, [second]) == []
-    finally:
-        client.close()
+    client = start()
+    client.open(uri, LEAK)
+    [first] = client.published(uri, 1)["diagnostics"]
+    moved = "# one\n# two\n# three\n" + LEAK
+    client.change(uri, 2, moved)
+    assert client.actions(uri, [first]) == []   # asked before version 2 is analysed: nothing
+    [second] = client.published(uri, 2)["diagnostics"]
+    assert second["range"]["start"]["line"] == first["range"]["start"]["line"] + 3
+    assert client.actions(uri, [first]) == []   # the stale diagnostic: not another finding's fix
+    fixes = client.actions(uri, [second])
+    edits = fixes[0]["edit"]["changes"][uri]
+    assert applied(moved, edits).startswith("# one\n# two\n# three\n")
+    assert all(e["range"]["end"]["line"] - e["range"]["start"]["line"] <= 1 for e in edits)  # no whole-file edit
+    broken = moved + "\ndef half(:\n"
+    client.change(uri, 3, broken)
+    [error] = client.published(uri, 3)["diagnostics"]
+    assert error["code"] == "LL900"
+    assert client.actions(uri, [second]) == []  # the leak's fix is not offered on the text it was not found in
+    client.change(uri, 4, moved.replace("'email': user.email", "'plan': 'pro'"))
+    assert client.published(uri, 4)["diagnostics"] == []
+    assert client.actions(uri, [second]) == []
 
 
-def test_rapid_edits_are_analysed_once_for_the_last_version(tmp_path):
+def test_rapid_edits_are_analysed_once_for_the_last_version(tmp_path, start):
     _, uri = project(tmp_path)
-    client = LspClient(tmp_path)
-    try:
-        client.open(uri, CLEAN)
-        client.published(uri, 1)
-        since = len(client.seen)
-        burst = [client.message("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": v},
-            "contentChanges": [{"text": (LEAK if v % 2 else CLEAN) + "#" * v + "\n"}]})[0] for v in range(2, 8)]
-        client.write(b"".join(burst))
-        [diagnostic] = client.published(uri, 7)["diagnostics"]
-        assert diagnostic["code"] == "LL001"
-        time.sleep(0.5)   # (room for any late analysis to show itself)
-        client.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diagnostic["range"],
-                                                   "context": {"diagnostics": []}})
-        published = [m["params"].get("version") for m in client.seen[since:]
-                     if m.get("method") == "textDocument/publishDiagnostics"]
-        assert published == [7]
-        [analysed] = analyses(client, since)
-        assert "version 7" in analysed and "superseded" not in analysed
-    finally:
-        client.close()
+    client = start()
+    client.open(uri, CLEAN)
+    client.published(uri, 1)
+    since = len(client.seen)
+    burst = [client.message("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": v},
+        "contentChanges": [{"text": (LEAK if v % 2 else CLEAN) + "#" * v + "\n"}]})[0] for v in range(2, 8)]
+    client.write(b"".join(burst))
+    [diagnostic] = client.published(uri, 7)["diagnostics"]
+    assert diagnostic["code"] == "LL001"
+    time.sleep(0.5)   # (room for any late analysis to show itself)
+    client.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                                               "context": {"diagnostics": []}})
+    published = [m["params"].get("version") for m in client.seen[since:]
+                 if m.get("method") == "textDocument/publishDiagnostics"]
+    assert published == [7]
+    [analysed] = analyses(client, since)
+    assert "version 7" in analysed and "superseded" not in analysed
 
 
-def test_code_actions_for_unknown_or_damaged_diagnostics_are_none(tmp_path):
+def test_code_actions_for_unknown_or_damaged_diagnostics_are_none(tmp_path, start):
     """Before, the action was looked up by list position: an index past the end failed the request."""
     _, uri = project(tmp_path)
-    client = LspClient(tmp_path)
-    try:
-        client.open(uri, LEAK)
-        [diagnostic] = client.published(uri, 1)["diagnostics"]
-        for data in ({"index": 7}, {"code": "LL001", "key": "nope"}, "text", None):
-            assert client.actions(uri, [{**diagnostic, "data": data}], only=["quickfix"]) == []
-        assert client.actions(uri, [{**diagnostic, "code": "LL002", "data": {**diagnostic["data"], "code": "LL002"}}],
-                              only=["quickfix"]) == []
-        assert client.actions("file:///elsewhere.py", [diagnostic]) == []
-    finally:
-        client.close()
+    client = start()
+    client.open(uri, LEAK)
+    [diagnostic] = client.published(uri, 1)["diagnostics"]
+    for data in ({"index": 7}, {"code": "LL001", "key": "nope"}, "text", None):
+        assert client.actions(uri, [{**diagnostic, "data": data}], only=["quickfix"]) == []
+    assert client.actions(uri, [{**diagnostic, "code": "LL002", "data": {**diagnostic["data"], "code": "LL002"}}],
+                          only=["quickfix"]) == []
+    assert client.actions("file:///elsewhere.py", [diagnostic]) == []
 
 
-def test_fix_all_makes_the_safe_fixes_check_fix_makes(tmp_path):
+def test_fix_all_makes_the_safe_fixes_check_fix_makes(tmp_path, start):
     path, uri = project(tmp_path)
-    client = LspClient(tmp_path, {"workspace": {"workspaceEdit": {"documentChanges": True}}})
-    try:
-        client.open(uri, TWO_LEAKS)
-        assert len(client.published(uri, 1)["diagnostics"]) == 2
-        [action] = client.actions(uri, [], only=["source.fixAll"])
-        assert action["kind"] == "source.fixAll" and action["title"] == "Fix all leaklint safe fixes (2)"
-        [change] = action["edit"]["documentChanges"]
-        assert change["textDocument"] == {"uri": uri, "version": 1}   # refused by the client once it moves on
-        expected = run_cli("check", "--fix", "--stdin-filename", str(path), "-", cwd=tmp_path, stdin=TWO_LEAKS).stdout
-        assert applied(TWO_LEAKS, change["edits"]) == expected != TWO_LEAKS
-    finally:
-        client.close()
+    client = start({"workspace": {"workspaceEdit": {"documentChanges": True}}})
+    client.open(uri, TWO_LEAKS)
+    assert len(client.published(uri, 1)["diagnostics"]) == 2
+    [action] = client.actions(uri, [], only=["source.fixAll"])
+    assert action["kind"] == "source.fixAll" and action["title"] == "Fix all leaklint safe fixes (2)"
+    [change] = action["edit"]["documentChanges"]
+    assert change["textDocument"] == {"uri": uri, "version": 1}   # refused by the client once it moves on
+    expected = run_cli("check", "--fix", "--stdin-filename", str(path), "-", cwd=tmp_path, stdin=TWO_LEAKS).stdout
+    assert applied(TWO_LEAKS, change["edits"]) == expected != TWO_LEAKS
 
 
-def test_a_saved_helper_updates_the_open_documents_that_use_it(tmp_path):
+def test_a_saved_helper_updates_the_open_documents_that_use_it(tmp_path, start):
     write_tree(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/track.py": """
         from mixpanel import Mixpanel
         mp = Mixpanel("t")
@@ -287,29 +287,26 @@ def test_a_saved_helper_updates_the_open_documents_that_use_it(tmp_path):
             send(user, {"email": user.email})
     """})
     views, track = tmp_path / "app" / "views.py", tmp_path / "app" / "track.py"
-    client = LspClient(tmp_path, {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
-    try:
-        asked = client.wait_for(lambda m: m.get("method") == "client/registerCapability")
-        [registration] = asked["params"]["registrations"]
-        assert registration["method"] == "workspace/didChangeWatchedFiles"
-        assert {"globPattern": "**/*.py"} in registration["registerOptions"]["watchers"]
-        client.respond(asked["id"], None)
-        client.open(views.as_uri(), views.read_text())
-        assert client.published(views.as_uri(), 1)["diagnostics"] == []
-        client.open(track.as_uri(), track.read_text())
-        client.published(track.as_uri(), 1)
-        sending = track.read_text().replace("pass", "mp.track(user.pk, 'x', props)")
-        client.change(track.as_uri(), 2, sending)
-        client.published(track.as_uri(), 2)
-        track.write_text(sending)
-        client.send("textDocument/didSave", {"textDocument": {"uri": track.as_uri()}})
-        [found] = client.published(views.as_uri(), 1)["diagnostics"]
-        assert found["code"] == "LL001"
-        track.write_text(track.read_text().replace("mp.track(user.pk, 'x', props)", "pass"))   # another program
-        client.send("workspace/didChangeWatchedFiles", {"changes": [{"uri": track.as_uri(), "type": 2}]})
-        assert client.published(views.as_uri(), 1)["diagnostics"] == []
-    finally:
-        client.close()
+    client = start({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
+    asked = client.wait_for(lambda m: m.get("method") == "client/registerCapability")
+    [registration] = asked["params"]["registrations"]
+    assert registration["method"] == "workspace/didChangeWatchedFiles"
+    assert {"globPattern": "**/*.py"} in registration["registerOptions"]["watchers"]
+    client.respond(asked["id"], None)
+    client.open(views.as_uri(), views.read_text())
+    assert client.published(views.as_uri(), 1)["diagnostics"] == []
+    client.open(track.as_uri(), track.read_text())
+    client.published(track.as_uri(), 1)
+    sending = track.read_text().replace("pass", "mp.track(user.pk, 'x', props)")
+    client.change(track.as_uri(), 2, sending)
+    client.published(track.as_uri(), 2)
+    track.write_text(sending)
+    client.send("textDocument/didSave", {"textDocument": {"uri": track.as_uri()}})
+    [found] = client.published(views.as_uri(), 1)["diagnostics"]
+    assert found["code"] == "LL001"
+    track.write_text(track.read_text().replace("mp.track(user.pk, 'x', props)", "pass"))   # another program
+    client.send("workspace/didChangeWatchedFiles", {"changes": [{"uri": track.as_uri(), "type": 2}]})
+    assert client.published(views.as_uri(), 1)["diagnostics"] == []
 
 
 # -- the session and the edits ---------------------------------------------------------------------
