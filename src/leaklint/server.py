@@ -242,7 +242,8 @@ class Editor:
                                         edit=self._edit(uri, text_edits(found.source.text, planned.new_text)),
                                         is_preferred=finding.fixable == "safe"))
         row = finding.line - 1
-        end = t.Position(row, utf16_column(lines[row], len(lines[row])))
+        line = lines[row] if row < len(lines) else ""   # (an empty document's own error is on line 1)
+        end = t.Position(row, utf16_column(line, len(line)))
         out.append(t.CodeAction(title=f"Suppress {finding.code} on this line", kind=t.CodeActionKind.QuickFix,
                                 diagnostics=[item],
                                 edit=self._edit(uri, [t.TextEdit(t.Range(end, end), f"  # noqa: {finding.code}")])))
