@@ -340,6 +340,17 @@ def test_a_session_updates_a_document_as_a_fresh_check_finds_it(tmp_path):
     assert rebuilt == [True, False, False, False, False, True, True]
 
 
+def test_a_session_shows_of_test_code_what_check_shows(tmp_path):
+    from leaklint.api import check_source
+    from leaklint.session import Session
+
+    (tmp_path / "pyproject.toml").write_text("")
+    path = tmp_path / "tests" / "test_views.py"
+    session = Session()
+    for text in (LEAK, LEAK + "def half(:\n"):   # the syntax error mid-edit is left out as `check` leaves it
+        assert session.analyse(path, text).findings == check_source(text, path).findings == []
+
+
 def test_a_session_follows_helpers_changed_removed_and_added_on_disk(tmp_path):
     from leaklint.session import Session
 

@@ -90,10 +90,10 @@ class Session:
         self.documents.clear()
 
     def file_changed(self, path: Path) -> set[str]:
-        """A Python file changed, came or went on disk (saved, or by another program): each project holding
-        it reads it again and is rebuilt from memory; a project it is new to, or gone from, is read again.  The open
-        documents whose projects changed, by absolute path (not the file itself: its buffer is what it
-        is analysed with)."""
+        """A Python file changed, came or went on disk (saved, or by another program): each project
+        holding it reads it again and is rebuilt from memory; a project it is new to, or gone from, is
+        read again.  The open documents whose projects changed, by absolute path (not the file itself:
+        its buffer is what it is analysed with)."""
         key = os.path.abspath(path)
         touched = set()
         for document, live in list(self.documents.items()):
@@ -156,7 +156,7 @@ class Session:
             return _findings(live), new, False
         _parse(live.checker, new)
         if new.module is None:  # does not parse (mid-edit): its error; the project keeps the last text that did
-            return live.checker.findings(new, []), new, False
+            return _shown(live, live.checker.findings(new, [])), new, False
         _replace(live, new)
         live.project.parse([new])   # (parsed already: the share takes its tree and imports)
         if shares.local.seen is not None:
@@ -225,15 +225,20 @@ def _settle(project: Project, changed: frozenset[str]) -> None:
 
 
 def _findings(live: LiveDocument) -> list[Finding]:
-    """The document's findings, as `check` shows them: test code left out, wrappers' definitions related."""
-    from .wrappers import with_wrappers
-
+    """The document's findings, as `check` shows them."""
     project, source = live.project, live.source
     if project.shares is not None and live.shown in project.shares.parsed:
         # one job: every parsed file is in this process's share
         found = project.shares.local.findings(frozenset({live.shown})).get(live.shown, [])
     else:
         found = live.checker.findings(source, [])
-    shown, _ = _outside_tests(found, project, live.settings)
-    out = with_wrappers(shown, project.sources, live.checker.load)
+    return _shown(live, found)
+
+
+def _shown(live: LiveDocument, found: list[Finding]) -> list[Finding]:
+    """The findings `check` would show of the document: test code left out, wrappers' definitions related."""
+    from .wrappers import with_wrappers
+
+    shown, _ = _outside_tests(found, live.project, live.settings)
+    out = with_wrappers(shown, live.project.sources, live.checker.load)
     return sorted(out, key=lambda f: (f.line, f.col, f.code))
