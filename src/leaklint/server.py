@@ -84,8 +84,8 @@ def finding_range(finding, lines: list[str]):
     line = lines[finding.line - 1] if finding.line - 1 < len(lines) else ""
     end_line = lines[finding.end_line - 1] if finding.end_line and finding.end_line - 1 < len(lines) else line
     start = t.Position(finding.line - 1, utf16_column(line, finding.col - 1))
-    end = t.Position((finding.end_line or finding.line) - 1, utf16_column(end_line, (finding.end_col or finding.col) - 1))
-    return t.Range(start, end)
+    end_col = (finding.end_col or finding.col) - 1
+    return t.Range(start, t.Position((finding.end_line or finding.line) - 1, utf16_column(end_line, end_col)))
 
 
 def diagnostic(finding, uri: str, lines: list[str]):
@@ -163,9 +163,10 @@ class Editor:
         found = await asyncio.get_running_loop().run_in_executor(self.worker, self.session.analyse, path_of(uri), text)
         current = self.pending.get(uri) is asyncio.current_task()
         how = ("project built" if found.rebuilt else "updated") + ("" if current else ", superseded: not published")
+        ms = (time.perf_counter() - start) * 1000
         self.server.window_log_message(t.LogMessageParams(t.MessageType.Log, (
-            f"leaklint: analysed {path_of(uri).name} version {version} in {(time.perf_counter() - start) * 1000:.0f} ms "
-            f"({how}, {len(found.findings)} findings)")))
+            f"leaklint: analysed {path_of(uri).name} version {version} in {ms:.0f} ms ({how}, "
+            f"{len(found.findings)} findings)")))
         if not current:
             return   # a later change came, or the document was closed
         del self.pending[uri]
@@ -237,7 +238,8 @@ class Editor:
         if finding.fixable:
             planned = plan(found.source, [finding], unsafe=True)
             if planned.changed:
-                title = f"Fix {finding.code}: wrap in " + ("pseudonymize()" if finding.fixable == "unsafe" else "scrub()")
+                wrapper = "pseudonymize()" if finding.fixable == "unsafe" else "scrub()"
+                title = f"Fix {finding.code}: wrap in {wrapper}"
                 out.append(t.CodeAction(title=title, kind=t.CodeActionKind.QuickFix, diagnostics=[item],
                                         edit=self._edit(uri, text_edits(found.source.text, planned.new_text)),
                                         is_preferred=finding.fixable == "safe"))
