@@ -29,6 +29,7 @@ LAYERS = {
     # the driver: checking a project, rounds, worker processes, the cache
     "engine": DRIVE, "project*": DRIVE, "parallel*": DRIVE, "cache": DRIVE, "wrappers": DRIVE,
     # the doors, the output formats and fixing
+    "session": DOORS,
     "api": DOORS, "cli*": DOORS, "server": DOORS, "flake8_plugin": DOORS, "__main__": DOORS, "baseline": DOORS,
     "output": DOORS, "output.*": DOORS, "fix": DOORS, "progress": DOORS, "inventory": DOORS, "inventory.*": DOORS,
 }

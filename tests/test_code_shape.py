@@ -14,9 +14,7 @@ MAX_MODULE_LINES = 400
 
 # Written before the limits (functions as "module.py:qualified.name"), each with why it is left: split
 # each when it is next changed, and remove it from here (a test below fails once it fits).
-TOO_LONG = {
-    "server.py:build_server": "78 lines: the language server's handlers, registered inside it",
-}
+TOO_LONG: dict[str, str] = {}
 TOO_BRANCHY = {
     "cli.py:check": "26 branches: the command line's option handling",
     "config.py:from_table": "23 branches: one branch per configuration key",

@@ -1,5 +1,6 @@
-"""Where users meet leaklint, tested with the real tool on the other side: pre-commit, flake8, an LSP
-client, SARIF (against the official schema), GitHub workflow commands, JUnit, baselines and stdin."""
+"""Where users meet leaklint, tested with the real tool on the other side: pre-commit, flake8, SARIF
+(against the official schema), GitHub workflow commands, JUnit, baselines and stdin.  The language server's
+own client is in test_server.py."""
 
 from __future__ import annotations
 
@@ -120,100 +121,6 @@ def test_flake8_plugin_reports_its_own_failure_on_the_file(tmp_path, monkeypatch
     monkeypatch.setattr(flake8_plugin, "findings_for", fail)
     [(line, col, message, _)] = flake8_plugin.Plugin(None, str(tmp_path / "views.py"), [LEAK]).run()
     assert (line, col) == (1, 0) and message.startswith("LL902 internal error: RuntimeError: index blew up")
-
-
-def test_language_server_analysis_with_an_unparsable_module_and_a_failure(tmp_path, monkeypatch):
-    from leaklint import server
-    from leaklint.project import Project
-
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "broken.py").write_text(PY2)
-    findings, source, _ = server.analyse(tmp_path / "views.py", IMPORTS_BROKEN)
-    assert [(f.line, f.code) for f in findings] == [(6, "LL001")] and source.text == IMPORTS_BROKEN
-    monkeypatch.setattr(Project, "findings", lambda self: {}["missing"])
-    findings, source, _ = server.analyse(tmp_path / "views.py", IMPORTS_BROKEN)
-    assert [(f.line, f.code) for f in findings] == [(1, "LL902")] and source.text == IMPORTS_BROKEN
-    assert findings[0].message.startswith("internal error: KeyError: 'missing'")
-
-
-# -- language server --------------------------------------------------------------------------
-
-class LspClient:
-    """A minimal LSP client speaking JSON-RPC over the server's stdio."""
-
-    def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-m", "leaklint", "server"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.next_id = 0
-
-    def send(self, method: str, params: dict, request: bool = False) -> int | None:
-        message = {"jsonrpc": "2.0", "method": method, "params": params}
-        if request:
-            self.next_id += 1
-            message["id"] = self.next_id
-        body = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-        return message.get("id")
-
-    def receive(self) -> dict:
-        length = 0
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise EOFError(self.proc.stderr.read().decode())
-            if line in (b"\r\n", b"\n"):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        return json.loads(self.proc.stdout.read(length))
-
-    def wait_for(self, predicate) -> dict:
-        for _ in range(200):
-            message = self.receive()
-            if predicate(message):
-                return message
-        raise AssertionError("no such message")
-
-    def close(self) -> None:
-        self.send("shutdown", {}, request=True)
-        self.send("exit", {})
-        self.proc.wait(timeout=10)
-
-
-def test_language_server_publishes_diagnostics_and_code_actions(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("")
-    uri = (tmp_path / "views.py").as_uri()
-    client = LspClient()
-    try:
-        init = client.send("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}, True)
-        reply = client.wait_for(lambda m: m.get("id") == init)
-        assert reply["result"]["capabilities"]["codeActionProvider"]
-        client.send("initialized", {})
-        client.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                             "text": LEAK}})
-        published = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-        [diagnostic] = published["params"]["diagnostics"]
-        assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
-        assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
-        [origin] = diagnostic["relatedInformation"]
-        assert origin["message"] == "email read here: user.email"
-        assert origin["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 37},
-                                                            "end": {"line": 4, "character": 37}}}
-        asked = client.send("textDocument/codeAction", {
-            "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}, True)
-        actions = client.wait_for(lambda m: m.get("id") == asked)["result"]
-        titles = [a["title"] for a in actions]
-        assert titles == ["Fix LL001: wrap in scrub()", "Suppress LL001 on this line"]
-        fix_text = actions[0]["edit"]["changes"][uri][0]["newText"]
-        assert "scrub({'email': user.email})" in fix_text and "from leaklint_scrub import scrub" in fix_text
-        assert actions[1]["edit"]["changes"][uri][0]["newText"] == "  # noqa: LL001"
-        client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
-                                               "contentChanges": [{"text": CLEAN}]})
-        cleared = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-        assert cleared["params"]["diagnostics"] == []
-    finally:
-        client.close()
 
 
 # -- CI formats -------------------------------------------------------------------------------
