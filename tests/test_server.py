@@ -185,6 +185,8 @@ def test_language_server_publishes_diagnostics_and_code_actions(tmp_path, start)
     published = client.published(uri, 1)
     [diagnostic] = published["diagnostics"]
     assert diagnostic["code"] == "LL001" and diagnostic["source"] == "leaklint"
+    # the rule's section of the docs, as SARIF's helpUri and `leaklint rules LL001` give it
+    assert diagnostic["codeDescription"]["href"].endswith("/docs/rules.md#ll001")
     assert diagnostic["range"]["start"] == {"line": 4, "character": 4}  # the call
     [origin] = diagnostic["relatedInformation"]
     assert origin["message"] == "email read here: user.email"

@@ -22,17 +22,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from . import __version__
+from .rules.docs import rule_url
 from .suppress import source_lines
 
 SOURCE = "leaklint"
 DELAY = 0.15   # seconds without a change before a document is analysed
 WATCHED = ("**/*.py", "**/pyproject.toml", "**/leaklint.toml", "**/.leaklint.toml", "**/setup.cfg", "**/setup.py")
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")   # a line with its break, as LSP counts lines
-
-
-def rule_url(code: str) -> str:
-    """Where a rule is explained."""
-    return f"https://leaklint.invalid/rules#{code.lower()}"
 
 
 def path_of(uri: str) -> Path:
