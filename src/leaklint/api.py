@@ -130,7 +130,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
                                      data, discover_root=not complete,
                                      cache=Cache.for_run(folder, settings) if folder is not None else None, jobs=jobs)
         project.progress = progress
-        shown, in_tests = _outside_tests(project.findings(), project, settings)
+        shown, in_tests = outside_tests(project.findings(), project, settings)
         if progress is not None:
             progress.set("reporting")
         run.findings.extend(with_wrappers(shown, project.sources, project.checker.load))
@@ -144,7 +144,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     return run
 
 
-def _outside_tests(findings: list[Finding], project, settings: Settings) -> tuple[list[Finding], int]:
+def outside_tests(findings: list[Finding], project, settings: Settings) -> tuple[list[Finding], int]:
     """The findings to show, and how many are left out for being in test code.  leaklint's own failure
     on a file is always shown: it is no verdict on the code."""
     if settings.include_tests or not findings:

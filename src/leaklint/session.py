@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import _outside_tests, cache_folder, display_path
+from .api import outside_tests, cache_folder, display_path
 from .config import Configs, Settings, root_of
 from .source import Source, printable
 
@@ -239,6 +239,6 @@ def _shown(live: LiveDocument, found: list[Finding]) -> list[Finding]:
     """The findings `check` would show of the document: test code left out, wrappers' definitions related."""
     from .wrappers import with_wrappers
 
-    shown, _ = _outside_tests(found, live.project, live.settings)
+    shown, _ = outside_tests(found, live.project, live.settings)
     out = with_wrappers(shown, live.project.sources, live.checker.load)
     return sorted(out, key=lambda f: (f.line, f.col, f.code))
