@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import outside_tests, cache_folder, display_path
+from .api import cache_folder, display_path, outside_tests
 from .config import Configs, Settings, root_of
 from .source import Source, printable
 
