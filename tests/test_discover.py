@@ -1,0 +1,113 @@
+"""Which files a run checks and which project they belong to: git's ignore rules exactly, project roots only
+from real markers, module names in namespace packages, and a cache for a tree without any marker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from leaklint.config import Settings
+from leaklint.discover import discover
+
+GIT = shutil.which("git")
+
+ROOT_IGNORE = "\n".join([
+    "# a comment, and a blank line next",
+    "",
+    "/docs/*.py",            # one level only: docs/sub/deep.py stays
+    "a/**/b.py",             # zero or more folders: a/b.py too
+    r"\#hash.py",            # an escaped '#' is a name, not a comment
+    r"\!bang.py",            # an escaped '!' is a name, not a negation
+    "tmp_[0-9].py",          # a character class
+    "stubs/*.py[ix]",
+    "build/",                # folders only
+    "out",
+    "**/gen/*.py",
+    "spaced.py   ",          # trailing spaces are dropped
+    "scratch/*",
+    "!scratch/keep.py",      # re-included: its folder itself is not ignored
+    "vendor/",
+    "!vendor/keep.py",       # stays ignored: git never looks inside an ignored folder
+    "data/**",
+    "!data/kept.py",
+    "*_pb2.py",
+    "!keep_pb2.py",
+    "lib/**/",
+    "**/cache/",
+    "deep/**/z.py",
+    "!deep/q/z.py",
+]) + "\n"
+
+SUB_IGNORE = "local.py\n/anchored.py\n!/shown_pb2.py\n"
+
+FILES = [
+    "normal.py", "docs/x.py", "docs/sub/deep.py", "a/b.py", "a/x/y/b.py", "a/c.py", "#hash.py", "hash.py",
+    "!bang.py", "bang.py", "tmp_1.py", "tmp_a.py", "stubs/a.pyi", "stubs/a.py", "build/x.py", "pkg/build.py",
+    "out/x.py", "pkg/out.py", "gen/g.py", "x/gen/g.py", "x/gen/sub/g.py", "spaced.py", "scratch/a.py",
+    "scratch/keep.py", "vendor/a.py", "vendor/keep.py", "data/a.py", "data/kept.py", "data/sub/kept.py",
+    "foo_pb2.py", "keep_pb2.py", "anchored.py", "sub/local.py", "sub/deeper/local.py", "sub/anchored.py",
+    "sub/deeper/anchored.py", "sub/shown_pb2.py", "sub/other_pb2.py", "private.py", "sub/private.py",
+    "lib/x.py", "lib/sub/y.py", "pkg/cache/c.py", "cache.py", "deep/z.py", "deep/q/z.py", "deep/r/s/z.py",
+]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    # No user or system configuration: a global excludes file must not change what git answers.
+    env = {**os.environ, "HOME": str(cwd), "XDG_CONFIG_HOME": str(cwd), "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(GIT is None, reason="needs the git command")
+def test_the_files_found_are_exactly_those_git_does_not_ignore(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", ".")
+    for name in FILES:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("x = 1\n")
+    (repo / ".gitignore").write_text(ROOT_IGNORE)
+    (repo / "sub" / ".gitignore").write_text(SUB_IGNORE)
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text("private.py\n")
+
+    listed = _git(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    kept_by_git = {name for name in listed if name.endswith((".py", ".pyi"))}
+    found = discover([repo], Settings(exclude=[".git"])).files
+    assert {p.relative_to(repo).as_posix() for p in found} == kept_by_git
+    # the cases the tree is built for, so that the comparison cannot pass by both sides being empty
+    assert {"docs/sub/deep.py", "scratch/keep.py", "data/kept.py", "keep_pb2.py", "sub/shown_pb2.py",
+            "sub/deeper/anchored.py"} <= kept_by_git
+    assert not {"a/b.py", "#hash.py", "!bang.py", "vendor/keep.py", "private.py", "spaced.py"} & kept_by_git
+
+
+@pytest.mark.skipif(GIT is None, reason="needs the git command")
+def test_a_folder_walked_below_the_repository_top_gets_the_rules_above_it(tmp_path):
+    _git(tmp_path, "init", "-q", ".")
+    (tmp_path / ".gitignore").write_text("/app/gen/\n*_pb2.py\n")
+    (tmp_path / ".git" / "info" / "exclude").write_text("mine.py\n")
+    for name in ("app/views.py", "app/gen/g.py", "app/x_pb2.py", "app/mine.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    found = discover([tmp_path / "app"], Settings())
+    assert [p.name for p in found.files] == ["views.py"]
+
+
+def test_gitignore_outside_a_repository_still_applies(tmp_path):
+    (tmp_path / ".gitignore").write_text("/docs/*.py\n")
+    for name in ("docs/x.py", "docs/sub/deep.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    found = discover([tmp_path], Settings())
+    assert [p.relative_to(tmp_path).as_posix() for p in found.files] == ["docs/sub/deep.py"]
+
+
+def test_respect_gitignore_off_finds_every_file(tmp_path):
+    (tmp_path / ".gitignore").write_text("*.py\n")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert [p.name for p in discover([tmp_path], Settings(respect_gitignore=False)).files] == ["a.py"]
+    assert discover([tmp_path], Settings()).files == []
