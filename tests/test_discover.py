@@ -111,3 +111,47 @@ def test_respect_gitignore_off_finds_every_file(tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
     assert [p.name for p in discover([tmp_path], Settings(respect_gitignore=False)).files] == ["a.py"]
     assert discover([tmp_path], Settings()).files == []
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+CLIENT = 'from mixpanel import Mixpanel\nmp = Mixpanel("t")\n'
+PROFILE = 'from app.track import mp\n\ndef seen(user):\n    mp.track(user.email, "x")\n'
+
+
+def _reported(root: Path, *args: str) -> list[str]:
+    """The `path:line` of each finding `leaklint check` prints, run in `root`."""
+    result = run_cli("check", *args, "--output-format", "concise", cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    return [":".join(line.split(":")[:2]) for line in result.stdout.splitlines() if ": LL" in line]
+
+
+def test_a_module_called_setup_py_inside_a_package_does_not_split_the_project(tmp_path):
+    _write(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "", "app/track.py": CLIENT,
+        "app/handlers/__init__.py": "",
+        "app/handlers/setup.py": "from flask import Blueprint\nviews = Blueprint('setup', __name__)\n",
+        "app/handlers/profile.py": PROFILE,
+    })
+    assert _reported(tmp_path, ".") == [str(Path("app/handlers/profile.py")) + ":4"]
+
+
+@pytest.mark.parametrize("files, is_root", [
+    ({"setup.py": "from setuptools import setup\nsetup()\n"}, True),
+    ({"setup.cfg": "[metadata]\nname = x\n"}, True),
+    ({"pyproject.toml": ""}, True),
+    ({".git/HEAD": ""}, True),
+    ({"setup.py": "def setup(app):\n    pass\n"}, False),       # builds nothing: a module like any other
+    ({"__init__.py": "", "setup.py": "import setuptools\n"}, False),  # inside a package
+])
+def test_project_roots_come_from_real_markers(tmp_path, files, is_root):
+    from leaklint.layout import project_root
+
+    work = tmp_path / "work"
+    _write(work, {**files, "pkg/mod.py": ""})
+    assert (project_root(work / "pkg" / "mod.py") == work.resolve()) == is_root

@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Configs, Settings, root_of
+from .config import Configs, Settings
+from .layout import root_of
 from .discover import Discovery, discover, excluded_by
 
 TYPE_CHECKING = False
@@ -198,6 +199,6 @@ def display_path(path: Path, cwd: str | None = None) -> str:
 
 def cache_folder(path: Path) -> Path:
     """`.leaklint_cache` in the project root of `path` (or the current folder)."""
-    from .config import project_root
+    from .layout import project_root
 
     return (project_root(path) or Path.cwd()) / ".leaklint_cache"

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings, project_root
+from .config import Settings
+from .layout import project_root
 
 
 SUFFIXES = (".py", ".pyi")

@@ -1,4 +1,4 @@
-"""Where a file sits in its project: its dotted module name, and the project's own top-level modules.
+"""Where a file sits: the root of its project, its dotted module name, and the project's own top-level modules.
 
 Standard library only, so that deciding which files matter never imports the parser.
 """
@@ -72,3 +72,44 @@ def _top_level_names(folder: str) -> frozenset[str]:
     return frozenset(names)
 
 
+
+
+# -- project roots -------------------------------------------------------------------------------
+def project_root(start: Path) -> Path | None:
+    """The nearest project root (see `is_root`) from `start` upwards (symbolic links resolved)."""
+    folder = os.path.realpath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    root = root_of(folder)
+    return Path(root) if root is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def root_of(folder: str) -> str | None:
+    """project_root() for an absolute folder, as given (symbolic links not resolved)."""
+    # Memoised per folder: grouping thousands of files by project asks about the same parents again and again.
+    if is_root(folder):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else root_of(parent)
+
+
+def is_root(folder: str) -> bool:
+    """A folder with `pyproject.toml` or `.git`, or a packaging script's folder: `setup.cfg`, or a `setup.py`
+    that imports setuptools or distutils, in a folder that is not itself a package (no `__init__.py`).  Any
+    module may be called `setup.py` (a view, a fixture); one that is part of a package or builds nothing
+    must not cut the project in two."""
+    if os.path.exists(os.path.join(folder, "pyproject.toml")) or os.path.lexists(os.path.join(folder, ".git")):
+        return True
+    if os.path.isfile(os.path.join(folder, "__init__.py")):
+        return False
+    return os.path.isfile(os.path.join(folder, "setup.cfg")) or _builds_a_package(os.path.join(folder, "setup.py"))
+
+
+def _builds_a_package(setup_py: str) -> bool:
+    try:
+        with open(setup_py, "rb") as handle:
+            text = handle.read(1 << 20)
+    except OSError:
+        return False
+    return b"setuptools" in text or b"distutils" in text
