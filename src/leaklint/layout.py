@@ -6,6 +6,7 @@ Standard library only, so that deciding which files matter never imports the par
 from __future__ import annotations
 
 import functools
+import keyword
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,8 @@ class ModuleInfo:
 
 
 def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
-    """Derive the module name by walking up through packages (`__init__.py`), and list local roots."""
+    """Derive the module name by walking up through packages (`__init__.py`), or for a module in a folder
+    without one, from its path below the project's source root (namespace packages); list local roots."""
     folder, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]
     package, roots = _folder_info(folder, str(project_root) if project_root is not None else None)
@@ -41,7 +43,28 @@ def _folder_info(folder: str, project_root: str | None) -> tuple[tuple[str, ...]
     if project_root is not None:
         roots.update(_top_level_names(project_root))
         roots.update(_top_level_names(os.path.join(project_root, "src")))
+        if not package:
+            package = _namespace_of(folder, _source_root(folder, project_root))
     return package, frozenset(roots)
+
+
+def _source_root(folder: str, project_root: str) -> str:
+    """The folder the project's imports start from: `src/` for a file in a src layout, else the root."""
+    src = os.path.join(project_root, "src")
+    inside = folder == src or folder.startswith(src + os.sep)
+    return src if inside and not os.path.isfile(os.path.join(src, "__init__.py")) else project_root
+
+
+def _namespace_of(folder: str, source_root: str) -> tuple[str, ...]:
+    """The namespace package of a folder without `__init__.py`: its path below the source root (`app/`
+    holding `track.py` makes `app.track`), when every folder on the way is a valid name.
+
+    A package (with `__init__.py`) keeps the name it has from the folder above its top package, as
+    before: a Django project kept in `backend/` imports `shop.models`, not `backend.shop.models`."""
+    if not folder.startswith(source_root + os.sep):
+        return ()
+    parts = tuple(folder[len(source_root) + 1:].split(os.sep))
+    return parts if all(p.isidentifier() and not keyword.iskeyword(p) for p in parts) else ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,7 +81,8 @@ def _package_of(folder: str) -> tuple[tuple[str, ...], str]:
 
 @functools.lru_cache(maxsize=1024)
 def _top_level_names(folder: str) -> frozenset[str]:
-    """Importable names in a folder: modules and packages."""
+    """Importable names in a folder: modules, packages, and namespace packages (a folder without
+    `__init__.py` holding modules)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -67,9 +91,18 @@ def _top_level_names(folder: str) -> frozenset[str]:
     for entry in entries:
         if entry.name.endswith((".py", ".pyi")):
             names.add(entry.name.rsplit(".", 1)[0])
-        elif os.path.isfile(os.path.join(entry.path, "__init__.py")):
+        elif os.path.isfile(os.path.join(entry.path, "__init__.py")) or (entry.name.isidentifier()
+                                                                          and _holds_modules(entry.path)):
             names.add(entry.name)
     return frozenset(names)
+
+
+def _holds_modules(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.endswith((".py", ".pyi")) for e in entries)
+    except OSError:
+        return False
 
 
 
