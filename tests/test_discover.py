@@ -177,3 +177,18 @@ def test_a_package_below_a_plain_folder_keeps_its_name(tmp_path):
         "backend/shop/views.py": PROFILE.replace("app.track", "shop.track"),
     })
     assert _reported(tmp_path, ".") == [str(Path("backend/shop/views.py")) + ":4 LL010"]
+
+
+def test_a_tree_without_any_project_marker_is_one_project_with_a_cache(tmp_path):
+    import subprocess
+    import sys
+
+    _write(tmp_path, {"app/track.py": CLIENT, "app/profile.py": PROFILE})
+    assert _reported(tmp_path, ".") == [str(Path("app")) + os.sep + LEAK_IN_PROFILE]
+    assert list((tmp_path / ".leaklint_cache").rglob("*")), "the first run keeps a cache"
+    # The second run takes the project's findings from the cache: it does not even import the parser.
+    code = ("import sys\nfrom leaklint.cli import main\nrc = main(['check', '.', '-q', '--exit-zero'])\n"
+            "print('parsed' if 'libcst' in sys.modules else 'cached', file=sys.stderr)")
+    warm = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert warm.stderr.strip() == "cached"
+    assert "profile.py:4:5: LL010" in warm.stdout

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Configs, Settings
-from .layout import root_of
+from .layout import loose_root, root_of
 from .discover import Discovery, discover, excluded_by
 
 TYPE_CHECKING = False
@@ -122,6 +122,9 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
         settings = configs.for_path(group[0])
         complete = shared[root] == 1 and root is not None and any(
             str(root) == f or str(root).startswith(f + os.sep) for f in folders)
+        if root is None:  # files in no project: a root all the same (module names, the cache), never walked
+            loose = loose_root(group, cwd)
+            root, complete = Path(loose) if loose is not None else None, True
         folder = cache_folder(root or Path.cwd()) if cache else None
         if (config, folder) not in checkers:
             checkers[config, folder] = _checker(settings, folder)

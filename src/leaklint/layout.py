@@ -127,6 +127,19 @@ def root_of(folder: str) -> str | None:
     return None if parent == folder else root_of(parent)
 
 
+def loose_root(files: list[str], cwd: str) -> str | None:
+    """A root for files outside any project (no marker above them), so that they still have module names and
+    a cache: the current folder when they are all in it (where `python -m` would import them from), else
+    the deepest folder holding them all."""
+    folders = [os.path.dirname(os.path.abspath(f)) for f in files]
+    if all(f == cwd or f.startswith(cwd + os.sep) for f in folders):
+        return cwd
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # on different drives
+        return None
+
+
 def is_root(folder: str) -> bool:
     """A folder with `pyproject.toml` or `.git`, or a packaging script's folder: `setup.cfg`, or a `setup.py`
     that imports setuptools or distutils, in a folder that is not itself a package (no `__init__.py`).  Any
