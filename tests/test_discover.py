@@ -192,3 +192,21 @@ def test_a_tree_without_any_project_marker_is_one_project_with_a_cache(tmp_path)
     warm = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert warm.stderr.strip() == "cached"
     assert "profile.py:4:5: LL010" in warm.stdout
+
+
+@pytest.mark.skipif(GIT is None, reason="needs the git command")
+def test_a_linked_worktree_reads_its_repositorys_info_exclude_and_a_nested_repository_its_own_rules(tmp_path):
+    main, linked = tmp_path / "main", tmp_path / "linked"
+    main.mkdir()
+    _git(main, "init", "-q", ".")
+    _write(main, {".gitignore": "*_gen.py\n", "a.py": "x = 1\n", "vendored/.git/HEAD": "",
+                  "vendored/lib_gen.py": "x = 1\n"})
+    _git(main, "add", "a.py", ".gitignore")
+    _git(main, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "start")
+    (main / ".git" / "info" / "exclude").write_text("mine.py\n")
+    _git(main, "worktree", "add", "-q", str(linked))
+    _write(linked, {"mine.py": "x = 1\n", "b_gen.py": "x = 1\n", "b.py": "x = 1\n"})
+    assert sorted(p.name for p in discover([linked], Settings()).files) == ["a.py", "b.py"]
+    # the outer repository's .gitignore stops where another repository starts, as git's does
+    assert [p.name for p in discover([main / "vendored"], Settings()).files] == ["lib_gen.py"]
+    assert sorted(p.name for p in discover([main], Settings()).files) == ["a.py", "lib_gen.py"]
