@@ -120,11 +120,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     run, checkers = Run(), {}
     for (root, config), group in groups.items():
         settings = configs.for_path(group[0])
-        complete = shared[root] == 1 and root is not None and any(
-            str(root) == f or str(root).startswith(f + os.sep) for f in folders)
-        if root is None:  # files in no project: a root all the same (module names, the cache), never walked
-            loose = loose_root(group, cwd)
-            root, complete = Path(loose) if loose is not None else None, True
+        root, complete = _root_of_group(root, group, shared[root] == 1, folders, cwd)
         folder = cache_folder(root or Path.cwd()) if cache else None
         if (config, folder) not in checkers:
             checkers[config, folder] = _checker(settings, folder)
@@ -146,6 +142,17 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
                 run.settings[source.display] = settings
     run.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
     return run
+
+
+def _root_of_group(root: Path | None, group: list[Path], alone: bool, folders: list[str],
+                   cwd: str) -> tuple[Path | None, bool]:
+    """The root a group of files is checked under, and whether the group holds all of that project (else its
+    other files are read too): when the group is the root's only one and a folder given holds the root.
+    Files in no project get a root all the same (for module names and the cache), never walked."""
+    if root is None:
+        loose = loose_root(group, cwd)
+        return (Path(loose) if loose is not None else None), True
+    return root, alone and any(str(root) == f or str(root).startswith(f + os.sep) for f in folders)
 
 
 def _outside_tests(findings: list[Finding], project, settings: Settings) -> tuple[list[Finding], int]:

@@ -8,6 +8,8 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .layout import project_root, root_of  # noqa: F401 - decided in layout; kept importable from here
 TYPE_CHECKING = False  # start-up: a run that parses nothing imports as little as it can
 if TYPE_CHECKING:
     from typing import Any

@@ -1,4 +1,4 @@
-"""Where a file sits: the root of its project, its dotted module name, and the project's own top-level modules.
+"""Where a file sits: its project's root, its dotted module name, and the project's own top-level modules.
 
 Standard library only, so that deciding which files matter never imports the parser.
 """
@@ -103,8 +103,6 @@ def _holds_modules(folder: str) -> bool:
             return any(e.name.endswith((".py", ".pyi")) for e in entries)
     except OSError:
         return False
-
-
 
 
 # -- project roots -------------------------------------------------------------------------------
