@@ -31,6 +31,7 @@ ROOT_IGNORE = "\n".join([
     "spaced.py   ",          # trailing spaces are dropped
     "scratch/*",
     "!scratch/keep.py",      # re-included: its folder itself is not ignored
+    "!scratch/kept/",        # a folder taken back: what is inside is not matched by `scratch/*`
     "vendor/",
     "!vendor/keep.py",       # stays ignored: git never looks inside an ignored folder
     "data/**",
@@ -49,7 +50,8 @@ FILES = [
     "normal.py", "docs/x.py", "docs/sub/deep.py", "a/b.py", "a/x/y/b.py", "a/c.py", "#hash.py", "hash.py",
     "!bang.py", "bang.py", "tmp_1.py", "tmp_a.py", "stubs/a.pyi", "stubs/a.py", "build/x.py", "pkg/build.py",
     "out/x.py", "pkg/out.py", "gen/g.py", "x/gen/g.py", "x/gen/sub/g.py", "spaced.py", "scratch/a.py",
-    "scratch/keep.py", "vendor/a.py", "vendor/keep.py", "data/a.py", "data/kept.py", "data/sub/kept.py",
+    "scratch/keep.py", "scratch/kept/a.py", "vendor/a.py", "vendor/keep.py", "data/a.py", "data/kept.py",
+    "data/sub/kept.py",
     "foo_pb2.py", "keep_pb2.py", "anchored.py", "sub/local.py", "sub/deeper/local.py", "sub/anchored.py",
     "sub/deeper/anchored.py", "sub/shown_pb2.py", "sub/other_pb2.py", "private.py", "sub/private.py",
     "lib/x.py", "lib/sub/y.py", "pkg/cache/c.py", "cache.py", "deep/z.py", "deep/q/z.py", "deep/r/s/z.py",
@@ -80,8 +82,8 @@ def test_the_files_found_are_exactly_those_git_does_not_ignore(tmp_path):
     found = discover([repo], Settings(exclude=[".git"])).files
     assert {p.relative_to(repo).as_posix() for p in found} == kept_by_git
     # the cases the tree is built for, so that the comparison cannot pass by both sides being empty
-    assert {"docs/sub/deep.py", "scratch/keep.py", "data/kept.py", "keep_pb2.py", "sub/shown_pb2.py",
-            "sub/deeper/anchored.py"} <= kept_by_git
+    assert {"docs/sub/deep.py", "scratch/keep.py", "scratch/kept/a.py", "data/kept.py", "keep_pb2.py",
+            "sub/shown_pb2.py", "sub/deeper/anchored.py"} <= kept_by_git
     assert not {"a/b.py", "#hash.py", "!bang.py", "vendor/keep.py", "private.py", "spaced.py"} & kept_by_git
 
 

@@ -53,7 +53,8 @@ class IgnorePattern:
         patterns = GitIgnoreSpec.from_lines([core]).patterns
         if not patterns or patterns[0].include is None:
             return None  # a blank line or a comment
-        regex = patterns[0].regex.pattern
+        # Its group for "a folder above the path matched" (a `/` and what follows) never matches here.
+        regex = re.sub(r"\(\?P<\w+>/\)", "(?!)", patterns[0].regex.pattern)
         regex = ".+" if regex == "." else regex  # `*` and `**`: every path
         return cls(f"(?:{regex})\\Z", patterns[0].include, folders_only, "/" not in core)
 
@@ -86,7 +87,7 @@ class GitIgnore:
 
 
 def _any_regex(regexes: list[str]) -> Callable[[str], object]:
-    """A match on any of `regexes` (pathspec's share a group name, which may not appear twice in one)."""
+    """A match on any of `regexes` (a group name may not appear twice in one regex)."""
     if not regexes:
         return lambda _: None
     try:
