@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Configs, Settings, root_of
+from .config import Configs, Settings
+from .layout import loose_root, root_of
 from .discover import Discovery, discover, excluded_by
 
 TYPE_CHECKING = False
@@ -119,8 +120,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     run, checkers = Run(), {}
     for (root, config), group in groups.items():
         settings = configs.for_path(group[0])
-        complete = shared[root] == 1 and root is not None and any(
-            str(root) == f or str(root).startswith(f + os.sep) for f in folders)
+        root, complete = _root_of_group(root, group, shared[root] == 1, folders, cwd)
         folder = cache_folder(root or Path.cwd()) if cache else None
         if (config, folder) not in checkers:
             checkers[config, folder] = _checker(settings, folder)
@@ -142,6 +142,17 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
                 run.settings[source.display] = settings
     run.findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
     return run
+
+
+def _root_of_group(root: Path | None, group: list[Path], alone: bool, folders: list[str],
+                   cwd: str) -> tuple[Path | None, bool]:
+    """The root a group of files is checked under, and whether the group holds all of that project (else its
+    other files are read too): when the group is the root's only one and a folder given holds the root.
+    Files in no project get a root all the same (for module names and the cache), never walked."""
+    if root is None:
+        loose = loose_root(group, cwd)
+        return (Path(loose) if loose is not None else None), True
+    return root, alone and any(str(root) == f or str(root).startswith(f + os.sep) for f in folders)
 
 
 def outside_tests(findings: list[Finding], project, settings: Settings) -> tuple[list[Finding], int]:
@@ -198,6 +209,6 @@ def display_path(path: Path, cwd: str | None = None) -> str:
 
 def cache_folder(path: Path) -> Path:
     """`.leaklint_cache` in the project root of `path` (or the current folder)."""
-    from .config import project_root
+    from .layout import project_root
 
     return (project_root(path) or Path.cwd()) / ".leaklint_cache"

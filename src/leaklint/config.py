@@ -8,6 +8,8 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .layout import project_root, root_of  # noqa: F401 - decided in layout; kept importable from here
 TYPE_CHECKING = False  # start-up: a run that parses nothing imports as little as it can
 if TYPE_CHECKING:
     from typing import Any
@@ -131,28 +133,6 @@ def _mentions_leaklint(path: Path) -> bool:
         return b"leaklint" in path.read_bytes()
     except OSError:
         return True  # let _read report it
-
-
-def project_root(start: Path) -> Path | None:
-    """The nearest folder with pyproject.toml, setup.py/cfg or .git, from `start` upwards."""
-    folder = os.path.realpath(start)
-    if not os.path.isdir(folder):
-        folder = os.path.dirname(folder)
-    root = root_of(folder)
-    return Path(root) if root is not None else None
-
-
-@functools.lru_cache(maxsize=4096)
-def root_of(folder: str) -> str | None:
-    """project_root() for an absolute folder, as given (symbolic links not resolved)."""
-    # Memoised per folder: grouping thousands of files by project asks about the same parents again and again.
-    if any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
-        return folder
-    parent = os.path.dirname(folder)
-    return None if parent == folder else root_of(parent)
-
-
-ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 
 def _read(path: Path) -> dict:

@@ -10,10 +10,13 @@ import fnmatch
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings, project_root
+from .config import Settings
+from .layout import project_root
+
 
 SUFFIXES = (".py", ".pyi")
 
@@ -25,80 +28,138 @@ class Discovery:
 
 
 @dataclass(frozen=True)
-class IgnoreRule:
-    """One line of a .gitignore, relative to the folder (`base`) holding it."""
+class IgnorePattern:
+    """One line of an ignore file, translated by `pathspec` (git's wildcard rules, escapes, trailing spaces)."""
 
-    base: str
-    pattern: str
-    negate: bool
-    dir_only: bool
-    anchored: bool
+    regex: str                         # matches a whole path, relative to the ignore file's folder
+    ignores: bool                      # False: a negation (`!`), which takes the path back
+    folders_only: bool                 # the line ends with `/`
+    on_name: bool                      # no `/` in it: it matches a name in any folder, so the name alone
 
     def __post_init__(self) -> None:
-        # Compiled once: a large tree asks every rule about every entry.
-        glob = fnmatch.translate(self.pattern)
-        rel = glob if self.anchored else f"{glob}|{fnmatch.translate('*/' + self.pattern)}"
-        object.__setattr__(self, "_rel", re.compile(rel).match)
-        object.__setattr__(self, "_name", None if self.anchored else re.compile(glob).match)
+        object.__setattr__(self, "matches", re.compile(self.regex).match)
 
-    def matches(self, path: str, name: str, is_dir: bool) -> bool:
-        if self.dir_only and not is_dir:
-            return False
-        if not path.startswith(self.base + os.sep):
-            return False
-        if self._name is not None and self._name(name):
-            return True
-        return self._rel(path[len(self.base) + 1:].replace(os.sep, "/")) is not None
+    @classmethod
+    def of(cls, line: str) -> "IgnorePattern | None":
+        from pathspec import GitIgnoreSpec  # imported only for a tree that has ignore files
+
+        core = line.rstrip(" ")
+        core = line if core.endswith("\\") else core  # an escaped trailing space is part of the name
+        folders_only = core.endswith("/") and core.strip("!/") != ""
+        core = core[:-1] if folders_only else core
+        # pathspec matches a path or anything below it (`a/**` matches `a/`); the walk asks about each path
+        # itself, so `a/**` is spelled as what it ignores, everything inside `a`
+        core = core + "/*" if core.endswith("/**") else core
+        patterns = GitIgnoreSpec.from_lines([core]).patterns
+        if not patterns or patterns[0].include is None:
+            return None  # a blank line or a comment
+        # Its group for "a folder above the path matched" (a `/` and what follows) never matches here.
+        regex = re.sub(r"\(\?P<\w+>/\)", "(?!)", patterns[0].regex.pattern)
+        regex = ".+" if regex == "." else regex  # `*` and `**`: every path
+        return cls(f"(?:{regex})\\Z", patterns[0].include, folders_only, "/" not in core)
 
 
 @dataclass(frozen=True)
 class GitIgnore:
-    """The rules of one .gitignore, and one regex on the name and one on the path that say quickly
-    when none of them can match (most entries of a tree match nothing)."""
+    """The patterns of one ignore file, on paths relative to the folder `base` they apply to.  Each path is
+    matched itself, as git does: a folder the patterns ignore is never entered, so what is inside it stays
+    ignored whatever a later `!` says."""
 
     base: str
-    rules: tuple[IgnoreRule, ...]
+    patterns: tuple[IgnorePattern, ...]
 
     def __post_init__(self) -> None:
-        names = [fnmatch.translate(r.pattern) for r in self.rules if not r.anchored]
-        paths = [fnmatch.translate(r.pattern if r.anchored else "*/" + r.pattern) for r in self.rules]
-        object.__setattr__(self, "_name", re.compile("|".join(names)).match if names else lambda _: None)
-        object.__setattr__(self, "_path", re.compile("|".join(paths + names)).match)
+        # One regex on the name and one on the path for all the patterns: most entries match none, and go at once.
+        object.__setattr__(self, "_names", _any_regex([p.regex for p in self.patterns if p.on_name]))
+        object.__setattr__(self, "_paths", _any_regex([p.regex for p in self.patterns if not p.on_name]))
 
     def verdict(self, path: str, name: str, is_dir: bool, ignored: bool) -> bool:
-        """`ignored` as these rules leave it (the last rule that matches decides)."""
+        """`ignored` as these patterns leave it (the last pattern that matches decides)."""
         if not path.startswith(self.base + os.sep):
             return ignored
-        if self._name(name) is None and self._path(path[len(self.base) + 1:].replace(os.sep, "/")) is None:
+        rel = path[len(self.base) + 1:].replace(os.sep, "/")
+        if self._names(name) is None and self._paths(rel) is None:
             return ignored
-        for rule in self.rules:
-            if rule.matches(path, name, is_dir):
-                ignored = not rule.negate
+        for pattern in reversed(self.patterns):
+            if (is_dir or not pattern.folders_only) and pattern.matches(name if pattern.on_name else rel):
+                return pattern.ignores
         return ignored
 
 
-def _gitignore(folder: str) -> list[GitIgnore]:
+def _any_regex(regexes: list[str]) -> Callable[[str], object]:
+    """A match on any of `regexes` (a group name may not appear twice in one regex)."""
+    if not regexes:
+        return lambda _: None
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        return re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", r) for r in regexes)).match
+    except re.error:
+        return str  # never None: every path goes to the patterns themselves
+
+
+def _ignore_file(path: str, base: str) -> list[GitIgnore]:
+    """The patterns of the ignore file at `path` (none when it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return []
-    rules = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        line = line.lstrip("!")
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        rules.append(IgnoreRule(folder, line.lstrip("/"), negate, dir_only, anchored="/" in line))
-    return [GitIgnore(folder, tuple(rules))] if rules else []
+    patterns = tuple(p for p in map(IgnorePattern.of, lines) if p is not None)
+    return [GitIgnore(base, patterns)] if patterns else []
+
+
+def _gitignore(folder: str) -> list[GitIgnore]:
+    return _ignore_file(os.path.join(folder, ".gitignore"), folder)
+
+
+def _repository_excludes(top: str) -> list[GitIgnore]:
+    """`info/exclude` of the repository whose top folder is `top`: `.git` is a folder, or a file naming
+    the git folder (a linked worktree or a submodule; a worktree shares its main repository's `info/`)."""
+    git = os.path.join(top, ".git")
+    if os.path.isfile(git):
+        try:
+            with open(git, encoding="utf-8", errors="replace") as handle:
+                first = handle.readline().strip()
+        except OSError:
+            return []
+        if not first.startswith("gitdir:"):
+            return []
+        git = os.path.join(top, first[len("gitdir:"):].strip())
+        try:
+            with open(os.path.join(git, "commondir"), encoding="utf-8", errors="replace") as handle:
+                git = os.path.join(git, handle.read().strip())
+        except OSError:
+            pass  # not a linked worktree: its own folder holds info/
+    return _ignore_file(os.path.join(git, "info", "exclude"), top)
+
+
+def _repository_of(folder: str) -> str | None:
+    """The top folder of the git working tree holding `folder` (the nearest with `.git`), if any."""
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _rules_above(top: str) -> list[GitIgnore]:
+    """The ignore patterns that apply inside `top` from outside it, weakest first: the repository's
+    `info/exclude`, then the .gitignore of each folder from the repository's top down to `top`'s parent
+    (outside a repository: of every folder above `top`).  `top`'s own are read by `walk`."""
+    repository = _repository_of(top)
+    if repository == top:
+        return []  # walk reads them on entering `top`
+    rules = _repository_excludes(repository) if repository is not None else []
+    for parent in reversed(Path(top).parents):
+        if repository is None or parent == Path(repository) or Path(repository) in parent.parents:
+            rules += _gitignore(str(parent))
+    return rules
 
 
 def _ignored(path: str, name: str, is_dir: bool, ignores: list[GitIgnore]) -> bool:
     ignored = False
-    for ignore in ignores:  # outer folders first: a deeper .gitignore has the last word
+    for ignore in ignores:  # weakest first: a deeper .gitignore has the last word
         ignored = ignore.verdict(path, name, is_dir, ignored)
     return ignored
 
@@ -155,10 +216,7 @@ def discover(paths: list[Path], settings: Settings) -> Discovery:
                 add(given, os.path.realpath(given))
             continue
         top = os.path.abspath(given)
-        rules: list[GitIgnore] = []
-        if settings.respect_gitignore:
-            for parent in reversed(Path(top).parents):
-                rules += _gitignore(str(parent))
+        rules = _rules_above(top) if settings.respect_gitignore else []
         # Walk with the path as given (so output paths look like what the user typed); match on absolutes.
         walk(str(given), top, rules, excluded, settings.respect_gitignore, add, {os.path.realpath(given)})
     return out
@@ -200,8 +258,12 @@ def walk(folder: str, absolute: str, rules: list[GitIgnore], excluded: Excludes,
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
-    if gitignore and any(e.name == ".gitignore" for e in entries):  # not an open() per folder
-        rules = rules + _gitignore(absolute)
+    if gitignore:
+        names = {e.name for e in entries}
+        if ".git" in names:  # a repository's top (a nested one is a project of its own): its rules alone
+            rules = _repository_excludes(absolute)
+        if ".gitignore" in names:  # not an open() per folder
+            rules = rules + _gitignore(absolute)
     for entry in entries:
         name = entry.name
         try:

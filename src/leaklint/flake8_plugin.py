@@ -37,7 +37,8 @@ def findings_for(path: Path, text: str) -> list:
     belongs to is checked whole once per process, and a file whose text is as on disk takes its findings
     from that run."""
     from .api import check_paths, check_source
-    from .config import Configs, project_root
+    from .config import Configs
+    from .layout import project_root
 
     configs = _STATE.setdefault("configs", Configs())
     root = project_root(path) if path.name not in ("stdin", "-") and path.exists() else None

@@ -1,4 +1,4 @@
-"""Where a file sits in its project: its dotted module name, and the project's own top-level modules.
+"""Where a file sits: its project's root, its dotted module name, and the project's own top-level modules.
 
 Standard library only, so that deciding which files matter never imports the parser.
 """
@@ -6,6 +6,7 @@ Standard library only, so that deciding which files matter never imports the par
 from __future__ import annotations
 
 import functools
+import keyword
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,8 @@ class ModuleInfo:
 
 
 def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
-    """Derive the module name by walking up through packages (`__init__.py`), and list local roots."""
+    """Derive the module name by walking up through packages (`__init__.py`), or for a module in a folder
+    without one, from its path below the project's source root (namespace packages); list local roots."""
     folder, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]
     package, roots = _folder_info(folder, str(project_root) if project_root is not None else None)
@@ -41,7 +43,28 @@ def _folder_info(folder: str, project_root: str | None) -> tuple[tuple[str, ...]
     if project_root is not None:
         roots.update(_top_level_names(project_root))
         roots.update(_top_level_names(os.path.join(project_root, "src")))
+        if not package:
+            package = _namespace_of(folder, _source_root(folder, project_root))
     return package, frozenset(roots)
+
+
+def _source_root(folder: str, project_root: str) -> str:
+    """The folder the project's imports start from: `src/` for a file in a src layout, else the root."""
+    src = os.path.join(project_root, "src")
+    inside = folder == src or folder.startswith(src + os.sep)
+    return src if inside and not os.path.isfile(os.path.join(src, "__init__.py")) else project_root
+
+
+def _namespace_of(folder: str, source_root: str) -> tuple[str, ...]:
+    """The namespace package of a folder without `__init__.py`: its path below the source root (`app/`
+    holding `track.py` makes `app.track`), when every folder on the way is a valid name.
+
+    A package (with `__init__.py`) keeps the name it has from the folder above its top package, as
+    before: a Django project kept in `backend/` imports `shop.models`, not `backend.shop.models`."""
+    if not folder.startswith(source_root + os.sep):
+        return ()
+    parts = tuple(folder[len(source_root) + 1:].split(os.sep))
+    return parts if all(p.isidentifier() and not keyword.iskeyword(p) for p in parts) else ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,7 +81,8 @@ def _package_of(folder: str) -> tuple[tuple[str, ...], str]:
 
 @functools.lru_cache(maxsize=1024)
 def _top_level_names(folder: str) -> frozenset[str]:
-    """Importable names in a folder: modules and packages."""
+    """Importable names in a folder: modules, packages, and namespace packages (a folder without
+    `__init__.py` holding modules)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -67,8 +91,69 @@ def _top_level_names(folder: str) -> frozenset[str]:
     for entry in entries:
         if entry.name.endswith((".py", ".pyi")):
             names.add(entry.name.rsplit(".", 1)[0])
-        elif os.path.isfile(os.path.join(entry.path, "__init__.py")):
+        elif os.path.isfile(os.path.join(entry.path, "__init__.py")) or (entry.name.isidentifier()
+                                                                          and _holds_modules(entry.path)):
             names.add(entry.name)
     return frozenset(names)
 
 
+def _holds_modules(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.endswith((".py", ".pyi")) for e in entries)
+    except OSError:
+        return False
+
+
+# -- project roots -------------------------------------------------------------------------------
+def project_root(start: Path) -> Path | None:
+    """The nearest project root (see `is_root`) from `start` upwards (symbolic links resolved)."""
+    folder = os.path.realpath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    root = root_of(folder)
+    return Path(root) if root is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def root_of(folder: str) -> str | None:
+    """project_root() for an absolute folder, as given (symbolic links not resolved)."""
+    # Memoised per folder: grouping thousands of files by project asks about the same parents again and again.
+    if is_root(folder):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else root_of(parent)
+
+
+def loose_root(files: list[str], cwd: str) -> str | None:
+    """A root for files outside any project (no marker above them), so that they still have module names and
+    a cache: the current folder when they are all in it (where `python -m` would import them from), else
+    the deepest folder holding them all."""
+    folders = [os.path.dirname(os.path.abspath(f)) for f in files]
+    if all(f == cwd or f.startswith(cwd + os.sep) for f in folders):
+        return cwd
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # on different drives
+        return None
+
+
+def is_root(folder: str) -> bool:
+    """A folder with `pyproject.toml` or `.git`, or a packaging script's folder: `setup.cfg`, or a `setup.py`
+    that imports setuptools or distutils, in a folder that is not itself a package (no `__init__.py`).  Any
+    module may be called `setup.py` (a view, a fixture); one that is part of a package or builds nothing
+    must not cut the project in two."""
+    if os.path.exists(os.path.join(folder, "pyproject.toml")) or os.path.lexists(os.path.join(folder, ".git")):
+        return True
+    if os.path.isfile(os.path.join(folder, "__init__.py")):
+        return False
+    return os.path.isfile(os.path.join(folder, "setup.cfg")) or _builds_a_package(os.path.join(folder, "setup.py"))
+
+
+def _builds_a_package(setup_py: str) -> bool:
+    try:
+        with open(setup_py, "rb") as handle:
+            text = handle.read(1 << 20)
+    except OSError:
+        return False
+    return b"setuptools" in text or b"distutils" in text
