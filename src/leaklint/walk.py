@@ -15,7 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
-from .flow.syntax import KindOf, clauses, small_expressions, statements, suites_of
+from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
@@ -105,7 +105,10 @@ class Walker(QuietBindings):
         being walked and, for an inner function or closure, the enclosing ones whose parameters it uses
         (an inner function's own parameter shadows the outer one of the same name)."""
         out = []
-        remaining, scope = {p for arg in use.args for p in arg.value.params}, self.current
+        # A parameter reaches the sink as itself, or as an attribute of it read there (`user.email`).
+        remaining = {p for arg in use.args for p in arg.value.params}
+        remaining.update(root for arg in use.args for e in arg.value.pii if (root := read_root(e.node)))
+        scope = self.current
         while scope is not None and remaining:
             own = remaining.intersection(scope.params)
             if own:
