@@ -231,7 +231,11 @@ class Walker(QuietBindings):
             ev.evaluate(target.slice[0].slice.value if isinstance(target.slice[0].slice, cst.Index) else None)
             key = string_key(target.slice[0].slice) if len(target.slice) == 1 else None
             entry = ev.classify_key(key, target, value) if key is not None else value
+            display = ev.display(target.value) if key is not None and source is not None else None
             self._add_to(target.value, entry, ev)
+            if display is not None:  # `kwargs["flags"] = flags`: its keys are still known, one more
+                added = cst.DictElement(cst.SimpleString(repr(key)), source)
+                ev.keep_display(target.value, display.with_changes(elements=[*display.elements, added]))
         elif isinstance(target, cst.Attribute):
             self._bind_attribute(target, value, ev, source)
 
