@@ -3,8 +3,9 @@
 A client entry lists calls that send a request (`requests.post`, `httpx.AsyncClient.post`) with a
 signature whose annotations are the roles of the body (`json`, `data`, `params`...); its parameter
 named `url` is the address.  A vendor file names the vendor, its API `hosts` (a domain covers its
-subdomains), the words that name it in a setting or a host (`names`), and one `[[endpoint]]` per path
-(`{x}` stands for one segment, a final `**` for any rest; an endpoint may have hosts of its own).
+subdomains), the words that name it in a setting or a host (`names`), the body fields its own key
+travels in (`auth`: a credential under that name is meant for the vendor), and one `[[endpoint]]` per
+path (`{x}` stands for one segment, a final `**` for any rest; an endpoint may have hosts of its own).
 
 How a URL is matched (`HttpApis.match`), on what is known of its text (`{NAME}` for an unknown part):
 - `https://<host>/<path>`: the host is one of the endpoint's domains and the path is the endpoint's;
@@ -40,6 +41,7 @@ class Endpoint:
     segments: tuple[str, ...]
     hosts: tuple[str, ...]
     names: tuple[tuple[str, ...], ...]
+    auth: frozenset[str] = frozenset()  # the words of the body fields the vendor's own key travels in
 
     @property
     def sdk(self) -> str:
@@ -159,10 +161,11 @@ def _contains(ws: list[str], name: tuple[str, ...]) -> bool:
 def _endpoints(vendor: Mapping) -> Iterable[Endpoint]:
     try:
         names = tuple(tuple(words(n)) for n in vendor["names"])
+        auth = frozenset(" ".join(words(str(k))) for k in vendor.get("auth", ()))
         for table in vendor["endpoint"]:
             path = str(table["path"])
             yield Endpoint(str(vendor["vendor"]), path, tuple(s for s in path.split("/") if s),
-                           tuple(table.get("hosts", vendor["hosts"])), names)
+                           tuple(table.get("hosts", vendor["hosts"])), names, auth)
     except KeyError as missing:
         raise CatalogueError(f"HTTP API of {vendor.get('vendor', '?')!r} lacks {missing}") from None
 
