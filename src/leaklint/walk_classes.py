@@ -13,7 +13,9 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from .flow import Env, Evaluator, Value
+from . import pii
+from .flow import Env, Evaluator, Evidence, Value, string_key
+from .flow.names import is_serializer
 from .flow.syntax import statement_holders, statement_parts, statements
 from .resolve import last_name
 
@@ -30,6 +32,9 @@ class QuietBindings:
         them whatever their order."""
         attrs: dict[str, Value] = {}
         body = statements(node.body)
+        fields = serialized_fields(node, self.options)
+        if fields.tainted:
+            attrs["data"] = fields
         quiet = Evaluator(self.options, Env(env), None)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
@@ -82,6 +87,39 @@ class QuietBindings:
                 self.module_env.set(target.value, value, weak=True)
             elif isinstance(target, cst.Name) and target.value in nonlocals:
                 binding_env(env, target.value).set(target.value, value, weak=True)
+
+
+def serialized_fields(node: cst.ClassDef, options) -> Value:
+    """What a serializer class's `.data` holds (Django REST framework's and the like): its declared fields
+    (`email = serializers.EmailField(source="user.email")`) and the names its `Meta.fields` lists, each
+    personal data by its name or its source's last attribute."""
+    if not is_serializer(node.name.value):
+        return Value()
+    found: list[Evidence] = []
+
+    def add(name: str, where: cst.CSTNode) -> None:
+        match = pii.classify_name(name, extra=options.extra_words, never=options.never)
+        if match:
+            found.append(Evidence(match.kind, f"{node.name.value}.{name}", where, match.matched))
+
+    for stmt in statements(node.body):
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
+            for small in (s for inner in statements(stmt.body) for s in _small_statements(inner)):
+                if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)) \
+                        and isinstance(small.value, (cst.List, cst.Tuple)):
+                    for element in small.value.elements:
+                        if string_key(element.value):
+                            add(string_key(element.value), element.value)
+        for small in _small_statements(stmt):
+            value = getattr(small, "value", None)
+            if not (isinstance(value, cst.Call) and (last_name(value.func) or "").endswith("Field")):
+                continue
+            for target in (t for t in _targets(small) if isinstance(t, cst.Name)):
+                add(target.value, target)
+            source = next((string_key(a.value) for a in value.args if a.keyword and a.keyword.value == "source"), None)
+            if source:
+                add(source.rsplit(".", 1)[-1], value)
+    return Value(pii=tuple(found))
 
 
 def is_property(func: cst.FunctionDef) -> bool:
