@@ -3,7 +3,7 @@ sends that data, so the caller's call is reported too (the helper's own call is 
 
 from __future__ import annotations
 
-from harness import assert_project_reports
+from harness import assert_project_reports, project_index
 
 ANALYTICS = """
     from mixpanel import Mixpanel
@@ -81,3 +81,15 @@ def test_wrappers_of_wrappers_carry_what_is_read_from_the_object():
                                "in 'user'"],
                "app.views": ["LL002 person name sent to Mixpanel people_set via profile.sync(user) -> "
                              "analytics.set_user_info(user) in 'user'"]})
+
+
+def test_a_method_reading_its_own_instance_makes_no_sink_of_itself():
+    index, found = project_index({"app.profile": """
+        from mixpanel import Mixpanel
+        mp = Mixpanel("token")
+        class Profile:
+            def sync(self):
+                mp.people_set(self.user.id, {"$email": self.user.email})
+        """})
+    assert found["app.profile"] == ["LL001 email sent to Mixpanel people_set in 'properties'"]
+    assert "app.profile.Profile.sync" not in index.functions or index.functions["app.profile.Profile.sync"].sink is None

@@ -99,9 +99,10 @@ def _record_reads(facts: FunctionFacts, arg, scope: FunctionScope, flow: Flow) -
     """A parameter whose attribute reaches the sink as personal data (`user.email`): whatever a caller
     passes there is sent that way, so the call is checked as if it sent it."""
     name = scope.qualname.rsplit(".", 1)[-1]
+    callers_pass = scope.params[1:] if scope.method else scope.params  # not `self`: no caller passes it
     for e in arg.value.pii:
         root = read_root(e.node)
-        if root in scope.params and root not in facts.flows:
+        if root in callers_pass and root not in facts.flows:
             facts.flows[root] = replace(flow, implies=e.kind.value, why=f"{name}() sends {e.what}")
 
 
