@@ -96,30 +96,34 @@ def serialized_fields(node: cst.ClassDef, options) -> Value:
     if not is_serializer(node.name.value):
         return Value()
     found: list[Evidence] = []
-
-    def add(name: str, where: cst.CSTNode) -> None:
+    for name, where in _field_names(node):
         match = pii.classify_name(name, extra=options.extra_words, never=options.never)
         if match:
             found.append(Evidence(match.kind, f"{node.name.value}.{name}", where, match.matched))
+    return Value(pii=tuple(found))
 
+
+def _field_names(node: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
+    """The names of the fields a serializer class declares, with where each is written."""
     for stmt in statements(node.body):
         if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
-            for small in (s for inner in statements(stmt.body) for s in _small_statements(inner)):
-                if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)) \
-                        and isinstance(small.value, (cst.List, cst.Tuple)):
-                    for element in small.value.elements:
-                        if string_key(element.value):
-                            add(string_key(element.value), element.value)
+            yield from _meta_fields(stmt)
         for small in _small_statements(stmt):
             value = getattr(small, "value", None)
             if not (isinstance(value, cst.Call) and (last_name(value.func) or "").endswith("Field")):
                 continue
-            for target in (t for t in _targets(small) if isinstance(t, cst.Name)):
-                add(target.value, target)
+            yield from ((t.value, t) for t in _targets(small) if isinstance(t, cst.Name))
             source = next((string_key(a.value) for a in value.args if a.keyword and a.keyword.value == "source"), None)
             if source:
-                add(source.rsplit(".", 1)[-1], value)
-    return Value(pii=tuple(found))
+                yield source.rsplit(".", 1)[-1], value
+
+
+def _meta_fields(meta: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
+    """`fields = [...]` of a serializer's `Meta`, when written out."""
+    for small in (s for inner in statements(meta.body) for s in _small_statements(inner)):
+        if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)) \
+                and isinstance(small.value, (cst.List, cst.Tuple)):
+            yield from ((string_key(e.value), e.value) for e in small.value.elements if string_key(e.value))
 
 
 def is_property(func: cst.FunctionDef) -> bool:
