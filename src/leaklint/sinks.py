@@ -12,7 +12,6 @@ from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, s
 from .flow.deferred import dispatched
 from .flow.names import is_person
 from .resolve import last_name
-from .rules.host_wrapper import host_sink
 
 
 @dataclass(frozen=True)
@@ -67,16 +66,7 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
             target = ev.quietly(deferred.function)
             by_node.update((id(node), ev.quietly(node)) for _, _, node in deferred.args if id(node) not in by_node)
             use = _bound(call, target, deferred.args, by_node, ev)
-    if use is None:
-        use = _host(call, func, by_node, ev)
     return use
-
-
-def _host(call: cst.Call, func: Value, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
-    """A tracking call of the host application, outside the repository (`segment.track(...)`)."""
-    sink = host_sink(call, func, ev)
-    bound = sink.bind(call_args(call)) if sink is not None else None
-    return SinkUse(sink, call, tuple(_args(bound, by_node, ev, call))) if bound is not None else None
 
 
 MAX_METHODS = 3  # `getattr(client, name)(...)`: checked against each method of a client with this few sinks

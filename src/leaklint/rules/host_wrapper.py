@@ -41,9 +41,6 @@ ANALYTICS_WORDS = frozenset({
 })
 
 FIX = "check what the host's tracking call does with the data; send an opaque id, or wrap the payload in scrub(...)"
-# How a host's tracking call is named as a sink: the project's functions forwarding to it become sinks of
-# this name, and their callers are reported by this rule, not by the rules of the SDKs leaklint knows.
-OUTSIDE = " (outside this repository)"
 
 
 def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) -> bool:
@@ -65,39 +62,6 @@ def check_call(call, func, ev):
         node, found = carrying
         kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
         yield Report(RULE.code, node, RULE.message_for(kind=kind, target=target), found, call, FIX)
-
-
-def host_sink(call, func, ev):
-    """A tracking call of the host as a sink taking anything as its payload, so that a project function
-    whose parameter reaches it becomes a sink too (`def track_event(user_id, name, props): segment.track(...)`)."""
-    from ..catalogue import Param, ParamKind, Role, Sink
-
-    target = _host_target(call, func, ev)
-    if target is None:
-        return None
-    params = (Param("args", Role.PROPERTIES, ParamKind.VAR_POSITIONAL, False),
-              Param("kwargs", Role.PII_KWARGS, ParamKind.VAR_KEYWORD, False))
-    return Sink(id=target, sdk=target + OUTSIDE, calls=(target,), params=params, project=True)
-
-
-def is_host(sink) -> bool:
-    return sink.sdk.endswith(OUTSIDE)
-
-
-def check_sink(use):
-    """A call of a project function forwarding to a host's tracking call (the host's call itself is
-    checked by `check_call`, as written)."""
-    from ..pii import PiiKind
-
-    if not (use.sink.via and is_host(use.sink)):
-        return
-    for arg in use.args:
-        found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID) + arg.value.wholes
-        if found:
-            kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
-            target = f"{use.sink.sdk.removesuffix(OUTSIDE)} via {use.sink.via}"
-            yield Report(RULE.code, arg.node, RULE.message_for(kind=kind, target=target), found, use.call, FIX)
-            return
 
 
 def _host_target(call, func, ev) -> str | None:
@@ -170,6 +134,6 @@ RULE = Rule(
         def enrolled(user, course_id):
             segment.track(user.id, "edx.course.enrolled", {"course": course_id})
     """).strip() + "\n",
-    fix=FIX, check_call=check_call, check_sink=check_sink,
+    fix=FIX, check_call=check_call,
 )
 RULES = [RULE]

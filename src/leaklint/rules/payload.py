@@ -8,7 +8,6 @@ from ..catalogue import Role
 from ..pii import PiiKind
 from ..findings import Wrapper
 from . import Report, Rule, Wrapping
-from .host_wrapper import is_host
 
 PAYLOAD_ROLES = frozenset({
     Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS, Role.PII_FIELD,
@@ -25,8 +24,6 @@ def scrub_fix(arg) -> Wrapping | None:
 
 def _checker(kinds: frozenset[PiiKind], code: str):
     def check(use):
-        if is_host(use.sink):  # what reaches a host's tracker is its own rule's (LL030)
-            return
         for arg in use.args:
             if arg.role not in PAYLOAD_ROLES:
                 continue

@@ -5,15 +5,12 @@ from __future__ import annotations
 from textwrap import dedent
 
 from . import Report, Rule
-from .host_wrapper import is_host
 from .payload import PAYLOAD_ROLES, scrub_fix
 
 FIX = "send the few fields the analysis needs, by name, instead of the whole object"
 
 
 def check(use):
-    if is_host(use.sink):  # what reaches a host's tracker is its own rule's (LL030)
-        return
     for arg in use.args:
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
