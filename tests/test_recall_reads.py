@@ -67,7 +67,7 @@ def test_a_hashed_attribute_is_not_read_through_the_helper():
         """}, {})
 
 
-def test_wrappers_of_wrappers_carry_what_is_read_from_the_object():
+def test_what_a_helper_reads_is_reported_at_its_callers_not_again_above_them():
     assert_project_reports({"app.analytics": ANALYTICS, "app.profile": """
         from app import analytics
         def sync(user):
@@ -78,9 +78,22 @@ def test_wrappers_of_wrappers_carry_what_is_read_from_the_object():
             sync(request.user)
         """}, {"app.analytics": [HELPER_REPORT],
                "app.profile": ["LL002 person name sent to Mixpanel people_set via analytics.set_user_info(user) "
-                               "in 'user'"],
-               "app.views": ["LL002 person name sent to Mixpanel people_set via profile.sync(user) -> "
-                             "analytics.set_user_info(user) in 'user'"]})
+                               "in 'user'"]})
+
+
+def test_what_an_sdk_reads_from_an_object_carries_through_a_wrapper():
+    assert_project_reports({"app.errors": """
+        import rollbar
+        def report(message, request):
+            rollbar.report_message(message, "error", request)
+        """, "app.views": """
+        from app.errors import report
+        def view(request):
+            report("failed", request)
+            report("failed", None)
+        """}, {"app.errors": ["LL005 IP address sent to Rollbar report_message (error tracking) in 'request'"],
+               "app.views": ["LL005 IP address sent to Rollbar report_message (error tracking) via "
+                             "errors.report(message, request) in 'request'"]})
 
 
 def test_a_method_reading_its_own_instance_makes_no_sink_of_itself():

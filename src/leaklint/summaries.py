@@ -82,8 +82,9 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
     target = use.sink.sdk if use.sink.via or use.sink.project else use.label
     via, chain = (use.sink.via, use.sink.chain) if use.sink.via else ("", ())
     for arg in use.args:
-        # What the sink reads from an object passed there (`request=request`) is read from this one too.
-        passed = next((p for p in use.sink.params if p.name == arg.param), None)
+        # What an SDK reads from an object passed there (`request=request`) is read from this one too; a
+        # project helper's reads are reported at its callers only, not again at every caller above them.
+        passed = next((p for p in use.sink.params if p.name == arg.param), None) if not use.sink.project else None
         implies, why = (passed.implies, passed.why) if passed is not None else ("", "")
         for param in arg.value.params:
             role = arg.role
