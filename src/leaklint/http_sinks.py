@@ -16,6 +16,7 @@ import libcst as cst
 from .catalogue import endpoints
 from .flow import Evaluator, Value, call_args
 from .flow.text import part, pure
+from .pii import PiiKind
 from .sinks import Arg, SinkUse, _args
 
 
@@ -43,7 +44,7 @@ def http_sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Eval
     if found is None:
         return None
     endpoint, path = found
-    args = tuple(_unwrappable(a) for a in _args(bound, by_node, ev, call))
+    args = tuple(_unwrappable(_without_key(a, endpoint.auth)) for a in _args(bound, by_node, ev, call))
     return HttpSinkUse(endpoints.endpoint_sink(endpoint, client), call, args, endpoint=path)
 
 
@@ -53,6 +54,15 @@ def _address(call: cst.Call, url: str, ev: Evaluator) -> str:
         return url
     base = ev.evaluate(call.func.value).text
     return base.rstrip("/") + "/" + url.lstrip("/") if base else url
+
+
+def _without_key(arg: Arg, auth: frozenset[str]) -> Arg:
+    """The vendor's own key, in the body field the vendor authenticates by (Amplitude's `api_key`), is
+    meant for the vendor as much as an `Authorization` header is: not a credential leaking to it."""
+    if not auth or not any(e.kind is PiiKind.CREDENTIAL and e.matched in auth for e in arg.value.pii):
+        return arg
+    kept = tuple(e for e in arg.value.pii if not (e.kind is PiiKind.CREDENTIAL and e.matched in auth))
+    return replace(arg, value=arg.value.but(pii=kept))
 
 
 def _unwrappable(arg: Arg) -> Arg:

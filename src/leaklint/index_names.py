@@ -9,7 +9,7 @@ classes, inherited members, and a project class extending an SDK class (the SDK'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .flow import Value, merge_all
 from .reads import asked
@@ -35,6 +35,9 @@ class ModuleFacts:
 
         kept = {n: Value(ref=v.ref, local=v.local) if v.ref else Value(text=v.text) for n, v in names.items()
                 if reachable(v.ref, v.local) or (v.url and not v.ref)}
+        # A class member holding personal data itself (a serializer's `.data`), without syntax nodes.
+        kept.update((n, Value(pii=tuple(replace(e, node=None) for e in v.pii))) for n, v in names.items()
+                    if "." in n and v.pii and not v.ref and n not in kept)
         extends = {c: refs for c, refs in ((c, tuple(v.ref for v in values if reachable(v.ref, v.local)))
                                            for c, values in (bases or {}).items()) if refs}
         return cls(name, kept, classes, extends, properties)

@@ -197,8 +197,11 @@ def _carried(carrier: Carrier, anchor: cst.CSTNode, ev: Evaluator, call: cst.Cal
 
 def _written(b: Bound, via: Carrier | None) -> cst.BaseExpression | None:
     """The expression a fix may wrap: a whole argument; not one `**kwargs` field, an unpacked mapping,
-    an argument a `partial` bound elsewhere, or a carrier field assigned as an attribute."""
+    an argument a `partial` bound elsewhere, an object the data is read from, or a carrier field assigned
+    as an attribute."""
     if b.key is not None or b.star or b.node is _BOUND_EARLIER:
+        return None
+    if b.param.implies:  # the object the data is read from (`request`, a `user` whose `.email` is sent)
         return None
     if via is not None and isinstance(b.node, cst.Attribute):  # `event.user_properties = {...}`
         return None

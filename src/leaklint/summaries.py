@@ -14,6 +14,7 @@ import libcst as cst
 
 from .catalogue import Bound, Param, ParamKind, Role, Sink
 from .flow import Value, merge_all
+from .flow.syntax import read_root
 from .walk import FunctionScope
 
 # Roles whose data is inspected as a payload; `**kwargs` reaching one makes every keyword a payload key.
@@ -28,6 +29,8 @@ class Flow:
     target: str      # the SDK call at the end of the chain, e.g. "Mixpanel track"
     via: str         # the chain of project functions below this one ("" when the sink is the SDK's)
     chain: tuple[str, ...] = ()  # their qualified names
+    implies: str = ""  # a PII kind sent from whatever is passed (an attribute of it is read: `user.email`)
+    why: str = ""      # which, for the explanation at the call
 
 
 @dataclass
@@ -40,7 +43,7 @@ class FunctionFacts:
 
     def key(self) -> tuple:
         """What callers see of this function; rounds stop when no key changes."""
-        return (tuple(sorted((p, f.role.value, f.target, f.via) for p, f in self.flows.items())),
+        return (tuple(sorted((p, f.role.value, f.target, f.via, f.implies) for p, f in self.flows.items())),
                 tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
                 tuple(sorted(w.what for w in self.returns.wholes)), tuple(sorted(self.passes)))
 
@@ -76,16 +79,32 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
     """After a sink call inside a function: which of its parameters reached which role."""
     kwargs = scope.node.params.star_kwarg
     kwargs_name = kwargs.name.value if isinstance(kwargs, cst.Param) else None
+    target = use.sink.sdk if use.sink.via or use.sink.project else use.label
+    via, chain = (use.sink.via, use.sink.chain) if use.sink.via else ("", ())
     for arg in use.args:
+        # What an SDK reads from an object passed there (`request=request`) is read from this one too; a
+        # project helper's reads are reported at its callers only, not again at every caller above them.
+        passed = next((p for p in use.sink.params if p.name == arg.param), None) if not use.sink.project else None
+        implies, why = (passed.implies, passed.why) if passed is not None else ("", "")
         for param in arg.value.params:
             role = arg.role
             if param == kwargs_name and role in PAYLOAD_ROLES:
                 role = Role.PII_KWARGS
-            target = use.sink.sdk if use.sink.via or use.sink.project else use.label
-            if role is Role.SETTING:  # which setting, for `Sink.settings`
-                target = dict(use.sink.settings).get(arg.param, target)
-            via = use.sink.via if use.sink.via else ""
-            facts.flows.setdefault(param, Flow(role, target, via, use.sink.chain if use.sink.via else ()))
+            reached = dict(use.sink.settings).get(arg.param, target) if role is Role.SETTING else target
+            facts.flows.setdefault(param, Flow(role, reached, via, chain, implies, why))
+        if not use.sink.project:  # read where it is sent, not again in every function above the reader
+            _record_reads(facts, arg, scope, Flow(arg.role, target, via, chain))
+
+
+def _record_reads(facts: FunctionFacts, arg, scope: FunctionScope, flow: Flow) -> None:
+    """A parameter whose attribute reaches the sink as personal data (`user.email`): whatever a caller
+    passes there is sent that way, so the call is checked as if it sent it."""
+    name = scope.qualname.rsplit(".", 1)[-1]
+    callers_pass = scope.params[1:] if scope.method else scope.params  # not `self`: no caller passes it
+    for e in arg.value.pii:
+        root = read_root(e.node)
+        if root in callers_pass and root not in facts.flows:
+            facts.flows[root] = replace(flow, implies=e.kind.value, why=f"{name}() sends {e.what}")
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
@@ -106,7 +125,8 @@ def signature(facts: FunctionFacts) -> tuple[Param, ...]:
         flow = facts.flows.get(p.name.value)
         params.append(Param(p.name.value, flow.role if flow else None, kind,
                             required=p.default is None and kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY,
-                                                                    ParamKind.POSITIONAL_ONLY)))
+                                                                    ParamKind.POSITIONAL_ONLY),
+                            implies=flow.implies if flow else "", why=flow.why if flow else ""))
 
     positional = [*node.posonly_params, *node.params]
     if facts.scope.method:

@@ -15,7 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
-from .flow.syntax import KindOf, clauses, small_expressions, statements, suites_of
+from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
@@ -105,7 +105,10 @@ class Walker(QuietBindings):
         being walked and, for an inner function or closure, the enclosing ones whose parameters it uses
         (an inner function's own parameter shadows the outer one of the same name)."""
         out = []
-        remaining, scope = {p for arg in use.args for p in arg.value.params}, self.current
+        # A parameter reaches the sink as itself, or as an attribute of it read there (`user.email`).
+        remaining = {p for arg in use.args for p in arg.value.params}
+        remaining.update(root for arg in use.args for e in arg.value.pii if (root := read_root(e.node)))
+        scope = self.current
         while scope is not None and remaining:
             own = remaining.intersection(scope.params)
             if own:
@@ -228,7 +231,11 @@ class Walker(QuietBindings):
             ev.evaluate(target.slice[0].slice.value if isinstance(target.slice[0].slice, cst.Index) else None)
             key = string_key(target.slice[0].slice) if len(target.slice) == 1 else None
             entry = ev.classify_key(key, target, value) if key is not None else value
+            display = ev.display(target.value) if key is not None and source is not None else None
             self._add_to(target.value, entry, ev)
+            if display is not None:  # `kwargs["flags"] = flags`: its keys are still known, one more
+                added = cst.DictElement(cst.SimpleString(repr(key)), source)
+                ev.keep_display(target.value, display.with_changes(elements=[*display.elements, added]))
         elif isinstance(target, cst.Attribute):
             self._bind_attribute(target, value, ev, source)
 

@@ -13,7 +13,9 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from .flow import Env, Evaluator, Value
+from . import pii
+from .flow import Env, Evaluator, Evidence, Value, string_key
+from .flow.names import is_serializer
 from .flow.syntax import statement_holders, statement_parts, statements
 from .resolve import last_name
 
@@ -30,6 +32,9 @@ class QuietBindings:
         them whatever their order."""
         attrs: dict[str, Value] = {}
         body = statements(node.body)
+        fields = serialized_fields(node, self.options)
+        if fields.tainted:
+            attrs["data"] = fields
         quiet = Evaluator(self.options, Env(env), None)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
@@ -82,6 +87,43 @@ class QuietBindings:
                 self.module_env.set(target.value, value, weak=True)
             elif isinstance(target, cst.Name) and target.value in nonlocals:
                 binding_env(env, target.value).set(target.value, value, weak=True)
+
+
+def serialized_fields(node: cst.ClassDef, options) -> Value:
+    """What a serializer class's `.data` holds (Django REST framework's and the like): its declared fields
+    (`email = serializers.EmailField(source="user.email")`) and the names its `Meta.fields` lists, each
+    personal data by its name or its source's last attribute."""
+    if not is_serializer(node.name.value):
+        return Value()
+    found: list[Evidence] = []
+    for name, where in _field_names(node):
+        match = pii.classify_name(name, extra=options.extra_words, never=options.never)
+        if match:
+            found.append(Evidence(match.kind, f"{node.name.value}.{name}", where, match.matched))
+    return Value(pii=tuple(found))
+
+
+def _field_names(node: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
+    """The names of the fields a serializer class declares, with where each is written."""
+    for stmt in statements(node.body):
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
+            yield from _meta_fields(stmt)
+        for small in _small_statements(stmt):
+            value = getattr(small, "value", None)
+            if not (isinstance(value, cst.Call) and (last_name(value.func) or "").endswith("Field")):
+                continue
+            yield from ((t.value, t) for t in _targets(small) if isinstance(t, cst.Name))
+            source = next((string_key(a.value) for a in value.args if a.keyword and a.keyword.value == "source"), None)
+            if source:
+                yield source.rsplit(".", 1)[-1], value
+
+
+def _meta_fields(meta: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
+    """`fields = [...]` of a serializer's `Meta`, when written out."""
+    for small in (s for inner in statements(meta.body) for s in _small_statements(inner)):
+        if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)) \
+                and isinstance(small.value, (cst.List, cst.Tuple)):
+            yield from ((string_key(e.value), e.value) for e in small.value.elements if string_key(e.value))
 
 
 def is_property(func: cst.FunctionDef) -> bool:

@@ -3,8 +3,9 @@
 A client entry lists calls that send a request (`requests.post`, `httpx.AsyncClient.post`) with a
 signature whose annotations are the roles of the body (`json`, `data`, `params`...); its parameter
 named `url` is the address.  A vendor file names the vendor, its API `hosts` (a domain covers its
-subdomains), the words that name it in a setting or a host (`names`), and one `[[endpoint]]` per path
-(`{x}` stands for one segment, a final `**` for any rest; an endpoint may have hosts of its own).
+subdomains), the words that name it in a setting or a host (`names`), the body fields its own key
+travels in (`auth`: a credential under that name is meant for the vendor), and one `[[endpoint]]` per
+path (`{x}` stands for one segment, a final `**` for any rest; an endpoint may have hosts of its own).
 
 How a URL is matched (`HttpApis.match`), on what is known of its text (`{NAME}` for an unknown part):
 - `https://<host>/<path>`: the host is one of the endpoint's domains and the path is the endpoint's;
@@ -12,6 +13,8 @@ How a URL is matched (`HttpApis.match`), on what is known of its text (`{NAME}` 
   `{HUBSPOT_API_BASE}`), or `https://<host>/<path>` where the host's own words do (a proxy or a
   self-hosted instance, `posthog.example.com`): the path is the end of the endpoint's, from one of its
   named segments on, since the base may hold a prefix (`/v1`, `/api`).
+- `{NAME}` alone: a whole URL held by a setting whose name says the vendor and that data goes in there
+  (`{HUBSPOT_TRACKING_URL}`): one of the vendor's endpoints, which is not known.
 A path segment unknown in the code (`{user_id}`) matches a `{x}` or `**` of the pattern; only when no
 endpoint matches so does it stand for any segments (`{BRAZE_URL}/{endpoint}`: some endpoint of Braze's).
 The application's own API, an unknown host, a base whose name says nothing, or a path the vendor's
@@ -40,6 +43,7 @@ class Endpoint:
     segments: tuple[str, ...]
     hosts: tuple[str, ...]
     names: tuple[tuple[str, ...], ...]
+    auth: frozenset[str] = frozenset()  # the words of the body fields the vendor's own key travels in
 
     @property
     def sdk(self) -> str:
@@ -102,12 +106,26 @@ class HttpApis:
         host, base, path = split
         segments = tuple(s for s in path.split("/") if s)
         if not segments:
-            return None
+            return self._whole_setting(url, host, base)
         # A path the code builds from unknown parts (`f"{BRAZE_URL}/{endpoint}"`) reaches the vendor
         # all the same, when no endpoint matches it as written.
         found = next((e for loose in (False, True) for e in self.endpoints if e.reached(host, base, segments, loose)),
                      None)
         return (found, "/" + "/".join(segments)) if found is not None else None
+
+    def _whole_setting(self, url: str, host: str | None, base: list[str]) -> tuple[Endpoint, str] | None:
+        """A URL held whole by a setting whose name says both the vendor and that data is sent there
+        (`HUBSPOT_TRACKING_URL`, `SEGMENT_EVENTS_ENDPOINT`): some endpoint of the vendor's, path unknown."""
+        whole = url.startswith("{") and url.endswith("}") and url.count("{") == 1
+        if host is not None or not whole or not INGEST_WORDS.intersection(base):
+            return None
+        found = next((e for e in self.endpoints if any(_contains(base, name) for name in e.names)), None)
+        return (found, url) if found is not None else None
+
+
+# Words of a setting's name saying it is where data goes in, not an authorisation or a settings address.
+INGEST_WORDS = frozenset({"track", "tracking", "event", "events", "capture", "identify", "ingest", "submit",
+                          "submission", "submissions", "form", "forms", "collect"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -159,10 +177,11 @@ def _contains(ws: list[str], name: tuple[str, ...]) -> bool:
 def _endpoints(vendor: Mapping) -> Iterable[Endpoint]:
     try:
         names = tuple(tuple(words(n)) for n in vendor["names"])
+        auth = frozenset(" ".join(words(str(k))) for k in vendor.get("auth", ()))
         for table in vendor["endpoint"]:
             path = str(table["path"])
             yield Endpoint(str(vendor["vendor"]), path, tuple(s for s in path.split("/") if s),
-                           tuple(table.get("hosts", vendor["hosts"])), names)
+                           tuple(table.get("hosts", vendor["hosts"])), names, auth)
     except KeyError as missing:
         raise CatalogueError(f"HTTP API of {vendor.get('vendor', '?')!r} lacks {missing}") from None
 

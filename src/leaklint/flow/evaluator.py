@@ -118,6 +118,12 @@ class Evaluator(NameEvaluation, CallEvaluation):
         known = self._displays.get(id(bound))
         return known[1] if known is not None and known[0] is bound else None
 
+    def keep_display(self, name: cst.Name, display: cst.Dict) -> None:
+        """The name `name` now holds `display` (a dict it held, with an entry added)."""
+        bound = self.env.get(name.value)
+        if bound is not None:
+            self._displays[id(bound)] = (bound, display)
+
     def _eval_List(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
         return strip_ref(merge_all(self.evaluate(element.value) for element in node.elements))
 

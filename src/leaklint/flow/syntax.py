@@ -50,6 +50,18 @@ def code(node: cst.CSTNode) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def read_root(node: cst.CSTNode | None) -> str | None:
+    """The name whose attribute `node` reads: `user` of `user.profile.email` or `getattr(user, "email")`;
+    None for anything else (a bare name, a call, a subscript)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr" and node.args:
+        node = cst.Attribute(value=node.args[0].value, attr=cst.Name("_"))
+    if not isinstance(node, cst.Attribute):
+        return None
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
 def call_args(call: cst.Call) -> list[tuple[str | None, str, cst.BaseExpression]]:
     """`(keyword, star, value)` per argument, as `catalogue.Sink.bind` takes them."""
     return [(a.keyword.value if a.keyword else None, a.star if isinstance(a.star, str) else "", a.value)
