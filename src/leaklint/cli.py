@@ -11,6 +11,8 @@ from .cli_args import build_parser, cpu_count
 from .config import ConfigError, Configs, Overrides
 from .deep_stack import EXIT_ERROR, EXIT_INTERRUPTED, with_deep_stack
 
+STDIN = Path("-")
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Sequence
@@ -59,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
 def configs_for(args: argparse.Namespace) -> Configs:
     """Each file's nearest configuration (or `--config`'s), with the command line's selections over it."""
+    given = getattr(args, "per_file_ignores", None)
     return Configs(Overrides(args.config, args.select, tuple(args.extend_select), tuple(args.ignore),
-                             getattr(args, "force_exclude", False), getattr(args, "include_tests", False)))
+                             getattr(args, "force_exclude", False), getattr(args, "include_tests", False),
+                             per_file_ignores=tuple(given) if given is not None else None,
+                             extend_per_file_ignores=tuple(getattr(args, "extend_per_file_ignores", ()))))
 
 
 def inputs(args: argparse.Namespace):
@@ -69,14 +74,30 @@ def inputs(args: argparse.Namespace):
     from .discover import Discovery
 
     configs = configs_for(args)
+    if args.paths and STDIN in args.paths:  # Ruff's `-`: the source comes from stdin
+        if len(args.paths) > 1:
+            raise ConfigError("'-' (read stdin) cannot be combined with other paths")
+        args.stdin_filename = args.stdin_filename or STDIN
     if args.stdin_filename is not None:
         paths = [args.stdin_filename]
         configs.for_path(args.stdin_filename)  # a bad configuration is an error before stdin is read
         return paths, configs, Discovery(files=list(paths)), {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
-    paths = list(args.paths or [Path(".")])
+    paths = list(args.paths or configured_paths(configs))
     for path in paths:
         configs.for_path(path)
     return paths, configs, discover_paths(paths, configs), {}
+
+
+def configured_paths(configs: Configs) -> list[Path]:
+    """What `leaklint check` without a PATH checks: the configuration's `paths` (relative to its folder),
+    else the current folder."""
+    settings = configs.for_path(Path("."))
+    if not settings.paths:
+        return [Path(".")]
+    from .api import display_path
+
+    root = settings.root or Path(".")
+    return [Path(display_path((root / p).absolute())) for p in settings.paths]
 
 
 def check(args: argparse.Namespace) -> int:

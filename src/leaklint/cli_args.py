@@ -15,6 +15,20 @@ def _codes(text: str) -> list[str]:
     return [c.strip().upper() for c in text.split(",") if c.strip()]
 
 
+def _per_file_ignores(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """`tests/*:LL001,LL002,legacy/*:LL010`: a `pattern:code` item starts a pattern, a bare code adds to it."""
+    pairs: list[tuple[str, list[str]]] = []
+    for item in (i.strip() for i in text.split(",")):
+        pattern, colon, code = item.rpartition(":")
+        if colon and pattern and code.strip():
+            pairs.append((pattern, [code.strip().upper()]))
+        elif item and not colon and pairs:
+            pairs[-1][1].append(item.upper())
+        elif item:
+            raise argparse.ArgumentTypeError(f"invalid per-file ignore '{item}': give PATTERN:CODE[,CODE...]")
+    return [(pattern, tuple(codes)) for pattern, codes in pairs]
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -62,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable (replaces config)")
     check.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to enable as well")
     check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    check.add_argument("--per-file-ignores", type=_per_file_ignores, action="extend", metavar="PATTERN:CODES",
+                       help="e.g. 'tests/*:LL001,LL002' (repeatable); replaces the configuration's per-file-ignores")
+    check.add_argument("--extend-per-file-ignores", type=_per_file_ignores, action="extend", default=[],
+                       metavar="PATTERN:CODES", help="like --per-file-ignores, added to the configuration's")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
@@ -89,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     check.add_argument("--stdin-filename", type=Path, metavar="PATH",
                        help="read the source from stdin; PATH names it (for config, project and output)")
+    check.add_argument("--show-files", action="store_true", help="list the files that would be checked, and exit")
+    check.add_argument("--show-settings", action="store_true",
+                       help="show the settings the first PATH is checked under, and exit")
+    check.add_argument("--add-noqa", action="store_true", help="add `# noqa: LLxxx` to every line with a finding")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured)")
 
     inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
     inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")

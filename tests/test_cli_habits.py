@@ -1,0 +1,93 @@
+"""Ruff's command-line habits: show-files/show-settings, add-noqa, per-file ignores on the command line,
+`-` for stdin, colour, target paths from the configuration, comment-only suppressions, auditable
+baselines and accurate summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from test_cli import LEAK, write
+
+from leaklint import __version__
+
+
+def test_per_file_ignores_on_the_command_line(tmp_path):
+    write(tmp_path, "tests/test_a.py", LEAK)
+    write(tmp_path, "app/a.py", LEAK)
+    write(tmp_path, "legacy/old.py", LEAK)
+    args = ["check", "--include-tests", "--per-file-ignores", "tests/*:LL001,LL002,legacy/*:LL001"]
+    result = run_cli(*args, cwd=tmp_path)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [str(Path("app/a.py"))]
+    repeated = run_cli("check", "--include-tests", "--per-file-ignores", "tests/*:LL001",
+                       "--per-file-ignores", "legacy/*:LL001", cwd=tmp_path)
+    assert repeated.stdout == result.stdout
+
+
+def test_per_file_ignores_on_the_command_line_replace_or_extend_the_configuration(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\nper-file-ignores = { "legacy/*" = ["LL001"] }\n')
+    write(tmp_path, "legacy/old.py", LEAK)
+    write(tmp_path, "app/a.py", LEAK)
+    shown = lambda *args: [line.split(":")[0] for line in run_cli("check", *args, cwd=tmp_path).stdout.splitlines()]
+    assert shown() == [str(Path("app/a.py"))]
+    assert shown("--per-file-ignores", "app/*:LL001") == [str(Path("legacy/old.py"))]
+    assert shown("--extend-per-file-ignores", "app/*:LL001") == []
+
+
+@pytest.mark.parametrize("value, message", [("LL001", "invalid per-file ignore 'LL001'"),
+                                            ("a.py:XX9", "unknown rule selector 'XX9' in per-file-ignores")])
+def test_bad_per_file_ignores_are_one_line_errors(tmp_path, value, message):
+    write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "a.py", "--per-file-ignores", value, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_dash_reads_stdin(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\nignore = ["LL010"]\n')
+    result = run_cli("check", "-", cwd=tmp_path, stdin=LEAK)
+    assert result.returncode == 1 and result.stdout.startswith("-:4:5: LL001")
+    named = run_cli("check", "-", "--stdin-filename", "app/views.py", cwd=tmp_path, stdin=LEAK)
+    assert named.stdout.startswith(f"{Path('app/views.py')}:4:5: LL001")
+    clean = run_cli("check", "-", cwd=tmp_path, stdin="x = 1\n")
+    assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_dash_with_other_paths_is_an_error(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "-", "a.py", cwd=tmp_path, stdin=LEAK)
+    assert result.returncode == 2 and result.stderr == "leaklint: error: '-' (read stdin) cannot be combined with other paths\n"
+
+
+def test_configured_paths_are_what_check_without_a_path_checks(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\npaths = ["app", "lib/one.py"]\n')
+    for name in ("app/a.py", "lib/one.py", "lib/two.py", "scripts/s.py"):
+        write(tmp_path, name, LEAK)
+    write(tmp_path, "app/sub/.keep", "")
+    expected = [str(Path(p)) for p in ("app/a.py", "lib/one.py")]
+    result = run_cli("check", cwd=tmp_path)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == expected
+    # from a folder below, the paths are still the configuration's folder's (shown whole: outside the folder)
+    below = run_cli("check", cwd=tmp_path / "app/sub")
+    assert [line.split(":")[0] for line in below.stdout.splitlines()] == [str(tmp_path / p) for p in expected]
+    # a PATH given replaces them
+    assert run_cli("check", "scripts", cwd=tmp_path).stdout.startswith(str(Path("scripts/s.py")))
+
+
+def test_a_configured_path_that_does_not_exist_is_an_error(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\npaths = ["nope"]\n')
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == "leaklint: error: nope: no such file or directory\n"
+
+
+@pytest.mark.parametrize("key", ["include", "src"])
+def test_ruffs_include_and_src_point_at_paths(tmp_path, key):
+    write(tmp_path, "pyproject.toml", f'[tool.leaklint]\n{key} = ["app"]\n')
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2 and f"unknown key '{key}'" in result.stderr and "'paths'" in result.stderr
