@@ -91,3 +91,40 @@ def test_ruffs_include_and_src_point_at_paths(tmp_path, key):
     write(tmp_path, "pyproject.toml", f'[tool.leaklint]\n{key} = ["app"]\n')
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2 and f"unknown key '{key}'" in result.stderr and "'paths'" in result.stderr
+
+
+TRACK = 'import mixpanel\nmp = mixpanel.Mixpanel("t")\ndef f(user):\n    {line}\n'
+CALL = 'mp.track(user.pk, "Seen", {"email": user.email})'
+
+
+@pytest.mark.parametrize("line", [
+    f'x = "see # noqa docs"; {CALL}',
+    f'x = "# leaklint: ignore[LL001]"; {CALL}',
+    f"x = '''# noqa: LL001'''; {CALL}",
+    f'x = f"# noqa {{user}}"; {CALL}',
+])
+def test_a_noqa_inside_a_string_does_not_suppress(tmp_path, line):
+    write(tmp_path, "a.py", TRACK.format(line=line))
+    result = run_cli("check", "a.py", cwd=tmp_path)
+    assert "LL001" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("comment", ["# noqa", "# noqa:LL001", "# noqa: LL002, LL001", "# leaklint: ignore[LL001]",
+                                     "# leaklint: ignore", "# see docs  # noqa: LL001"])
+def test_a_real_comment_after_a_string_with_a_hash_still_suppresses(tmp_path, comment):
+    write(tmp_path, "a.py", TRACK.format(line=f'x = "a # b"; {CALL}  {comment}'))
+    assert run_cli("check", "a.py", cwd=tmp_path).returncode == 0
+
+
+def test_skip_file_inside_a_string_or_after_code_does_not_skip(tmp_path):
+    write(tmp_path, "a.py", 'DOC = """\n# leaklint: skip-file\n"""\nx = 1  # leaklint: skip-file\n'
+          + TRACK.format(line=CALL))
+    assert "LL001" in run_cli("check", "a.py", cwd=tmp_path).stdout
+    write(tmp_path, "b.py", "# leaklint: skip-file\n" + TRACK.format(line=CALL))
+    assert run_cli("check", "b.py", cwd=tmp_path).returncode == 0
+
+
+def test_unused_suppression_is_not_reported_for_a_string(tmp_path):
+    write(tmp_path, "a.py", 'x = "# noqa: LL003"\ny = 1  # noqa: LL003\n')
+    result = run_cli("check", "a.py", "--extend-select", "LL901", cwd=tmp_path)
+    assert [line.split(": LL901")[0] for line in result.stdout.splitlines()] == ["a.py:2:8"]
