@@ -128,3 +128,41 @@ def test_unused_suppression_is_not_reported_for_a_string(tmp_path):
     write(tmp_path, "a.py", 'x = "# noqa: LL003"\ny = 1  # noqa: LL003\n')
     result = run_cli("check", "a.py", "--extend-select", "LL901", cwd=tmp_path)
     assert [line.split(": LL901")[0] for line in result.stdout.splitlines()] == ["a.py:2:8"]
+
+
+def test_show_files_lists_what_would_be_checked_sorted(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\nextend-exclude = ["generated"]\n')
+    for name in ("b.py", "a/z.py", "a/b.pyi", "generated/g.py", "notes.txt", ".venv/v.py"):
+        write(tmp_path, name, LEAK)
+    result = run_cli("check", "--show-files", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.splitlines() == sorted(str(Path(p)) for p in ("a/b.pyi", "a/z.py", "b.py"))
+
+
+def test_show_files_with_a_missing_path_is_an_error(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "--show-files", "a.py", "nope", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "a.py\n")
+    assert result.stderr == "leaklint: error: nope: no such file or directory\n"
+
+
+def test_show_settings_names_the_configuration_and_the_resolved_settings(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.leaklint]\nignore = ["LL012"]\nper-file-ignores = { "legacy/*" = ["LL001"] }\n'
+                                      'scrubber = "myapp.privacy:clean"\n')
+    write(tmp_path, "legacy/old.py", LEAK)
+    result = run_cli("check", "--show-settings", "legacy/old.py", "--extend-select", "LL901", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Settings for: {Path('legacy/old.py')}"
+    assert lines[1] == f"Configuration file: {tmp_path / 'pyproject.toml'}"
+    enabled = lines[2].removeprefix("Rules enabled: ").split(", ")
+    assert "LL901" in enabled and "LL002" in enabled and "LL001" not in enabled and "LL012" not in enabled
+    assert 'ignore = ["LL012"]' in lines and 'extend-select = ["LL901"]' in lines
+    assert 'per-file-ignores = { "legacy/*" = ["LL001"] }' in lines
+    assert 'scrubber = "myapp.privacy:clean"' in lines and "include-tests = false" in lines
+
+
+def test_show_settings_without_a_configuration(tmp_path):
+    result = run_cli("check", "--show-settings", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Configuration file: none (the defaults)" in result.stdout and 'select = ["LL"]' in result.stdout

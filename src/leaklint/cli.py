@@ -48,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
             from .server import main as serve
 
             return serve()
+        if args.show_files or args.show_settings:
+            from .cli_show import show
+
+            return show(args, *inputs(args))
         return check(args)
     except ConfigError as err:
         print(f"leaklint: error: {err}", file=sys.stderr)
@@ -81,7 +85,8 @@ def inputs(args: argparse.Namespace):
     if args.stdin_filename is not None:
         paths = [args.stdin_filename]
         configs.for_path(args.stdin_filename)  # a bad configuration is an error before stdin is read
-        return paths, configs, Discovery(files=list(paths)), {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
+        data = b"" if args.show_files or args.show_settings else sys.stdin.buffer.read()
+        return paths, configs, Discovery(files=list(paths)), {args.stdin_filename.absolute(): data}
     paths = list(args.paths or configured_paths(configs))
     for path in paths:
         configs.for_path(path)
