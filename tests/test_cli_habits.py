@@ -166,3 +166,56 @@ def test_show_settings_without_a_configuration(tmp_path):
     result = run_cli("check", "--show-settings", cwd=tmp_path)
     assert result.returncode == 0
     assert "Configuration file: none (the defaults)" in result.stdout and 'select = ["LL"]' in result.stdout
+
+
+NOQA_BEFORE = '''import mixpanel
+mp = mixpanel.Mixpanel("t")
+def f(user):
+    mp.track(user.email, "S", {"email": user.email})  # type: ignore
+    mp.track(user.pk, """a # noqa
+  b""", {"email": user.email})
+    mp.track(user.pk, "x", {"email": user.email})  # noqa: LL003
+    mp.track(user.pk, \\
+      "x # not a comment", {"email": user.email})
+'''
+NOQA_AFTER = '''import mixpanel
+mp = mixpanel.Mixpanel("t")
+def f(user):
+    mp.track(user.email, "S", {"email": user.email})  # type: ignore  # noqa: LL001, LL010
+    mp.track(user.pk, """a # noqa
+  b""", {"email": user.email})  # noqa: LL001
+    mp.track(user.pk, "x", {"email": user.email})  # noqa: LL003, LL001
+    mp.track(user.pk, \\
+      "x # not a comment", {"email": user.email})  # noqa: LL001
+'''
+
+
+def test_add_noqa_adds_merges_and_never_writes_inside_a_string(tmp_path):
+    path = write(tmp_path, "a.py", NOQA_BEFORE)
+    write(tmp_path, "b.py", LEAK)
+    result = run_cli("check", "--add-noqa", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "Added 5 noqa directives.\n")
+    assert path.read_text(encoding="utf-8") == NOQA_AFTER
+    assert (tmp_path / "b.py").read_text(encoding="utf-8") == LEAK.replace("user.email})", "user.email})  # noqa: LL001")
+    after = run_cli("check", "--extend-select", "LL901", cwd=tmp_path)
+    assert (after.returncode, after.stdout) == (1, "a.py:7:52: LL901 unused suppression of LL003: nothing is reported here\n")
+    again = run_cli("check", "--add-noqa", cwd=tmp_path)
+    assert again.stderr == "Added 0 noqa directives.\n" and path.read_text(encoding="utf-8") == NOQA_AFTER
+
+
+def test_add_noqa_keeps_encoding_line_endings_and_mode(tmp_path):
+    source = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + LEAK).replace("\n", "\r\n").encode("latin-1")
+    path = write(tmp_path, "a.py", source)
+    path.chmod(0o750)
+    assert run_cli("check", "a.py", "--add-noqa", cwd=tmp_path).returncode == 0
+    assert path.read_bytes() == source.replace(b"user.email})\r\n", b"user.email})  # noqa: LL001\r\n")
+    assert path.stat().st_mode & 0o777 == 0o750
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
+
+
+@pytest.mark.parametrize("flags", [["--fix"], ["--diff"], ["--stdin-filename", "a.py"]])
+def test_add_noqa_with_fix_diff_or_stdin_is_a_usage_error(tmp_path, flags):
+    path = write(tmp_path, "a.py", LEAK)
+    result = run_cli("check", "a.py", "--add-noqa", *flags, cwd=tmp_path, stdin=LEAK)
+    assert result.returncode == 2 and result.stderr == "leaklint: error: --add-noqa cannot be combined with --fix, --diff or stdin\n"
+    assert path.read_text(encoding="utf-8") == LEAK

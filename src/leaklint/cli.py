@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             from .server import main as serve
 
             return serve()
-        if args.show_files or args.show_settings:
+        check_combinations(args)
+        if getattr(args, "show_files", False) or getattr(args, "show_settings", False):
             from .cli_show import show
 
             return show(args, *inputs(args))
@@ -61,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
     except Exception as err:  # noqa: BLE001 - one line, never a traceback, for an unforeseen failure
         print(f"leaklint: internal error: {type(err).__name__}: {err} (please report this as a bug)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def check_combinations(args: argparse.Namespace) -> None:
+    """Options that cannot go together: a one-line usage error before anything is read."""
+    if getattr(args, "add_noqa", False) and (args.fix or args.diff or args.stdin_filename or STDIN in (args.paths or ())):
+        raise ConfigError("--add-noqa cannot be combined with --fix, --diff or stdin")
 
 
 def configs_for(args: argparse.Namespace) -> Configs:
@@ -116,7 +123,7 @@ def check(args: argparse.Namespace) -> int:
     # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
     recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
     reports = check_reports(args.reports)
-    use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # the cache keeps no fixes
+    use_cache = not (args.no_cache or stdin or args.fix or args.diff or args.add_noqa)  # it keeps no fixes, nor text
     jobs = 1 if stdin else (args.jobs or cpu_count())
     checked = check_with_progress(progress, found.files, configs, given=paths, data=stdin, jobs=jobs,
                                   cache=use_cache)
@@ -126,6 +133,10 @@ def check(args: argparse.Namespace) -> int:
         print(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.", file=sys.stderr)
         return EXIT_CLEAN
     findings = baseline.new_only(findings, recorded)
+    if args.add_noqa:
+        from .cli_noqa import run_add_noqa
+
+        return run_add_noqa(findings, checked.sources, found.errors)
     messages = [f"error: {e}" for e in found.errors]
     notes, in_tests = checked.notes, checked.in_tests
     fixed: list = []
