@@ -219,3 +219,53 @@ def test_add_noqa_with_fix_diff_or_stdin_is_a_usage_error(tmp_path, flags):
     result = run_cli("check", "a.py", "--add-noqa", *flags, cwd=tmp_path, stdin=LEAK)
     assert result.returncode == 2 and result.stderr == "leaklint: error: --add-noqa cannot be combined with --fix, --diff or stdin\n"
     assert path.read_text(encoding="utf-8") == LEAK
+
+
+COLORED = "\x1b[1ma.py\x1b[0m:4:5: \x1b[1;31mLL001\x1b[0m \x1b[36m[*]\x1b[0m email sent"
+
+
+@pytest.mark.parametrize("env, flags, colour", [
+    ({}, [], False), ({"FORCE_COLOR": "1"}, [], True), ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, [], False),
+    ({}, ["--color", "always"], True), ({"FORCE_COLOR": "1"}, ["--color", "never"], False),
+    ({"FORCE_COLOR": "1"}, ["--output-format", "json"], False), ({"FORCE_COLOR": "1"}, ["--statistics"], False),
+])
+def test_colour_through_a_pipe_follows_the_environment_and_the_flag(tmp_path, env, flags, colour):
+    write(tmp_path, "a.py", LEAK)
+    out = run_cli("check", "a.py", *flags, cwd=tmp_path, env=env).stdout
+    assert out.startswith(COLORED) is colour and ("\x1b[" in out) is colour
+
+
+def test_full_format_colours_the_heading_line_only(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    out = run_cli("check", "a.py", "--output-format", "full", "--color", "always", cwd=tmp_path).stdout.splitlines()
+    assert out[0].startswith("\x1b[1ma.py\x1b[0m:4:5: \x1b[1;31mLL001\x1b[0m email sent")
+    assert not any("\x1b[" in line for line in out[1:])
+
+
+def on_a_terminal(tmp_path: Path, env: dict[str, str]) -> bytes:
+    """stdout of `leaklint check a.py` when it is a pseudo-terminal."""
+    main, side = os.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "CI")}
+    try:
+        subprocess.run([sys.executable, "-m", "leaklint", "check", "a.py", "-q"], cwd=tmp_path, stdout=side,
+                       stderr=subprocess.DEVNULL, env=environ | {"TERM": "xterm"} | env, timeout=120)
+        os.close(side)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # Linux: the other end is closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        os.close(main)
+
+
+def test_colour_on_a_terminal_unless_no_color(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    assert on_a_terminal(tmp_path, {}).startswith(COLORED.encode())
+    assert on_a_terminal(tmp_path, {"NO_COLOR": "1"}).startswith(b"a.py:4:5: LL001 [*] email sent")
+    assert b"\x1b[" not in on_a_terminal(tmp_path, {"TERM": "dumb"})

@@ -114,6 +114,7 @@ def configured_paths(configs: Configs) -> list[Path]:
 
 def check(args: argparse.Namespace) -> int:
     from . import baseline
+    from .cli_color import in_color
     from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, print_summary, show_diff, show_fixes,
                              statistics, write_reports)
     from .output import formatter
@@ -160,7 +161,8 @@ def check(args: argparse.Namespace) -> int:
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
     write_reports(reports, shown)
-    sys.stdout.write(statistics(shown, args.output_format) if args.statistics else formatter(args.output_format)(shown))
+    report = statistics(shown, args.output_format) if args.statistics else formatter(args.output_format)(shown)
+    sys.stdout.write(in_color(report, shown, args))
     for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
