@@ -269,3 +269,77 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path):
     assert on_a_terminal(tmp_path, {}).startswith(COLORED.encode())
     assert on_a_terminal(tmp_path, {"NO_COLOR": "1"}).startswith(b"a.py:4:5: LL001 [*] email sent")
     assert b"\x1b[" not in on_a_terminal(tmp_path, {"TERM": "dumb"})
+
+
+def test_the_baseline_is_auditable_sorted_and_holds_no_code(tmp_path):
+    write(tmp_path, "b.py", LEAK)
+    write(tmp_path, "app/a.py", LEAK + "    mp.track(user.email, 'Seen')\n")
+    result = run_cli("check", "--write-baseline", "base.json", cwd=tmp_path)
+    assert result.stderr == "Wrote a baseline of 3 findings to base.json.\n"
+    text = (tmp_path / "base.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert (data["tool"], data["version"]) == ("leaklint", 2)
+    assert [(e["path"], e["code"], e["count"]) for e in data["findings"]] == [
+        ("app/a.py", "LL001", 1), ("app/a.py", "LL010", 1), ("b.py", "LL001", 1)]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", e["hash"]) and set(e) == {"path", "code", "hash", "count"}
+               for e in data["findings"])
+    assert "email" not in text and "mp." not in text and "user" not in text
+    # line-independent: lines inserted above every finding leave them all hidden
+    for name in ("b.py", "app/a.py"):
+        path = tmp_path / name
+        path.write_text("# a comment\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    write(tmp_path, "c.py", LEAK)
+    again = run_cli("check", "--baseline", "base.json", cwd=tmp_path)
+    assert again.stdout.startswith("c.py:4:5: LL001") and len(again.stdout.splitlines()) == 1
+    assert again.stderr.splitlines()[0] == "Found 1 finding in 1 of 3 files; 3 findings hidden by baseline."
+
+
+def test_a_clean_run_under_a_baseline_says_how_many_it_hid(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    run_cli("check", "--write-baseline", "base.json", cwd=tmp_path)
+    result = run_cli("check", "--baseline", "base.json", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "All checks passed (1 file); 1 finding hidden by baseline.\n")
+
+
+def test_a_version_1_baseline_still_loads(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    write(tmp_path, "b.py", LEAK)
+    run_cli("check", "--write-baseline", "base.json", cwd=tmp_path)
+    entries = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))["findings"]
+    old = {"tool": "leaklint", "version": 1, "findings": {entries[0]["hash"]: 1}}
+    write(tmp_path, "old.json", json.dumps(old))
+    result = run_cli("check", "--baseline", "old.json", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout.startswith("b.py:4:5: LL001")
+    assert "1 finding hidden by baseline" in result.stderr
+
+
+@pytest.mark.parametrize("content", [
+    '{"tool": "leaklint", "version": 3, "findings": []}',
+    '{"tool": "leaklint", "version": 2, "findings": [{"path": "a.py", "code": "LL001", "count": 1}]}',
+    '{"tool": "leaklint", "version": 2, "findings": {"abc": 1}}',
+])
+def test_an_unreadable_baseline_says_how_to_regenerate_it(tmp_path, content):
+    write(tmp_path, "a.py", LEAK)
+    write(tmp_path, "base.json", content)
+    result = run_cli("check", "--baseline", "base.json", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "base.json: not a leaklint baseline" in result.stderr
+    assert result.stderr.rstrip().endswith("write a new one with --write-baseline base.json")
+
+
+def test_the_summary_counts_the_files_with_findings(tmp_path):
+    write(tmp_path, "a.py", LEAK)
+    write(tmp_path, "b.py", LEAK + "    mp.track(user.email, 'Seen')\n")
+    write(tmp_path, "c.py", "x = 1\n")
+    assert run_cli("check", cwd=tmp_path).stderr.splitlines()[0] == "Found 3 findings in 2 of 3 files."
+    assert run_cli("check", "a.py", "b.py", cwd=tmp_path).stderr.splitlines()[0] == "Found 3 findings in 2 files."
+    diff = run_cli("check", "--diff", cwd=tmp_path)
+    assert diff.stderr.splitlines()[-1] == "Would fix 2 findings in 2 files."
+    one = run_cli("check", "a.py", "--diff", cwd=tmp_path)
+    assert one.stderr.splitlines()[-1] == "Would fix 1 finding in 1 file."
+
+
+def test_a_missing_path_alone_is_one_error_and_no_summary(tmp_path):
+    result = run_cli("check", "missing.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "leaklint: error: missing.py: no such file or directory\n"

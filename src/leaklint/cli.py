@@ -115,8 +115,8 @@ def configured_paths(configs: Configs) -> list[Path]:
 def check(args: argparse.Namespace) -> int:
     from . import baseline
     from .cli_color import in_color
-    from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, print_summary, show_diff, show_fixes,
-                             statistics, write_reports)
+    from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, plural, print_summary, show_diff,
+                             show_fixes, statistics, write_reports)
     from .output import formatter
 
     progress = progress_for(args)  # from now: the run's first second shows nothing
@@ -131,9 +131,10 @@ def check(args: argparse.Namespace) -> int:
     findings = checked.findings
     if args.write_baseline is not None:
         baseline.write(args.write_baseline, findings)
-        print(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.", file=sys.stderr)
+        print(f"Wrote a baseline of {plural(len(findings), 'finding')} to {args.write_baseline}.", file=sys.stderr)
         return EXIT_CLEAN
     findings = baseline.new_only(findings, recorded)
+    baselined = len(checked.findings) - len(findings)
     if args.add_noqa:
         from .cli_noqa import run_add_noqa
 
@@ -156,7 +157,7 @@ def check(args: argparse.Namespace) -> int:
         if done.changed_files:  # report what is left where it now stands in the rewritten files
             again = check_with_progress(progress, found.files, configs, given=paths, jobs=jobs)
             findings, notes = baseline.new_only(again.findings, recorded), again.notes
-            in_tests = again.in_tests
+            in_tests, baselined = again.in_tests, len(again.findings) - len(findings)
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
@@ -166,7 +167,7 @@ def check(args: argparse.Namespace) -> int:
     for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
-        print_summary(shown, fixed, len(found.files), hidden, in_tests)
+        print_summary(shown, fixed, len(found.files), hidden, in_tests, baselined)
     return exit_code(failed=bool(found.errors) or crashed(shown), findings_left=bool(shown), exit_zero=args.exit_zero)
 
 
