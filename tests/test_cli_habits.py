@@ -343,3 +343,10 @@ def test_a_missing_path_alone_is_one_error_and_no_summary(tmp_path):
     result = run_cli("check", "missing.py", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "leaklint: error: missing.py: no such file or directory\n"
+
+
+def test_the_documented_pre_commit_rev_is_this_version():
+    text = (ROOT / "docs" / "integrations.md").read_text(encoding="utf-8")
+    revs = re.findall(r"^\s*rev:\s*(\S+)", text, re.MULTILINE)
+    assert revs == [f"v{__version__}"]
+    assert run_cli("--version").stdout.strip() == f"leaklint {__version__}"
