@@ -62,15 +62,27 @@ def directives(lines: list[str]) -> list[tuple[int, int, re.Match]]:
             for regex in (NOQA, IGNORE) for m in regex.finditer(text)]
 
 
-def suppressed_codes(lines: list[str]) -> dict[int, frozenset[str]]:
-    """1-based line number -> codes suppressed there (`{"*"}` for all)."""
-    out: dict[int, set[str]] = {}
-    for number, _, match in directives(lines):
-        out.setdefault(number, set()).update(_codes(match))
-    return {number: frozenset(codes) for number, codes in out.items()}
+class Table:
+    """1-based line number -> codes suppressed there (`{"*"}` for all), worked out when first asked: a
+    file without findings is never tokenized."""
+
+    def __init__(self, lines: list[str]):
+        self.lines, self.codes = lines, None
+
+    def get(self, number: int) -> frozenset[str] | None:
+        if self.codes is None:
+            found: dict[int, set[str]] = {}
+            for line, _, match in directives(self.lines):
+                found.setdefault(line, set()).update(_codes(match))
+            self.codes = {line: frozenset(codes) for line, codes in found.items()}
+        return self.codes.get(number)
 
 
-def suppressing(code: str, lines: Iterable[int], table: dict[int, frozenset[str]]) -> tuple[int, str] | None:
+def suppressed_codes(lines: list[str]) -> Table:
+    return Table(lines)
+
+
+def suppressing(code: str, lines: Iterable[int], table: Table) -> tuple[int, str] | None:
     """The (line, code) of the comment that suppresses `code` on any of `lines`, if one does."""
     for number in lines:
         codes = table.get(number)
