@@ -57,6 +57,9 @@ def test_dash_reads_stdin(tmp_path):
     assert named.stdout.startswith(f"{Path('app/views.py')}:4:5: LL001")
     clean = run_cli("check", "-", cwd=tmp_path, stdin="x = 1\n")
     assert (clean.returncode, clean.stdout) == (0, "")
+    fixed = run_cli("check", "-", "--fix", cwd=tmp_path, stdin=LEAK)
+    assert fixed.returncode == 0 and 'scrub({"$email": user.email})' in fixed.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["pyproject.toml"]  # nothing named `-` written
 
 
 def test_dash_with_other_paths_is_an_error(tmp_path):

@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
-    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH",
+                       help="files and folders to check, '-' for stdin (default: the configuration's `paths`, else .)")
     check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable (replaces config)")
     check.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to enable as well")
     check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
