@@ -22,7 +22,7 @@ BOLD, RED, CYAN, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[36m", "\x1b[0m"
 
 def in_color(report: str, findings: Sequence[Finding], args: argparse.Namespace) -> str:
     """The report as printed to stdout: coloured when it is a text format (not statistics) and colour is wanted."""
-    if args.statistics or args.output_format not in TEXT_FORMATS or getattr(args, "output_file", None):
+    if args.statistics or args.output_format not in TEXT_FORMATS:  # `-o` reports never come here
         return report
     return colored(report, findings) if wanted(args.color, sys.stdout) else report
 
