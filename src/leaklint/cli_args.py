@@ -64,12 +64,37 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .output import MODULES
-
     parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.",
                                      formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    add_check(sub)
+
+    inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
+    inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
+    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
+    inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
+    inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
+    inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
+    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
+    inventory.add_argument("--write-contracts", action="store_true",
+                           help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
+    inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
+    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
+    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
+    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    return parser
+
+
+def add_check(sub) -> None:
+    """`leaklint check`'s arguments."""
+    from .output import MODULES
 
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
     check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH",
@@ -114,23 +139,3 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--add-noqa", action="store_true", help="add `# noqa: LLxxx` to every line with a finding")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured)")
-
-    inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
-    inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
-    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
-    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
-    inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
-    inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
-    inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
-    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
-    inventory.add_argument("--write-contracts", action="store_true",
-                           help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
-    inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")
-
-    rules = sub.add_parser("rules", help="list the rules, or explain one")
-    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
-    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
-    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
-    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
-    return parser
