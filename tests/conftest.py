@@ -40,10 +40,13 @@ def codes(source: str, settings: Settings | None = None) -> list[str]:
     return [f.code for f in lint(source, settings)]
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run the installed console entry point as a user would."""
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console entry point as a user would (with `env` added to an environment that
+    asks for no colour either way, whatever the terminal running the tests says)."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")} | (env or {})
     return subprocess.run([sys.executable, "-m", "leaklint", *args], cwd=cwd, capture_output=True, text=True,
-                          input=stdin, timeout=120)
+                          input=stdin, timeout=120, env=environ)
 
 
 @pytest.fixture

@@ -4,4 +4,4 @@ Importing the package is cheap on purpose: the runtime scrubber (`leaklint.scrub
 applications, so nothing here may pull in libcst or the linter.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,7 +1,9 @@
 """Baselines for adopting leaklint on a legacy codebase: record today's findings, report only new ones.
 
 A finding is recorded by its fingerprint (rule, file and the normalised source of the call, hashed),
-so it survives lines being inserted above it; the file stores hashes and counts, never code or data.
+so it survives lines being inserted above it.  The file is JSON meant to be read in a review: one entry
+per fingerprint with the file's path, the rule's code, the hash and how many findings it stands for,
+sorted; never code or data.  Version 1 files (hashes and counts only) are still read.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .config import ConfigError
 from .findings import Finding
 
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
 
 
 def prepare(read_from: Path | None, write_to: Path | None, path_errors: list[str]) -> Counter | None:
@@ -36,11 +39,15 @@ def check_writable(path: Path) -> None:
 
 def write(path: Path, findings: list[Finding]) -> None:
     """Through a temporary file and a rename: an interrupted run never leaves half a baseline."""
-    counts = Counter(f.fingerprint for f in findings)
-    data = {"tool": "leaklint", "version": VERSION, "findings": dict(sorted(counts.items()))}
+    counts = Counter((PurePath(f.path).as_posix(), f.code, f.fingerprint) for f in findings)
+    entries = [{"path": p, "code": code, "hash": digest, "count": n} for (p, code, digest), n in sorted(counts.items())]
+    # One entry a line: a review (or a diff) of the baseline reads one finding a line.
+    listed = "[\n" + ",\n".join(f"    {json.dumps(entry)}" for entry in entries) + "\n  ]" if entries else "[]"
+    text = f'{{\n  "tool": "leaklint",\n  "version": {VERSION},\n  "findings": {listed}\n}}\n'
+
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
     except OSError as err:
         temp.unlink(missing_ok=True)
@@ -48,18 +55,46 @@ def write(path: Path, findings: list[Finding]) -> None:
 
 
 def read(path: Path) -> Counter:
+    """Recorded fingerprint -> how many findings it stands for."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ConfigError(f"{path}: cannot read the baseline: {err.strerror or err}") from None
     except ValueError:  # UnicodeDecodeError too
         raise ConfigError(f"{path}: the baseline is not valid JSON") from None
-    findings = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("tool") != "leaklint" or data.get("version") != VERSION \
-            or not isinstance(findings, dict) \
-            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in findings.values()):
-        raise ConfigError(f"{path}: not a leaklint baseline (version {VERSION})")
-    return Counter(findings)
+    version = data.get("version") if isinstance(data, dict) else None
+    found = data.get("findings") if isinstance(data, dict) else None
+    counts = None
+    if isinstance(data, dict) and data.get("tool") == "leaklint" and version in READS:
+        counts = _v1(found) if version == 1 else _v2(found)
+    if counts is None:
+        raise ConfigError(f"{path}: not a leaklint baseline (version {version if version in READS else VERSION}); "
+                          f"write a new one with --write-baseline {path}")
+    return counts
+
+
+def _count(n: object) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 0
+
+
+def _v1(found: object) -> Counter | None:
+    """{"hash": count, ...}"""
+    if not isinstance(found, dict) or not all(_count(n) for n in found.values()):
+        return None
+    return Counter(found)
+
+
+def _v2(found: object) -> Counter | None:
+    """[{"path", "code", "hash", "count"}, ...]"""
+    if not isinstance(found, list):
+        return None
+    counts: Counter = Counter()
+    for entry in found:
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("path", "code", "hash"))
+                and _count(entry.get("count"))):
+            return None
+        counts[entry["hash"]] += entry["count"]
+    return counts
 
 
 def new_only(findings: list[Finding], baseline: Counter | None) -> list[Finding]:

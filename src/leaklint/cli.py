@@ -11,6 +11,8 @@ from .cli_args import build_parser, cpu_count
 from .config import ConfigError, Configs, Overrides
 from .deep_stack import EXIT_ERROR, EXIT_INTERRUPTED, with_deep_stack
 
+STDIN = Path("-")
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Sequence
@@ -46,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
             from .server import main as serve
 
             return serve()
+        check_combinations(args)
+        if getattr(args, "show_files", False) or getattr(args, "show_settings", False):
+            from .cli_show import show
+
+            return show(args, *inputs(args))
         return check(args)
     except ConfigError as err:
         print(f"leaklint: error: {err}", file=sys.stderr)
@@ -57,10 +64,19 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
+def check_combinations(args: argparse.Namespace) -> None:
+    """Options that cannot go together: a one-line usage error before anything is read."""
+    if getattr(args, "add_noqa", False) and (args.fix or args.diff or args.stdin_filename or STDIN in (args.paths or ())):
+        raise ConfigError("--add-noqa cannot be combined with --fix, --diff or stdin")
+
+
 def configs_for(args: argparse.Namespace) -> Configs:
     """Each file's nearest configuration (or `--config`'s), with the command line's selections over it."""
+    given = getattr(args, "per_file_ignores", None)
     return Configs(Overrides(args.config, args.select, tuple(args.extend_select), tuple(args.ignore),
-                             getattr(args, "force_exclude", False), getattr(args, "include_tests", False)))
+                             getattr(args, "force_exclude", False), getattr(args, "include_tests", False),
+                             per_file_ignores=tuple(given) if given is not None else None,
+                             extend_per_file_ignores=tuple(getattr(args, "extend_per_file_ignores", ()))))
 
 
 def inputs(args: argparse.Namespace):
@@ -69,20 +85,38 @@ def inputs(args: argparse.Namespace):
     from .discover import Discovery
 
     configs = configs_for(args)
+    if args.paths and STDIN in args.paths:  # Ruff's `-`: the source comes from stdin
+        if len(args.paths) > 1:
+            raise ConfigError("'-' (read stdin) cannot be combined with other paths")
+        args.stdin_filename = args.stdin_filename or STDIN
     if args.stdin_filename is not None:
         paths = [args.stdin_filename]
         configs.for_path(args.stdin_filename)  # a bad configuration is an error before stdin is read
-        return paths, configs, Discovery(files=list(paths)), {args.stdin_filename.absolute(): sys.stdin.buffer.read()}
-    paths = list(args.paths or [Path(".")])
+        data = b"" if args.show_files or args.show_settings else sys.stdin.buffer.read()
+        return paths, configs, Discovery(files=list(paths)), {args.stdin_filename.absolute(): data}
+    paths = list(args.paths or configured_paths(configs))
     for path in paths:
         configs.for_path(path)
     return paths, configs, discover_paths(paths, configs), {}
 
 
+def configured_paths(configs: Configs) -> list[Path]:
+    """What `leaklint check` without a PATH checks: the configuration's `paths` (relative to its folder),
+    else the current folder."""
+    settings = configs.for_path(Path("."))
+    if not settings.paths:
+        return [Path(".")]
+    from .api import display_path
+
+    root = settings.root or Path(".")
+    return [Path(display_path((root / p).absolute())) for p in settings.paths]
+
+
 def check(args: argparse.Namespace) -> int:
     from . import baseline
-    from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, print_summary, show_diff, show_fixes,
-                             statistics, write_reports)
+    from .cli_color import in_color
+    from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, plural, print_summary, show_diff,
+                             show_fixes, statistics, write_reports)
     from .output import formatter
 
     progress = progress_for(args)  # from now: the run's first second shows nothing
@@ -90,16 +124,21 @@ def check(args: argparse.Namespace) -> int:
     # Before the run: a bad baseline, a target that cannot be written or an incomplete run is a usage error.
     recorded = baseline.prepare(args.baseline, args.write_baseline, found.errors)
     reports = check_reports(args.reports)
-    use_cache = not (args.no_cache or stdin or args.fix or args.diff)  # the cache keeps no fixes
+    use_cache = not (args.no_cache or stdin or args.fix or args.diff or args.add_noqa)  # it keeps no fixes, nor text
     jobs = 1 if stdin else (args.jobs or cpu_count())
     checked = check_with_progress(progress, found.files, configs, given=paths, data=stdin, jobs=jobs,
                                   cache=use_cache)
     findings = checked.findings
     if args.write_baseline is not None:
         baseline.write(args.write_baseline, findings)
-        print(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.", file=sys.stderr)
+        print(f"Wrote a baseline of {plural(len(findings), 'finding')} to {args.write_baseline}.", file=sys.stderr)
         return EXIT_CLEAN
     findings = baseline.new_only(findings, recorded)
+    baselined = len(checked.findings) - len(findings)
+    if args.add_noqa:
+        from .cli_noqa import run_add_noqa
+
+        return run_add_noqa(findings, checked.sources, found.errors)
     messages = [f"error: {e}" for e in found.errors]
     notes, in_tests = checked.notes, checked.in_tests
     fixed: list = []
@@ -118,16 +157,17 @@ def check(args: argparse.Namespace) -> int:
         if done.changed_files:  # report what is left where it now stands in the rewritten files
             again = check_with_progress(progress, found.files, configs, given=paths, jobs=jobs)
             findings, notes = baseline.new_only(again.findings, recorded), again.notes
-            in_tests = again.in_tests
+            in_tests, baselined = again.in_tests, len(again.findings) - len(findings)
     remaining = [f for f in findings if not any(f is x for x in fixed)]
     hidden = sum(f.fixable == "unsafe" for f in remaining) if not args.unsafe_fixes else 0
     shown = [f if f.fixable != "unsafe" or args.unsafe_fixes else replace(f, fixable="") for f in remaining]
     write_reports(reports, shown)
-    sys.stdout.write(statistics(shown, args.output_format) if args.statistics else formatter(args.output_format)(shown))
+    report = statistics(shown, args.output_format) if args.statistics else formatter(args.output_format)(shown)
+    sys.stdout.write(in_color(report, shown, args))
     for line in [*messages, *notes]:
         print(f"leaklint: {line}", file=sys.stderr)
     if not args.quiet and not found.errors:  # a run that missed a named path does not sum up as if complete
-        print_summary(shown, fixed, len(found.files), hidden, in_tests)
+        print_summary(shown, fixed, len(found.files), hidden, in_tests, baselined)
     return exit_code(failed=bool(found.errors) or crashed(shown), findings_left=bool(shown), exit_zero=args.exit_zero)
 
 

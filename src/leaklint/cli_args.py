@@ -15,6 +15,20 @@ def _codes(text: str) -> list[str]:
     return [c.strip().upper() for c in text.split(",") if c.strip()]
 
 
+def _per_file_ignores(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """`tests/*:LL001,LL002,legacy/*:LL010`: a `pattern:code` item starts a pattern, a bare code adds to it."""
+    pairs: list[tuple[str, list[str]]] = []
+    for item in (i.strip() for i in text.split(",")):
+        pattern, colon, code = item.rpartition(":")
+        if colon and pattern and code.strip():
+            pairs.append((pattern, [code.strip().upper()]))
+        elif item and not colon and pairs:
+            pairs[-1][1].append(item.upper())
+        elif item:
+            raise argparse.ArgumentTypeError(f"invalid per-file ignore '{item}': give PATTERN:CODE[,CODE...]")
+    return [(pattern, tuple(codes)) for pattern, codes in pairs]
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -50,18 +64,48 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .output import MODULES
-
     parser = argparse.ArgumentParser(prog="leaklint", description="Find personal data sent to analytics SDKs.",
                                      formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"leaklint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    add_check(sub)
+
+    inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
+    inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
+    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
+    inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
+    inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
+    inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
+    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
+    inventory.add_argument("--write-contracts", action="store_true",
+                           help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
+    inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
+    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
+    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
+    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    return parser
+
+
+def add_check(sub) -> None:
+    """`leaklint check`'s arguments."""
+    from .output import MODULES
+
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
-    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
+    check.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH",
+                       help="files and folders to check, '-' for stdin (default: the configuration's `paths`, else .)")
     check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable (replaces config)")
     check.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to enable as well")
     check.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    check.add_argument("--per-file-ignores", type=_per_file_ignores, action="extend", metavar="PATTERN:CODES",
+                       help="e.g. 'tests/*:LL001,LL002' (repeatable); replaces the configuration's per-file-ignores")
+    check.add_argument("--extend-per-file-ignores", type=_per_file_ignores, action="extend", default=[],
+                       metavar="PATTERN:CODES", help="like --per-file-ignores, added to the configuration's")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     check.add_argument("--output-format", choices=sorted(MODULES), default="concise")
@@ -89,23 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     check.add_argument("--stdin-filename", type=Path, metavar="PATH",
                        help="read the source from stdin; PATH names it (for config, project and output)")
-
-    inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
-    inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
-    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
-    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
-    inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
-    inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
-    inventory.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="processes (default: one per CPU)")
-    inventory.add_argument("--no-cache", action="store_true", help="neither read nor write .leaklint_cache")
-    inventory.add_argument("--write-contracts", action="store_true",
-                           help="print [tool.leaklint.vendors.*] contracts allowing today's flows, to review")
-    inventory.add_argument("--diff", metavar="GIT_REF", help="the flows that appear or disappear since GIT_REF")
-
-    rules = sub.add_parser("rules", help="list the rules, or explain one")
-    rules.add_argument("code", nargs="?", help="a rule code, e.g. LL001")
-    sub.add_parser("server", help="run the language server on stdio (needs leaklint[lsp])")
-    clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
-    clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
-    return parser
+    check.add_argument("--show-files", action="store_true", help="list the files that would be checked, and exit")
+    check.add_argument("--show-settings", action="store_true",
+                       help="show the settings the first PATH is checked under, and exit")
+    check.add_argument("--add-noqa", action="store_true", help="add `# noqa: LLxxx` to every line with a finding")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured)")

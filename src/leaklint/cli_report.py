@@ -32,7 +32,7 @@ def show_diff(run, messages: list[str], *, failed: bool, exit_zero: bool) -> int
     for line in messages:
         print(f"leaklint: {line}", file=sys.stderr)
     n = len(run.fixed)
-    print(f"Would fix {n} finding{'s' if n != 1 else ''} in {run.changed_files} files.", file=sys.stderr)
+    print(f"Would fix {plural(n, 'finding')} in {plural(run.changed_files, 'file')}.", file=sys.stderr)
     return exit_code(failed=failed, findings_left=bool(run.diff or run.problems), exit_zero=exit_zero)
 
 
@@ -123,17 +123,20 @@ def clean_caches(paths: list[Path]) -> int:
     return EXIT_CLEAN
 
 
-def print_summary(findings: list, fixed: list, files: int, hidden: int, in_tests: int = 0) -> None:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{('es' if word.endswith(('x', 's')) else 's') if n != 1 else ''}"
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{('es' if word.endswith(('x', 's')) else 's') if n != 1 else ''}"
 
+
+def print_summary(findings: list, fixed: list, files: int, hidden: int, in_tests: int = 0, baselined: int = 0) -> None:
+    with_findings = len({f.path for f in findings})
+    where = plural(files, "file") if with_findings == files else f"{with_findings} of {plural(files, 'file')}"
     if fixed:
-        print(f"Found {plural(len(findings) + len(fixed), 'finding')} ({len(fixed)} fixed, {len(findings)} remaining).",
-              file=sys.stderr)
+        line = f"Found {plural(len(findings) + len(fixed), 'finding')} ({len(fixed)} fixed, {len(findings)} remaining)"
     elif findings:
-        print(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}.", file=sys.stderr)
+        line = f"Found {plural(len(findings), 'finding')} in {where}"
     else:
-        print(f"All checks passed ({plural(files, 'file')}).", file=sys.stderr)
+        line = f"All checks passed ({plural(files, 'file')})"
+    print(line + (f"; {plural(baselined, 'finding')} hidden by baseline." if baselined else "."), file=sys.stderr)
     fixable = sum(1 for f in findings if f.fixable)
     if fixable:
         print(f"[*] {fixable} fixable with the `--fix` option"

@@ -61,6 +61,7 @@ class Settings:
     extend_test_patterns: list[str] = field(default_factory=list)
     vendors: dict[str, Contract] = field(default_factory=dict)  # catalogue vendor name -> its data contract
     keep_suppressed: bool = False  # the inventory: suppressed and allowed flows kept, with their status
+    paths: list[str] = field(default_factory=list)  # what `leaklint check` without a PATH checks (else ".")
     path: Path | None = None   # the file the settings came from
 
     @property
@@ -186,7 +187,7 @@ def from_table(table: dict, where: str = "config") -> Settings:
     s = Settings()
     for key, value in table.items():
         if key in ("select", "ignore", "extend-select", "extend-exclude", "scrubbers", "test-patterns",
-                   "extend-test-patterns"):
+                   "extend-test-patterns", "paths"):
             setattr(s, key.replace("-", "_"), _strings(value, key, where))
         elif key == "exclude":
             s.exclude = _strings(value, key, where)
@@ -240,12 +241,17 @@ def from_table(table: dict, where: str = "config") -> Settings:
 
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "pii-names",
         "never-pii", "scrubbers", "scrubber", "pseudonymizer", "sinks", "max-file-size-kb", "respect-gitignore",
-        "force-exclude", "include-tests", "test-patterns", "extend-test-patterns", "vendors")
+        "force-exclude", "include-tests", "test-patterns", "extend-test-patterns", "vendors", "paths")
+# Ruff's keys of the same name mean something else here: a hint instead of a guess.
+RUFF_KEYS = {"include": " (the folders to check are 'paths'; file patterns are not configurable)",
+             "src": " (the folders to check are 'paths'; first-party modules are found without it)"}
 
 
 def _did_you_mean(key: str) -> str:
     import difflib
 
+    if key in RUFF_KEYS:
+        return RUFF_KEYS[key]
     close = difflib.get_close_matches(key, KEYS, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -261,10 +267,16 @@ class Overrides:
     force_exclude: bool = False
     include_tests: bool = False          # `--include-tests`
     keep_suppressed: bool = False        # `leaklint inventory`
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] | None = None  # replaces the configuration's
+    extend_per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def apply(self, settings: Settings) -> Settings:
         if self.select is not None:
             settings.select = list(self.select)
+        if self.per_file_ignores is not None:
+            settings.per_file_ignores = {}
+        for pattern, codes in (*(self.per_file_ignores or ()), *self.extend_per_file_ignores):
+            settings.per_file_ignores[pattern] = [*settings.per_file_ignores.get(pattern, ()), *codes]
         settings.extend_select += self.extend_select
         settings.ignore += self.ignore
         settings.force_exclude = settings.force_exclude or self.force_exclude
