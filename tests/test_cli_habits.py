@@ -349,7 +349,10 @@ def test_a_missing_path_alone_is_one_error_and_no_summary(tmp_path):
 
 
 def test_the_documented_pre_commit_rev_is_this_version():
+    from leaklint.rules.docs import REPOSITORY
+
     text = (ROOT / "docs" / "integrations.md").read_text(encoding="utf-8")
     revs = re.findall(r"^\s*rev:\s*(\S+)", text, re.MULTILINE)
     assert revs == [f"v{__version__}"]
+    assert re.findall(r"^\s*- repo:\s*(\S+)", text, re.MULTILINE) == [REPOSITORY]  # the project's own address
     assert run_cli("--version").stdout.strip() == f"leaklint {__version__}"
