@@ -3,6 +3,8 @@ field or a `Meta.fields` name is, whatever the class is called, and through the 
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from harness import assert_project_reports
 
 SERIALIZERS = """
@@ -48,3 +50,60 @@ def test_data_of_a_serializer_of_ids_and_product_fields_is_quiet():
         def bought(user, product):
             analytics.track(user.pk, "bought", ProductSerializer(product).data)
         """}, {})
+
+
+def test_what_a_serializer_and_a_helper_reading_its_parameter_give_survives_the_cache(tmp_path, monkeypatch):
+    # The cached index is what a pre-commit run re-analyses a changed file against: a class member holding
+    # personal data, and a helper's parameter whose attribute it sends, must come back from it as they were.
+    from leaklint import index as idx
+
+    from harness import project_index
+    from test_recall_reads import ANALYTICS
+
+    index, _ = project_index({"app.serializers": SERIALIZERS, "app.analytics": ANALYTICS})
+    again = idx.from_data(idx.to_data(index))
+    assert again.modules == index.modules and again.functions == index.functions
+    assert again.modules["app.serializers"].names["ContactSerializer.data"].pii
+    assert any(p.implies for p in again.functions["app.analytics.set_user_info"].sink.params)
+    assert idx._key(again) == idx._key(index)
+
+
+def test_one_changed_file_is_checked_against_the_cached_index_of_such_a_project(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from leaklint import api, project
+
+    from test_recall_reads import ANALYTICS
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "serializers.py").write_text(dedent(SERIALIZERS))
+    (app / "analytics.py").write_text(dedent(ANALYTICS))
+    (app / "tasks.py").write_text(dedent("""
+        import analytics
+        from app import analytics as ours
+        from app.serializers import ContactSerializer
+        def contacted(user, contact):
+            analytics.track(user.pk, "contacted", ContactSerializer(contact).data)
+            ours.set_user_info(user)
+        """))
+    monkeypatch.chdir(tmp_path)
+    whole = api.check_paths([Path(".")], cache=True).findings
+    used: list[str] = []
+    findings = project.Project.findings
+
+    def noted(self):
+        try:
+            return findings(self)
+        finally:
+            used.append(self.cache_use)
+
+    monkeypatch.setattr(project.Project, "findings", noted)
+    (app / "tasks.py").write_text((app / "tasks.py").read_text() + "# reviewed\n")
+    again = api.check_paths([Path("app/tasks.py")], cache=True).findings
+    assert used == ["partial"]
+    assert [(f.path, f.line, f.code) for f in again] == [(f.path, f.line, f.code) for f in whole
+                                                         if f.path == str(Path("app/tasks.py"))]
+    assert {f.code for f in again} == {"LL004", "LL002"}

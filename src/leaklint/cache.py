@@ -25,7 +25,7 @@ from pathlib import Path
 from . import cache_io
 from .findings import Finding, Flow, Related
 
-FORMAT = 7  # bumped whenever what is stored changes shape
+FORMAT = 8  # bumped whenever what is stored changes shape
 
 
 @dataclass
