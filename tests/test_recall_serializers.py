@@ -55,13 +55,13 @@ def test_data_of_a_serializer_of_ids_and_product_fields_is_quiet():
 def test_what_a_serializer_and_a_helper_reading_its_parameter_give_survives_the_cache(tmp_path, monkeypatch):
     # The cached index is what a pre-commit run re-analyses a changed file against: a class member holding
     # personal data, and a helper's parameter whose attribute it sends, must come back from it as they were.
-    from leaklint import index as idx
+    from leaklint import index as idx, index_data
 
     from harness import project_index
     from test_recall_reads import ANALYTICS
 
     index, _ = project_index({"app.serializers": SERIALIZERS, "app.analytics": ANALYTICS})
-    again = idx.from_data(idx.to_data(index))
+    again = index_data.from_data(index_data.to_data(index))
     assert again.modules == index.modules and again.functions == index.functions
     assert again.modules["app.serializers"].names["ContactSerializer.data"].pii
     assert any(p.implies for p in again.functions["app.analytics.set_user_info"].sink.params)

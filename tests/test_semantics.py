@@ -402,10 +402,10 @@ def test_hashing_is_evidence_of_a_clean_value():
 
 
 def test_what_reaches_the_return_value_survives_the_cache():
-    from leaklint import index as idx
+    from leaklint import index_data
 
     index, _ = project_index({"app.util": HELPERS})
-    again = idx.from_data(idx.to_data(index))
+    again = index_data.from_data(index_data.to_data(index))
     assert again.functions["app.util.merged"].passes == ("props",)
     assert again.functions == index.functions
     assert again.passed("app.util.summary", [(None, "", "node")]) == []

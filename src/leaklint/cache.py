@@ -44,7 +44,7 @@ class FileEntry:
 class ProjectEntry:
     relevant: dict[str, str]                       # absolute path -> digest of the files that were parsed
     interesting: frozenset[str]                    # names leading to a sink, as "module:name"
-    index_data: object                             # index.ProjectIndex as plain data (`index.to_data`)
+    index_data: object                             # index.ProjectIndex as plain data (`index_data.to_data`)
     findings: dict[str, list[tuple]] = field(default_factory=dict)   # absolute path -> `finding_data` rows
     watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of a lead not analysed
                                                            # that the build did not parse
@@ -53,7 +53,7 @@ class ProjectEntry:
 
     def index(self):
         """The index (importing the analysis modules, which loading the cache itself does not)."""
-        from .index import from_data
+        from .index_data import from_data
 
         return from_data(self.index_data)
 

@@ -15,10 +15,9 @@ from typing import Callable
 
 import libcst as cst
 
-from .catalogue import Catalogue, Param, ParamKind, Role, Sink
-from .flow import Evidence, Value, Whole, merge_all
+from .catalogue import Catalogue
+from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
-from .pii import PiiKind
 from .reads import NotedSinks, Question, asked, recording
 from .rules.unreadable import internal_error
 from .resolve import Imports
@@ -297,7 +296,7 @@ def local_imports(source, modules: dict) -> set[str]:
 
 def _key(index: ProjectIndex) -> tuple:
     functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
-    names = tuple(sorted((m, n, v.ref or "", v.local, v.text or "", _pii_data(v.pii))
+    names = tuple(sorted((m, n, v.ref or "", v.local, v.text or "", tuple((e.kind.value, e.what) for e in v.pii))
                          for m, facts in index.modules.items() for n, v in facts.names.items()
                          if v.ref or v.text or v.pii))
     bases = tuple(sorted((m, c, refs) for m, facts in index.modules.items() for c, refs in facts.bases.items()))
@@ -317,96 +316,3 @@ def _classes(module: cst.Module, prefix: str) -> list[str]:
                 if isinstance(stmt.body, cst.IndentedBlock):
                     stack.append((qual, stmt))
     return out
-
-
-# -- the index as plain data, for the cache ------------------------------------------------------
-def to_data(index: ProjectIndex) -> dict:
-    """Strings, numbers, booleans, tuples and dicts only: what the cache can store and check."""
-    modules = tuple((m.name, tuple((n, v.ref, v.local, v.text, _pii_data(v.pii)) for n, v in m.names.items()),
-                     tuple(sorted(m.classes)),
-                     tuple(m.bases.items()), tuple(sorted(m.properties)))
-                    for m in index.modules.values())
-    functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
-                       _pii_data(s.returns.pii),
-                       tuple(w.what for w in s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)))
-                      for s in index.functions.values())
-    return {"modules": modules, "functions": functions, "classes": tuple(sorted(index.classes)), "rounds": index.rounds}
-
-
-def from_data(data: dict) -> ProjectIndex:
-    """The index `to_data` stored; ValueError (or TypeError) on anything else."""
-    index = ProjectIndex()
-    for name, names, classes, bases, properties in data["modules"]:
-        index.modules[_text(name)] = ModuleFacts(name, {_text(n): _name_from(ref, local, text, pii)
-                                                        for n, ref, local, text, pii in names},
-                                                 frozenset(map(_text, classes)),
-                                                 {_text(c): tuple(map(_text, refs)) for c, refs in bases},
-                                                 frozenset(map(_text, properties)))
-    for qualname, module, method, sink, pii, wholes, key, passes, params in data["functions"]:
-        returns = Value(pii=_pii_from(pii), wholes=tuple(Whole(_text(what), None) for what in wholes))
-        index.functions[_text(qualname)] = Summary(qualname, _text(module), _flag(method),
-                                                   _sink_from(sink) if sink is not None else None, returns,
-                                                   _key_from(key), tuple(map(_text, passes)),
-                                                   tuple(_param_from(p) for p in params))
-    index.classes = set(map(_text, data["classes"]))
-    index.changed()
-    index.rounds = data["rounds"]
-    if type(index.rounds) is not int:
-        raise TypeError("a number of rounds was expected in the stored index")
-    return index
-
-
-def _pii_data(pii: tuple) -> tuple:
-    return tuple((e.kind.value, e.what, e.matched) for e in pii)
-
-
-def _pii_from(data: tuple) -> tuple:
-    return tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in data)
-
-
-def _name_from(ref, local, text, pii) -> Value:
-    """A module's name: what it refers to, the text it holds, or (a class member) the personal data it holds."""
-    if text is None and pii:
-        return Value(pii=_pii_from(pii))
-    return Value(ref=_text(ref) if text is None else None, local=_flag(local), text=_text(text) if text else None)
-
-
-def _sink_data(sink: Sink) -> tuple:
-    params = tuple(map(_param_data, sink.params))
-    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings)
-
-
-def _param_data(p: Param) -> tuple:
-    return (p.name, p.role.value if p.role else None, p.kind.value, p.required, p.implies, p.why, p.objects)
-
-
-def _sink_from(data: tuple) -> Sink:
-    id_, sdk, calls, params, carrier, project, via, chain, settings = data
-    return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
-                _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
-                settings=tuple((_text(p), _text(s)) for p, s in settings))
-
-
-def _param_from(data: tuple) -> Param:
-    name, role, kind, required, implies, why, objects = data
-    return Param(_text(name), Role(role) if role is not None else None, ParamKind(kind), _flag(required),
-                 _text(implies), _text(why), _flag(objects))
-
-
-def _key_from(key: tuple) -> tuple:
-    """`FunctionFacts.key`: three tuples of tuples (or of strings), then the parameters passed through."""
-    flows, pii, wholes, passes = key
-    return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
-            tuple(map(_text, wholes)), tuple(map(_text, passes)))
-
-
-def _text(value) -> str:
-    if type(value) is not str:
-        raise TypeError("a string was expected in the stored index")
-    return value
-
-
-def _flag(value) -> bool:
-    if type(value) is not bool:
-        raise TypeError("a boolean was expected in the stored index")
-    return value

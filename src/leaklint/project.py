@@ -199,7 +199,7 @@ class Project:
         self.computed = self.shares.findings({s.display for s in relevant})
         findings = {os.path.abspath(s.path): [finding_data(f) for f in self.computed[s.display]] for s in relevant}
         digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
-        from .index import to_data
+        from .index_data import to_data
 
         interesting = frozenset(f"{module}:{name}" for module, names in self.index.leads(self.checker.leads_to_sink).items()
                                 for name in names)
