@@ -296,9 +296,7 @@ def local_imports(source, modules: dict) -> set[str]:
 
 def _key(index: ProjectIndex) -> tuple:
     functions = tuple(sorted((q, f.key) for q, f in index.functions.items()))
-    names = tuple(sorted((m, n, v.ref or "", v.local, v.text or "", tuple((e.kind.value, e.what) for e in v.pii))
-                         for m, facts in index.modules.items() for n, v in facts.names.items()
-                         if v.ref or v.text or v.pii))
+    names = tuple(sorted((m, facts.names_key()) for m, facts in index.modules.items()))
     bases = tuple(sorted((m, c, refs) for m, facts in index.modules.items() for c, refs in facts.bases.items()))
     return functions, names, bases
 

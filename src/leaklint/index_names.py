@@ -24,6 +24,11 @@ class ModuleFacts:
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)   # class -> project / SDK classes it extends
     properties: frozenset[str] = frozenset()   # "Account.contact": read as an attribute, it is what it returns
 
+    def names_key(self) -> tuple:
+        """What other modules can see of the names: rounds and cached runs compare it."""
+        return tuple(sorted((n, v.ref or "", v.local, v.text or "", tuple((e.kind.value, e.what) for e in v.pii))
+                            for n, v in self.names.items()))
+
     @classmethod
     def of(cls, name: str, names: dict[str, Value], classes: frozenset[str], sdk_roots: frozenset[str],
            bases: dict[str, tuple[Value, ...]] | None = None, properties: frozenset[str] = frozenset()) \

@@ -315,8 +315,7 @@ class Project:
 def _summary_key(index, module: str) -> tuple:
     """What other modules see of `module`: its bindings and its functions' summaries."""
     facts = index.modules.get(module)
-    names = tuple(sorted((n, v.ref or "", v.local, v.text or "", tuple((e.kind.value, e.what) for e in v.pii))
-                         for n, v in facts.names.items())) if facts else ()
+    names = facts.names_key() if facts else ()
     classes = (tuple(sorted(facts.classes)), tuple(sorted(facts.bases.items())),
                tuple(sorted(facts.properties))) if facts else ()
     return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
