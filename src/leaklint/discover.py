@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .layout import project_root
+from .layout import project_root, repository_top
 
 
 SUFFIXES = (".py", ".pyi")
@@ -132,22 +132,11 @@ def _repository_excludes(top: str) -> list[GitIgnore]:
     return _ignore_file(os.path.join(git, "info", "exclude"), top)
 
 
-def _repository_of(folder: str) -> str | None:
-    """The top folder of the git working tree holding `folder` (the nearest with `.git`), if any."""
-    while True:
-        if os.path.lexists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
 def _rules_above(top: str) -> list[GitIgnore]:
     """The ignore patterns that apply inside `top` from outside it, weakest first: the repository's
     `info/exclude`, then the .gitignore of each folder from the repository's top down to `top`'s parent
     (outside a repository: of every folder above `top`).  `top`'s own are read by `walk`."""
-    repository = _repository_of(top)
+    repository = repository_top(top)
     if repository == top:
         return []  # walk reads them on entering `top`
     rules = _repository_excludes(repository) if repository is not None else []

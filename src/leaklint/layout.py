@@ -125,6 +125,16 @@ def root_of(folder: str) -> str | None:
     return None if parent == folder else root_of(parent)
 
 
+@functools.lru_cache(maxsize=4096)
+def repository_top(folder: str) -> str | None:
+    """The top folder of the git working tree holding the absolute `folder`: the nearest with `.git` (a
+    folder; a file in a worktree or a submodule), found without running git."""
+    if os.path.lexists(os.path.join(folder, ".git")):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else repository_top(parent)
+
+
 def loose_root(files: list[str], cwd: str) -> str | None:
     """A root for files outside any project (no marker above them), so that they still have module names and
     a cache: the current folder when they are all in it (where `python -m` would import them from), else

@@ -26,22 +26,12 @@ class Place:
     path: str   # with forward slashes
 
 
-@functools.lru_cache(maxsize=4096)
-def git_top(folder: str) -> str | None:
-    """The nearest folder from `folder` upwards holding `.git` (a folder; a file in a worktree or a
-    submodule): the repository's top level, found without running git."""
-    if os.path.exists(os.path.join(folder, ".git")):
-        return folder
-    parent = os.path.dirname(folder)
-    return None if parent == folder else git_top(parent)
-
-
 def root_of_folder(folder: str) -> str:
     """The repository holding `folder`; without one, its project root (pyproject.toml, setup.py), else
     the current folder."""
-    from ..config import root_of
+    from ..layout import repository_top, root_of
 
-    return git_top(folder) or root_of(folder) or os.getcwd()
+    return repository_top(folder) or root_of(folder) or os.getcwd()
 
 
 def place(path: str) -> Place:
