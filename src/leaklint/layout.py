@@ -156,6 +156,27 @@ def repository_top(folder: str) -> str | None:
     return None if parent == folder else repository_top(parent)
 
 
+def repository_path(path: str) -> str:
+    """`path` (absolute, or relative to the current folder) as its repository names it, the same from any
+    folder and any checkout: relative to the top of its git working tree, else to its project root, else
+    to the current folder; with forward slashes."""
+    return _repository_path(os.path.abspath(path))
+
+
+def repository_root(folder: str) -> str:
+    """The folder `repository_path` names the files of the absolute `folder` from."""
+    return repository_top(folder) or root_of(folder) or os.getcwd()
+
+
+@functools.lru_cache(maxsize=4096)
+def _repository_path(absolute: str) -> str:
+    top = repository_root(os.path.dirname(absolute))
+    try:
+        return os.path.relpath(absolute, top).replace(os.sep, "/")
+    except ValueError:  # on another drive than the current folder
+        return absolute.replace(os.sep, "/")
+
+
 def loose_root(files: list[str], cwd: str) -> str | None:
     """A root for files outside any project (no marker above them), so that they still have module names and
     a cache: the current folder when they are all in it (where `python -m` would import them from), else
