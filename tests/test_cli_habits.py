@@ -281,7 +281,7 @@ def test_the_baseline_is_auditable_sorted_and_holds_no_code(tmp_path):
     assert result.stderr == "Wrote a baseline of 3 findings to base.json.\n"
     text = (tmp_path / "base.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    assert (data["tool"], data["version"]) == ("leaklint", 2)
+    assert (data["tool"], data["version"]) == ("leaklint", 3)
     assert [(e["path"], e["code"], e["count"]) for e in data["findings"]] == [
         ("app/a.py", "LL001", 1), ("app/a.py", "LL010", 1), ("b.py", "LL001", 1)]
     assert all(re.fullmatch(r"[0-9a-f]{32}", e["hash"]) and set(e) == {"path", "code", "hash", "count"}
@@ -317,7 +317,7 @@ def test_a_version_1_baseline_still_loads(tmp_path):
 
 
 @pytest.mark.parametrize("content", [
-    '{"tool": "leaklint", "version": 3, "findings": []}',
+    '{"tool": "leaklint", "version": 4, "findings": []}',
     '{"tool": "leaklint", "version": 2, "findings": [{"path": "a.py", "code": "LL001", "count": 1}]}',
     '{"tool": "leaklint", "version": 2, "findings": {"abc": 1}}',
 ])

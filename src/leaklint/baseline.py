@@ -2,22 +2,28 @@
 
 A finding is recorded by its fingerprint (rule, file and the normalised source of the call, hashed),
 so it survives lines being inserted above it.  The file is JSON meant to be read in a review: one entry
-per fingerprint with the file's path, the rule's code, the hash and how many findings it stands for,
-sorted; never code or data.  Version 1 files (hashes and counts only) are still read.
+per fingerprint with the file's path in its repository, the rule's code, the hash and how many findings
+it stands for, sorted; never code or data.  Since version 3 the fingerprint names the file by its path
+in its repository, so a baseline matches from any folder and in any checkout.  Versions 1 and 2 (leaklint
+0.1 and 0.2) hashed the path as shown, relative to the folder leaklint ran in: still read, they match as
+before when they were written at the repository's top; one written in another folder cannot match, and
+reading it says so.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from .config import ConfigError
 from .findings import Finding
+from .layout import repository_path, repository_root
 
-VERSION = 2
-READS = (1, 2)
+VERSION = 3
+READS = (1, 2, 3)
 
 
 def prepare(read_from: Path | None, write_to: Path | None, path_errors: list[str]) -> Counter | None:
@@ -39,7 +45,7 @@ def check_writable(path: Path) -> None:
 
 def write(path: Path, findings: list[Finding]) -> None:
     """Through a temporary file and a rename: an interrupted run never leaves half a baseline."""
-    counts = Counter((PurePath(f.path).as_posix(), f.code, f.fingerprint) for f in findings)
+    counts = Counter((repository_path(f.path), f.code, f.fingerprint) for f in findings)
     entries = [{"path": p, "code": code, "hash": digest, "count": n} for (p, code, digest), n in sorted(counts.items())]
     # One entry a line: a review (or a diff) of the baseline reads one finding a line.
     listed = "[\n" + ",\n".join(f"    {json.dumps(entry)}" for entry in entries) + "\n  ]" if entries else "[]"
@@ -70,7 +76,29 @@ def read(path: Path) -> Counter:
     if counts is None:
         raise ConfigError(f"{path}: not a leaklint baseline (version {version if version in READS else VERSION}); "
                           f"write a new one with --write-baseline {path}")
+    if version == 2:
+        _warn_if_elsewhere(path, found)
     return counts
+
+
+def _warn_if_elsewhere(path: Path, found: list) -> None:
+    """A version 2 baseline written in another folder than the repository's top records fingerprints no
+    finding has any more: its paths name files from the current folder (where it was written, when
+    it matched before), not from the top."""
+    moved = {entry["path"] for entry in found if _shown_from_elsewhere(entry["path"])}
+    if moved:
+        print(f"leaklint: warning: {path}: written by leaklint 0.2 in another folder than the repository's top "
+              f"(its paths, such as {min(moved)}, are relative to that folder), so its findings no longer match "
+              f"and show as new; write it again with --write-baseline {path}", file=sys.stderr)
+
+
+def _shown_from_elsewhere(shown: str) -> bool:
+    """A recorded path naming a file from the current folder but not by its path in its repository (nor
+    naming one from the top: a baseline written at the top, read in a subfolder, matches)."""
+    if not os.path.isfile(shown) or repository_path(shown) == shown:
+        return False
+    top = repository_root(os.path.dirname(os.path.abspath(shown)))
+    return os.path.isabs(shown) or not os.path.isfile(os.path.join(top, shown))
 
 
 def _count(n: object) -> bool:

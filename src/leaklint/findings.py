@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import PurePath
+
+from .layout import repository_path
 
 
 class Wrapper(Enum):
@@ -112,7 +113,7 @@ class Finding:
     source_line: str = ""
     fixable: str = ""    # "safe" or "unsafe" when an automatic fix exists
     edit: Wrap | None = field(default=None, compare=False, repr=False)  # the automatic fix, if any
-    fingerprint: str = field(default="", compare=False)  # stable across line moves, for baselines
+    fingerprint: str = field(default="", compare=False)  # stable across line moves and folders, for baselines
     related: tuple[Related, ...] = field(default=(), compare=False)
     via: tuple[str, ...] = field(default=(), compare=False)  # the project functions the call goes through
     flow: Flow | None = field(default=None, compare=False)
@@ -130,7 +131,9 @@ class Finding:
 
 def fingerprint(code: str, path: str, call: str) -> str:
     """Identifies a finding across edits that move it: the rule, the file and the call's normalised source.
+    The file by its path in its repository, so that a baseline matches from any folder and in any checkout
+    (leaklint 0.2 hashed the path as shown, relative to the current folder: the same from the top).
     A hash, so a baseline stores no code and no data."""
     normalised = " ".join(call.split())
-    key = f"{code}\0{PurePath(path).as_posix()}\0{normalised}"
+    key = f"{code}\0{repository_path(path)}\0{normalised}"
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -19,10 +19,17 @@ class ModuleInfo:
     name: str = ""                          # e.g. "shop.views.orders" ("" when unknown)
     is_package: bool = False                # the file is an __init__.py
     local_roots: frozenset[str] = frozenset()  # top-level names that are the project's own code
+    siblings: frozenset[str] = frozenset()     # names a bare import may mean in the module's own folder
+                                               # (outside any package: see `_folder_info`)
 
     @property
     def package(self) -> str:
         return self.name if self.is_package else self.name.rpartition(".")[0]
+
+    def absolute(self, written: str) -> str:
+        """The module an absolute import names (`tracking` -> `scripts.tracking` for a sibling, see
+        `siblings`)."""
+        return f"{self.package}.{written}" if written.split(".", 1)[0] in self.siblings else written
 
 
 def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
@@ -30,22 +37,30 @@ def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
     without one, from its path below the project's source root (namespace packages); list local roots."""
     folder, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]
-    package, roots = _folder_info(folder, str(project_root) if project_root is not None else None)
+    package, roots, siblings = _folder_info(folder, str(project_root) if project_root is not None else None)
     parts = [*package, stem] if stem != "__init__" else list(package)
-    return ModuleInfo(".".join(parts), stem == "__init__", roots)
+    return ModuleInfo(".".join(parts), stem == "__init__", roots, siblings)
 
 
 @functools.lru_cache(maxsize=4096)
-def _folder_info(folder: str, project_root: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The package of the modules in a folder, and the names that are the project's own code there."""
+def _folder_info(folder: str, project_root: str | None) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """The package of the modules in a folder, the names that are the project's own code there, and the
+    names its modules may import bare from the folder itself (`ModuleInfo.siblings`)."""
     package, base = _package_of(folder)
     roots = set(_top_level_names(base))
+    siblings: frozenset[str] = frozenset()
     if project_root is not None:
-        roots.update(_top_level_names(project_root))
-        roots.update(_top_level_names(os.path.join(project_root, "src")))
+        top = _top_level_names(project_root) | _top_level_names(os.path.join(project_root, "src"))
+        roots.update(top)
         if not package:
             package = _namespace_of(folder, _source_root(folder, project_root))
-    return package, frozenset(roots)
+            if package:
+                # Python runs a script with its own folder first on sys.path, so `from tracking import send`
+                # in scripts/run.py is scripts/tracking.py.  Only in a folder that is no package (Python 3
+                # has no implicit relative imports), and never for a real top-level module of the project.
+                roots.add(package[0])
+                siblings = _unpackaged_names(folder) - top
+    return package, frozenset(roots), siblings
 
 
 def _source_root(folder: str, project_root: str) -> str:
@@ -97,6 +112,12 @@ def _top_level_names(folder: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _unpackaged_names(folder: str) -> frozenset[str]:
+    """The names in a folder whose modules are named from their path (`_namespace_of`): modules and
+    folders without `__init__.py`.  A package keeps its own name (`lib.tracking` for scripts/lib/)."""
+    return frozenset(n for n in _top_level_names(folder) if not os.path.isfile(os.path.join(folder, n, "__init__.py")))
+
+
 def _holds_modules(folder: str) -> bool:
     try:
         with os.scandir(folder) as entries:
@@ -133,6 +154,27 @@ def repository_top(folder: str) -> str | None:
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else repository_top(parent)
+
+
+def repository_path(path: str) -> str:
+    """`path` (absolute, or relative to the current folder) as its repository names it, the same from any
+    folder and any checkout: relative to the top of its git working tree, else to its project root, else
+    to the current folder; with forward slashes."""
+    return _repository_path(os.path.abspath(path))
+
+
+def repository_root(folder: str) -> str:
+    """The folder `repository_path` names the files of the absolute `folder` from."""
+    return repository_top(folder) or root_of(folder) or os.getcwd()
+
+
+@functools.lru_cache(maxsize=4096)
+def _repository_path(absolute: str) -> str:
+    top = repository_root(os.path.dirname(absolute))
+    try:
+        return os.path.relpath(absolute, top).replace(os.sep, "/")
+    except ValueError:  # on another drive than the current folder
+        return absolute.replace(os.sep, "/")
 
 
 def loose_root(files: list[str], cwd: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable, Iterator
+    from typing import Callable, Iterable, Iterator
 
 WORD = re.compile(r"\w+")
 
@@ -139,7 +139,19 @@ class LeadPrefilter(Prefilter):
         self.holding = {m.rsplit(".", i)[0] for m in leads for i in range(1, m.count(".") + 1)}  # packages above
 
     def imports_module(self, words, own: str, is_package: bool = False) -> bool:
-        return any(self._brings_lead(module, name) for module, name in imported_names(words, own, is_package))
+        for written, name in import_entries(words):
+            if self._brings_lead(absolute_module(written, own, is_package), name):
+                return True
+            if not (is_package or written.startswith(".")) and self._brings_sibling_lead(written, name, own):
+                return True
+        return False
+
+    def _brings_sibling_lead(self, written: str, name: str, own: str) -> bool:
+        """A bare import in a folder without `__init__.py` may name a module beside the importer
+        (`ModuleInfo.siblings`).  Whether the folder is a package is not known from the importer's name:
+        a file matched here in one is parsed, and its imports resolved as Python would, for nothing."""
+        package = own.rpartition(".")[0]
+        return bool(package) and self._brings_lead(f"{package}.{written}", name)
 
     def _brings_lead(self, module: str, name: str) -> bool:
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
@@ -150,12 +162,23 @@ class LeadPrefilter(Prefilter):
                 or target in self.leads or target in self.holding)
 
 
-def imported_names(words: Iterable[str], own: str, is_package: bool) -> Iterator[tuple[str, str]]:
-    """(module, name) per `=module:name` entry among a file's `words`, relative dots resolved against the
-    module `own`; the name is "" for `import module`."""
+def import_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(module as written, name) per `=module:name` entry among a file's `words`; the name is "" for
+    `import module`."""
     for word in words:
         if word.startswith(IMPORT_PREFIX):
             written, _, name = word[1:].partition(":")
+            yield written, name
+
+
+def imported_names(words: Iterable[str], own: str, is_package: bool,
+                   bare: Callable[[str], str] | None = None) -> Iterator[tuple[str, str]]:
+    """(module, name) per `=module:name` entry among a file's `words`, relative dots resolved against the
+    module `own`, and a module named bare through `bare` when given (`ModuleInfo.absolute`)."""
+    for written, name in import_entries(words):
+        if bare is not None and not written.startswith("."):
+            yield bare(written), name
+        else:
             yield absolute_module(written, own, is_package), name
 
 

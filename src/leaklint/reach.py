@@ -52,7 +52,8 @@ def imports_of(source: Source, modules: dict) -> list[tuple[str, str, str]]:
     `from a.b import c` is (a.b.c, "", c) when a.b.c is a module, else (a.b, c, c); `import a.b` is
     (a.b, "", "")."""
     out = []
-    for module, name in imported_names(source.words or (), source.info.name, source.info.is_package):
+    info = source.info
+    for module, name in imported_names(source.words or (), info.name, info.is_package, info.absolute):
         if name and f"{module}.{name}" in modules:
             out.append((f"{module}.{name}", "", name))
         elif module in modules:

@@ -60,7 +60,7 @@ class Imports:
 
     def _absolute(self, level: int, module: str | None) -> str:
         if level == 0:
-            return module or ""
+            return self.module.absolute(module) if module else ""
         base = self.module.package.split(".") if self.module.package else []
         if level > 1:
             base = base[: len(base) - (level - 1)]
@@ -73,10 +73,10 @@ class Imports:
                 full = dotted(alias.name) or ""
                 if alias.asname is not None:
                     local = dotted(alias.asname.name) or full
-                    out.append(ImportBinding(local, full, self._is_local(full)))
+                    out.append(ImportBinding(local, self.module.absolute(full), self._is_local(full)))
                 else:
                     top = full.split(".", 1)[0]
-                    out.append(ImportBinding(top, top, self._is_local(top)))
+                    out.append(ImportBinding(top, self.module.absolute(top), self._is_local(top)))
             return out
         level = len(node.relative)
         base = self._absolute(level, dotted(node.module) if node.module else None)
