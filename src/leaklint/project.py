@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
+from .collector import fewer_collections
 from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
@@ -73,6 +74,10 @@ class Project:
         return project
 
     def findings(self) -> list[Finding]:
+        with fewer_collections():
+            return self._findings()
+
+    def _findings(self) -> list[Finding]:
         try:
             self.build()
             start = time.perf_counter()
