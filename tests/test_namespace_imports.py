@@ -96,6 +96,15 @@ def test_a_warm_cache_finds_the_same(tmp_path):
     assert check(tmp_path, "scripts/run.py").startswith(LEAK_IN_CALLER)
 
 
+@pytest.mark.parametrize("becomes_package", [True, False])
+def test_a_warm_cache_sees_the_folder_become_or_stop_being_a_package(tmp_path, becomes_package):
+    scripts(tmp_path, **({} if becomes_package else {"scripts/__init__.py": ""}))
+    assert (LEAK_IN_CALLER in check(tmp_path, ".")) is becomes_package
+    init = tmp_path / "scripts" / "__init__.py"
+    init.write_text("") if becomes_package else init.unlink()
+    assert (LEAK_IN_CALLER in check(tmp_path, ".")) is not becomes_package
+
+
 def test_siblings_are_the_names_beside_a_module_outside_any_package(tmp_path):
     scripts(tmp_path, **{"scripts/lib/__init__.py": "", "scripts/sub/m.py": "", "tracking_top.py": "",
                          "scripts/tracking_top.py": ""})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import threading
 from dataclasses import replace
 
 import libcst as cst
@@ -36,6 +37,21 @@ MEMORY_LIMIT = 768 * 1024 * 1024
 _BRACKETS = (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Subscript, ast.ListComp, ast.SetComp,
              ast.DictComp, ast.GeneratorExp)
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+# libcst validates each node as it is built (`CSTNode.__post_init__`), a third of the time of a parse.  A
+# tree its own parser builds is valid by construction, so validation is skipped while leaklint parses,
+# in that thread only: nodes built anywhere else (a fix, another tool in the same process) are checked.
+_PARSING = threading.local()
+_VALIDATE = cst.CSTNode.__post_init__
+
+
+def _validate_unless_parsing(node: cst.CSTNode) -> None:
+    if not getattr(_PARSING, "active", False):
+        _VALIDATE(node)
+
+
+cst.CSTNode.__post_init__ = _validate_unless_parsing
 
 
 def _depth() -> int:
@@ -72,6 +88,7 @@ def parse_text(text: str) -> cst.Module:
         pass
     finally:
         sys.setrecursionlimit(limit)
+    _PARSING.active = True
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
@@ -83,6 +100,8 @@ def parse_text(text: str) -> cst.Module:
         raise Unreadable(TOO_DEEP) from None
     except Exception as err:  # noqa: BLE001 - the parser's own failures are reported, never raised
         raise Unreadable(f"cannot parse: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
+    finally:
+        _PARSING.active = False
 
 
 def parse_memory(tree: ast.AST) -> int:

@@ -11,6 +11,7 @@ file it was on is reported as LL902 and the rest of its share is parsed again by
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -20,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .collector import RUN_THRESHOLDS
 from .engine import Checker, Source, internal_error
 from .findings import Finding
 
@@ -275,6 +277,7 @@ def serve(checker: Checker, conn, position, parent: int) -> None:
     from .deep_stack import with_deep_stack
 
     die_with(parent)
+    gc.set_threshold(*RUN_THRESHOLDS)  # a worker lives for one run (see `collector`)
 
     def loop() -> int:
         share = Share(checker, lambda at: setattr(position, "value", at))

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
+from .collector import fewer_collections
 from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
@@ -73,6 +74,10 @@ class Project:
         return project
 
     def findings(self) -> list[Finding]:
+        with fewer_collections():
+            return self._findings()
+
+    def _findings(self) -> list[Finding]:
         try:
             self.build()
             start = time.perf_counter()
@@ -136,7 +141,8 @@ class Project:
         moved = {p: closure_key(s) for p, s in by_path.items() if entry.seen.get(p) != closure_key(s)}
         if not self._still_covers(entry, by_path, moved):
             return False
-        changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest}
+        # a file that moved (its module's name or the folder's packages changed) resolves its imports anew
+        changed = {p for p, digest in entry.relevant.items() if by_path[p].digest != digest or p in moved}
         wanted = {p for p, s in by_path.items() if s.display in self.wanted}
         if not changed <= wanted:
             return False
@@ -324,7 +330,7 @@ def _summary_key(index, module: str) -> tuple:
 def closure_key(source: Source) -> str:
     """What decides whether a file joins the closure: its text, and where it sits in the project."""
     info = source.info
-    return f"{source.digest} {info.name} {int(info.is_package)} {_roots_key(info.local_roots)}"
+    return f"{source.digest} {info.name} {int(info.is_package)} {_roots_key(info.local_roots)} {_roots_key(info.siblings)}"
 
 
 @functools.lru_cache(maxsize=256)
