@@ -62,11 +62,17 @@ def _cell(value, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def measured(part: dict) -> str:
+    """For a part carried over from an earlier run: when, and at which commit."""
+    when = part.get("measured")
+    return f"; measured {when['date']} at `{when['commit']}`" if when else ""
+
+
 def tree_table(tree: dict) -> list[str]:
     if "error" in tree:
         return [f"**{tree['name']}**: failed: {tree['error']}"]
     rows = tree["rows"]
-    lines = [f"**{tree['name']}** ({tree['files']} files)", "",
+    lines = [f"**{tree['name']}** ({tree['files']} files{measured(tree)})", "",
              "| run | wall s | CPU s | peak MB | target |", "| --- | ---: | ---: | ---: | --- |"]
     for name, row in rows.items():
         if "error" in row:
@@ -79,7 +85,7 @@ def tree_table(tree: dict) -> list[str]:
 
 
 def scale_table(scale: dict) -> list[str]:
-    lines = [f"Cold runs (`--no-cache`) of generated projects, `--jobs {scale['jobs']}`:", "",
+    lines = [f"Cold runs (`--no-cache`) of generated projects, `--jobs {scale['jobs']}`{measured(scale)}:", "",
              "| modules | files | wall s | CPU s | wall ms per file | CPU ms per file | peak MB |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size in scale["sizes"]:

@@ -284,6 +284,21 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+def carry_over(results: dict, previous_file: Path) -> None:
+    """A run of some parts (`--only real`) keeps the other parts of the last results, each marked with
+    when and at which commit it was measured, so that the docs never lose a section."""
+    try:
+        previous = json.loads(previous_file.read_text())
+    except (OSError, ValueError):
+        return
+    when = previous.get("machine", {})
+    names = {tree["name"] for tree in results["trees"]}
+    results["trees"] += [{**tree, "measured": tree.get("measured", when)} for tree in previous.get("trees", [])
+                         if tree["name"] not in names]
+    if "scale" not in results and previous.get("scale"):
+        results["scale"] = {**previous["scale"], "measured": previous["scale"].get("measured", when)}
+
+
 def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": len(os.sched_getaffinity(0)),
@@ -334,6 +349,7 @@ def main(argv=None) -> None:
     if "scale" in args.only and not args.no_timing:
         results["scale"] = bench_scale(args)
         print("\n" + "\n".join(report.scale_table(results["scale"])))
+    carry_over(results, args.out / "results.json")
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     drawn = report.charts(results, python, args.out)
     print(f"\nwrote {args.out / 'results.json'}" + (" and the charts there" if drawn else "; the charts FAILED"))

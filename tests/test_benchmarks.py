@@ -3,6 +3,7 @@ choosing the file to edit, and the docs' generated section.  Nothing here is tim
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_docs_section_is_replaced_between_its_markers(tmp_path):
     doc.write_text("no markers\n")
     with pytest.raises(ValueError, match="no benchmark markers"):
         report.update_docs(doc, "x")
+
+
+def test_a_partial_run_keeps_the_other_parts_of_the_last_results_marked_as_older(tmp_path):
+    import run
+
+    earlier = {"machine": {"date": "then", "commit": "abc1234"},
+               "trees": [{"name": "pretix", "rows": {}}, {"name": "synthetic", "rows": {}}],
+               "scale": {"jobs": 2, "sizes": []}}
+    (tmp_path / "results.json").write_text(json.dumps(earlier))
+    now = {"machine": {"date": "now", "commit": "def5678"}, "trees": [{"name": "pretix", "rows": {"new": {}}}]}
+    run.carry_over(now, tmp_path / "results.json")
+    assert [t["name"] for t in now["trees"]] == ["pretix", "synthetic"]
+    assert now["trees"][0] == {"name": "pretix", "rows": {"new": {}}}   # measured now: not replaced
+    assert now["trees"][1]["measured"] == earlier["machine"]
+    assert now["scale"]["measured"] == earlier["machine"]
+    assert "measured then at `abc1234`" in report.scale_table(now["scale"])[0]
+    run.carry_over(now, tmp_path / "missing.json")   # no earlier results: nothing to keep
