@@ -198,6 +198,12 @@ def test_table_and_markdown_formats(tmp_path):
     out = tmp_path / "inventory.md"
     assert run_cli("inventory", "--format", "markdown", "-o", str(out), "-j", "1", cwd=root).returncode == 0
     assert out.read_text(encoding="utf-8") == markdown
+    # as `check -o FORMAT:PATH` takes it
+    also = tmp_path / "also.md"
+    assert run_cli("inventory", "-o", f"markdown:{also}", "-j", "1", cwd=root).returncode == 0
+    assert also.read_text(encoding="utf-8") == markdown
+    clash = run_cli("inventory", "--format", "json", "--output-file", f"markdown:{also}", cwd=root)
+    assert clash.returncode == 2 and clash.stderr.startswith("leaklint: error: -o markdown:") and "Traceback" not in clash.stderr
 
 
 def test_an_inventory_with_no_flows_says_so(tmp_path):

@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     inventory = sub.add_parser("inventory", help="which personal data goes to which vendor, from where")
     inventory.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
-    inventory.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
-    inventory.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    inventory.add_argument("--format", choices=INVENTORY_FORMATS, default=None, help="default: table")
+    inventory.add_argument("--output-file", "--output", "-o", dest="output", metavar="[FORMAT:]FILE",
+                           help="write to FILE instead of stdout; `-o html:inventory.html` as `check -o` takes it")
     inventory.add_argument("--config", type=Path, help="configuration file (pyproject.toml or leaklint.toml)")
     inventory.add_argument("--baseline", type=Path, metavar="FILE", help="mark the findings it records as baselined")
     inventory.add_argument("--include-tests", action="store_true", help="list flows in test code too")
@@ -90,6 +91,23 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="remove .leaklint_cache below the current folder (or the given ones)")
     clean.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH")
     return parser
+
+
+INVENTORY_FORMATS = ("table", "json", "markdown", "html")
+
+
+def inventory_target(args) -> None:
+    """`-o FORMAT:FILE` as `check -o` takes it, or `-o FILE` with `--format`: `args.output` becomes the path
+    and `args.format` the format (a FORMAT: prefix and a different --format is a usage error)."""
+    written = args.output
+    if written is not None:
+        kind, colon, rest = written.partition(":")
+        if colon and kind in INVENTORY_FORMATS and rest:
+            if args.format not in (None, kind):
+                raise ValueError(f"-o {written}: the format {kind} differs from --format {args.format}")
+            args.format, written = kind, rest
+    args.output = Path(written) if written is not None else None
+    args.format = args.format or "table"
 
 
 def add_check(sub) -> None:

@@ -15,6 +15,12 @@ EXIT_CLEAN = 0
 
 
 def main(args: argparse.Namespace, jobs: int) -> int:
+    from ..cli_args import inventory_target
+
+    try:
+        inventory_target(args)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
     overrides = Overrides(args.config, include_tests=args.include_tests)
     paths = list(args.paths or [Path(".")])
     if args.diff is not None:
