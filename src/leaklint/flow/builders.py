@@ -18,6 +18,7 @@ from .syntax import call_args, string_key
 from .values import Carrier, Value
 
 _PRIVATE = "private"  # the `key` of a bound entry recording a field name that is not sent
+_CALLBACK, _GIVEN = "callback", "given"  # keys of `Env.told`: a function handed to an SDK; walked knowing it
 
 
 def object_model(ev, call) -> Value | None:
@@ -28,22 +29,77 @@ def object_model(ev, call) -> Value | None:
 
 
 def callback_argument(ev, call) -> None:
-    """`configure_scope(lambda scope: scope.set_user(...))`: the lambda runs with `scope` an SDK object.
-    Never the call's result (the next steps decide that), so always None."""
-    first = call.node.args[0].value if call.node.args else None
-    if type(first) is not cst.Lambda or not call.func.ref or call.func.local:  # exact: cheaper than isinstance
+    """`configure_scope(lambda scope: scope.set_user(...))`: the lambda runs with `scope` an SDK object; a
+    project function handed over instead (`configure_scope(set_scope)`) is noted on the module's Env, and the
+    walker binds its parameter when it walks it (`callback_params`).  Never the call's result (the next
+    steps decide that), so always None."""
+    handed = _handed(call.node)
+    if handed is None or not call.func.ref or call.func.local:
         return None
     cls = ev.options.catalogue.callbacks.get(_called_path(ev, call))
     if cls is None:
         return None
-    params = [p.name.value for p in (*first.params.posonly_params, *first.params.params)]
+    if type(handed) is not cst.Lambda:  # exact: cheaper than isinstance
+        function = _function(ev, handed, next((v for a, v in zip(call.node.args, call.args) if a.value is handed), None))
+        if function is not None:
+            skip = sum(1 for keyword in function.partial if keyword is None)  # bound first by a `partial`
+            _told(ev.env)[(_CALLBACK, function.ref)] = (cls, skip)
+        return None
+    params = [p.name.value for p in (*handed.params.posonly_params, *handed.params.params)]
     env = Env(ev.env)
     for name in params:
         env.names[name] = Value(params=(name,))
     if params:
         env.names[params[0]] = Value(ref=cls)
-    type(ev)(ev.options, env, ev.on_call, ev.self_name, ev.self_attrs).evaluate(first.body)
+    type(ev)(ev.options, env, ev.on_call, ev.self_name, ev.self_attrs).evaluate(handed.body)
     return None
+
+
+def _handed(node: cst.Call) -> cst.BaseExpression | None:
+    """The callback of `configure_scope(cb)` / `configure_scope(callback=cb)`."""
+    for arg in node.args:
+        if arg.keyword is None and not arg.star or arg.keyword is not None and arg.keyword.value == "callback":
+            return arg.value
+    return None
+
+
+def _function(ev, handed: cst.BaseExpression, value: Value | None) -> Value | None:
+    """The project function handed over: a name for one, or `self.method` (its class's own method)."""
+    if value is not None and value.ref and value.local:
+        return value
+    if isinstance(handed, cst.Attribute) and isinstance(handed.value, cst.Name) and handed.value.value == ev.self_name:
+        owner = ev.env.get(ev.self_name)
+        if owner is not None and owner.ref and owner.local:
+            return Value(ref=f"{owner.ref}.{handed.attr.value}", local=True)
+    return None
+
+
+def callback_params(module: Env, scope) -> dict[str, str]:
+    """The parameter of the function `scope` (a walker's `FunctionScope`) that an SDK calls it with, and the
+    class of that SDK object, when the module handed the function to the SDK as a callback."""
+    told = _told(module)
+    found = told.get((_CALLBACK, scope.qualname))
+    if found is None:
+        return {}
+    told[(_GIVEN, scope.qualname)] = True
+    cls, skip = found
+    params = scope.node.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)][1 if scope.method else 0:]
+    return {positional[skip]: cls} if skip < len(positional) else {}
+
+
+def late_callbacks(module: Env) -> list[str]:
+    """Functions handed to an SDK as callbacks by code walked after them (a module-level function handed
+    over in a function below it): walked again, so that they see the SDK object."""
+    told = _told(module)
+    return [q for kind, q in list(told) if kind == _CALLBACK and (_GIVEN, q) not in told]
+
+
+def _told(env: Env) -> dict:
+    module = env.module()
+    if module.told is None:
+        module.told = {}
+    return module.told
 
 
 def _called_path(ev, call) -> str:
