@@ -36,7 +36,9 @@ def render() -> str:
            "data from, such as a request's client IP). Its objects are described by `instances` (a call or "
            "attribute and the class it gives), `returns` (the same for calls that are sinks themselves), "
            "`builders` (fluent builders, their `build` and `private` methods), `callbacks` (calls that hand "
-           "their callback an SDK object) and `private_keys` (where a dict argument names fields not sent).", ""]
+           "their callback an SDK object, a lambda or a project function), `private_keys` (where a dict argument "
+           "names fields not sent) and `[[private_config]]` (a config naming attributes its clients never send, "
+           "known for a client built from it, or installed in the same module).", ""]
     for category in CATEGORIES:
         vendors = sorted((v for v in cat.vendors.values() if v.category == category), key=lambda v: v.name.lower())
         out += [f"## {category}", "", "| vendor | packages | sending calls | carriers |", "|---|---|---|---|"]
