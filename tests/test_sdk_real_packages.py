@@ -16,7 +16,7 @@ import pytest
 
 from conftest import codes
 from test_real_sdks import User
-from test_real_sdks_models import load, sentry_sends
+from test_real_sdks_models import launchdarkly_options, load, sentry_sends
 
 SECRETS = ("jane.doe@example.com", "Jane Doe")
 
@@ -150,43 +150,27 @@ BUGSNAG = {
     """,
 }
 
+BUGSNAG_CALLBACK_APP = """
+    import bugsnag
+
+    SIGNED_IN = {{}}
+
+    def tag(event):
+        user = SIGNED_IN["user"]
+        event.user = {user_sent}
+
+    bugsnag.before_notify(tag)
+
+    def run(user):
+        SIGNED_IN["user"] = user
+        try:
+            raise RuntimeError("checkout failed")
+        except RuntimeError as exc:
+            bugsnag.notify(exc, metadata={{"account": {{"plan": user.plan}}}})
+"""
 BUGSNAG_CALLBACK = {  # the person is set on the event by a callback only
-    "leak": """
-        import bugsnag
-
-        SIGNED_IN = {}
-
-        def tag(event):
-            user = SIGNED_IN["user"]
-            event.user = {"id": str(user.pk), "email": user.email}
-
-        bugsnag.before_notify(tag)
-
-        def run(user):
-            SIGNED_IN["user"] = user
-            try:
-                raise RuntimeError("checkout failed")
-            except RuntimeError as exc:
-                bugsnag.notify(exc, metadata={"account": {"plan": user.plan}})
-    """,
-    "quiet": """
-        import bugsnag
-
-        SIGNED_IN = {}
-
-        def tag(event):
-            user = SIGNED_IN["user"]
-            event.user = {"id": str(user.pk)}
-
-        bugsnag.before_notify(tag)
-
-        def run(user):
-            SIGNED_IN["user"] = user
-            try:
-                raise RuntimeError("checkout failed")
-            except RuntimeError as exc:
-                bugsnag.notify(exc, metadata={"account": {"plan": user.plan}})
-    """,
+    "leak": BUGSNAG_CALLBACK_APP.format(user_sent='{"id": str(user.pk), "email": user.email}'),
+    "quiet": BUGSNAG_CALLBACK_APP.format(user_sent='{"id": str(user.pk)}'),
 }
 
 
@@ -278,29 +262,6 @@ LD_CLIENT = {
             client.close()
     """,
 }
-
-
-def launchdarkly_options(sent: list) -> dict:
-    """A test data source and an event processor formatting each event's context as the SDK sends it."""
-    from ldclient.impl.events.event_context_formatter import EventContextFormatter
-    from ldclient.integrations.test_data import TestData
-
-    class Capturing:
-        def __init__(self, config, *args, **kwargs):
-            self.formatter = EventContextFormatter(config.all_attributes_private, config.private_attributes)
-
-        def send_event(self, event):
-            sent.append(self.formatter.format_context(event.context))
-
-        def flush(self):
-            pass
-
-        def stop(self):
-            pass
-
-    data = TestData.data_source()
-    data.update(data.flag("new-checkout").variation_for_all(True))
-    return {"update_processor_class": data, "event_processor_class": Capturing, "diagnostic_opt_out": True}
 
 
 def ld_shared_sends(module, monkeypatch) -> str:
