@@ -63,6 +63,11 @@ def sentry_sends(module) -> str:
     sentry_sdk.init(dsn="https://key@o0.ingest.sentry.io/1", transport=Capturing(), default_integrations=False)
     try:
         with sentry_sdk.isolation_scope():
+            # Breadcrumbs other tests left (logs, subprocess calls recorded once a default `init()` ran) are not
+            # this app's: they would carry whatever those tests logged.
+            for scope in (sentry_sdk.get_global_scope(), sentry_sdk.get_isolation_scope(),
+                          sentry_sdk.get_current_scope()):
+                scope.clear_breadcrumbs()
             module.run(User())
         sentry_sdk.flush()
     finally:

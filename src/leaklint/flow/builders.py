@@ -41,7 +41,8 @@ def callback_argument(ev, call) -> None:
     if cls is None:
         return None
     if type(handed) is not cst.Lambda:  # exact: cheaper than isinstance
-        function = _function(ev, handed, next((v for a, v in zip(call.node.args, call.args) if a.value is handed), None))
+        value = next((v for a, v in zip(call.node.args, call.args) if a.value is handed), None)
+        function = _function(ev, handed, value)
         if function is not None:
             skip = sum(1 for keyword in function.partial if keyword is None)  # bound first by a `partial`
             _told(ev.env)[(_CALLBACK, function.ref)] = (cls, skip)
