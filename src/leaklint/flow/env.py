@@ -22,7 +22,7 @@ class Env:
     # (the function may run or not, and any number of times).
     elsewhere: dict[str, "Env"] = field(default_factory=dict)
     # What the module's code told an SDK, for the rest of the module's walk (kept on the module's own Env,
-    # read and written by `builders.py`: functions handed to the SDK as callbacks).
+    # read and written by `builders.py`: functions handed to it as callbacks, clients keeping attributes private).
     told: dict | None = None
 
     def get(self, name: str) -> Value | None:
