@@ -189,8 +189,8 @@ CASES = {
         import bugsnag
         bugsnag.configure(api_key="k", send_environment=False)
         """,
-        ["LL020 send_environment=True: Bugsnag attaches every request header and CGI variable (cookies, "
-         "REMOTE_ADDR) to each error"]),
+        ["LL020 send_environment=True: Bugsnag attaches the request's WSGI environment (REMOTE_ADDR, "
+         "X-Forwarded-For and every header params_filters does not name) to each error"]),
     "opentelemetry current span": (
         """
         from opentelemetry import trace

@@ -63,6 +63,11 @@ def sentry_sends(module) -> str:
     sentry_sdk.init(dsn="https://key@o0.ingest.sentry.io/1", transport=Capturing(), default_integrations=False)
     try:
         with sentry_sdk.isolation_scope():
+            # Breadcrumbs other tests left (logs, subprocess calls recorded once a default `init()` ran) are not
+            # this app's: they would carry whatever those tests logged.
+            for scope in (sentry_sdk.get_global_scope(), sentry_sdk.get_isolation_scope(),
+                          sentry_sdk.get_current_scope()):
+                scope.clear_breadcrumbs()
             module.run(User())
         sentry_sdk.flush()
     finally:
@@ -92,13 +97,11 @@ LAUNCHDARKLY = {
 }
 
 
-def launchdarkly_sends(module) -> str:
-    import ldclient
-    from ldclient.config import Config
+def launchdarkly_options(sent: list) -> dict:
+    """`Config` options for a test data source and an event processor formatting each event's context as the
+    SDK sends it, with the config's own private attributes."""
     from ldclient.impl.events.event_context_formatter import EventContextFormatter
     from ldclient.integrations.test_data import TestData
-
-    sent: list[dict] = []
 
     class Capturing:
         def __init__(self, config, *args, **kwargs):
@@ -115,8 +118,15 @@ def launchdarkly_sends(module) -> str:
 
     data = TestData.data_source()
     data.update(data.flag("new-checkout").variation_for_all(True))
-    ldclient.set_config(Config("sdk-key", update_processor_class=data, event_processor_class=Capturing,
-                               diagnostic_opt_out=True))
+    return {"update_processor_class": data, "event_processor_class": Capturing, "diagnostic_opt_out": True}
+
+
+def launchdarkly_sends(module) -> str:
+    import ldclient
+    from ldclient.config import Config
+
+    sent: list[dict] = []
+    ldclient.set_config(Config("sdk-key", **launchdarkly_options(sent)))
     module.run(User())  # the next set_config closes this client
     return json.dumps(sent)
 

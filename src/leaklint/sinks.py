@@ -9,6 +9,7 @@ import libcst as cst
 from . import pii
 from .catalogue import Bound, ParamKind, Role, Sink
 from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, string_key
+from .flow.builders import hidden_fields
 from .flow.deferred import dispatched
 from .flow.names import is_person
 from .resolve import last_name
@@ -189,9 +190,12 @@ def _person_object(node: cst.CSTNode, value: Value) -> bool:
 
 
 def _carried(carrier: Carrier, anchor: cst.CSTNode, ev: Evaluator, call: cst.Call):
-    """The fields of an SDK object built elsewhere (`BaseEvent(...)`), reported where it is sent."""
+    """The fields of an SDK object built elsewhere (`BaseEvent(...)`), reported where it is sent, but for those
+    the client it is sent by keeps private (`Config(all_attributes_private=True)`)."""
     by_node = {id(cb.node): cv for cb, cv in zip(carrier.bound, carrier.values)}
-    for inner in _args(list(carrier.bound), by_node, ev, call, carrier):
+    hidden = hidden_fields(ev, call)
+    bound = [b for b in carrier.bound if hidden is None or not hidden.hides(b.key or b.param.name)]
+    for inner in _args(bound, by_node, ev, call, carrier):
         yield Arg(inner.role, inner.param, inner.value, node=anchor, via=carrier, expression=inner.expression)
 
 

@@ -15,6 +15,7 @@ import libcst as cst
 
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
+from .flow.builders import callback_params, late_callbacks
 from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
@@ -78,14 +79,20 @@ class Walker(QuietBindings):
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
         if self.on_done is not None:
             self.on_done(self, None)
+        walked: dict[str, _Pending] = {}
         while self._pending:  # functions run after their enclosing scope, so they see its final names
-            self.function(self._pending.pop(0))
+            job = self._pending.pop(0)
+            walked[job.scope.qualname] = job
+            self.function(job)
+            if not self._pending:  # callbacks handed to an SDK below them: again, seeing the SDK object
+                self._pending = [walked.pop(q) for q in late_callbacks(self.module_env) if q in walked]
 
     def function(self, job: _Pending) -> None:
         scope = job.scope
         env = Env(job.parent)
+        sdk_objects = callback_params(self.module_env, scope)  # a callback handed to an SDK: what it is given
         for param in scope.params:
-            env.names[param] = Value(params=(param,))  # parameters shadow outer names
+            env.names[param] = Value(params=(param,), ref=sdk_objects.get(param))  # parameters shadow outer names
         globals_, nonlocals = job.declared
         for name in globals_:
             env.elsewhere[name] = self.module_env

@@ -211,6 +211,17 @@ class Builder:
     private: str | None = None
 
 
+@dataclass(frozen=True)
+class PrivateConfig:
+    """An SDK config naming context attributes that its clients never send (LaunchDarkly's
+    `Config(private_attributes=[...])`, `Config(all_attributes_private=True)`): read where a client is built
+    from the config, or where the config is installed for the SDK's shared client."""
+
+    names: str                # the keyword listing private attributes
+    every: str                # the keyword that, True, makes every attribute private
+    kept: frozenset[str]      # attributes sent all the same (a context's key and kind)
+
+
 @dataclass
 class Catalogue:
     """Lookup tables built from the data files (and from the project's configured sinks)."""
@@ -227,6 +238,8 @@ class Catalogue:
     returns: dict[str, str] = field(default_factory=dict)
     # call taking a dict literal -> where in it the dict names fields that are not sent ("_meta.privateAttributes")
     private_keys: dict[str, str] = field(default_factory=dict)
+    # call -> (what it is: "config", "client" or "install", the config): see `PrivateConfig`
+    private_configs: dict[str, tuple[str, PrivateConfig]] = field(default_factory=dict)
     # Every dotted prefix of a sink's call ("mixpanel.Mixpanel" of "mixpanel.Mixpanel.track"), made on first use:
     # `instance_class` runs on every SDK call evaluated and must not scan the sinks each time.
     # (A sink removed later may leave its prefixes: only project sinks are removed, and their names are never
@@ -341,6 +354,8 @@ def _build() -> Catalogue:
         cat.callbacks.update(data.get("callbacks", {}))
         cat.returns.update(data.get("returns", {}))
         cat.private_keys.update(data.get("private_keys", {}))
+        for table in data.get("private_config", []):
+            _add_private_config(cat.private_configs, table)
         for cls, table in data.get("builders", {}).items():
             cat.builders[cls] = Builder(cls, str(table["builds"]), str(table.get("build", "build")), table.get("private"))
         for table in data.get("sink", []):
@@ -355,6 +370,15 @@ def _build() -> Catalogue:
             equals=table.get("equals"), literal=table.get("literal"),
         ))
     return cat
+
+
+def _add_private_config(configs: dict[str, tuple[str, PrivateConfig]], table: Mapping) -> None:
+    try:
+        config = PrivateConfig(str(table["names"]), str(table["every"]), frozenset(table.get("kept", ())))
+        for role in ("config", "client", "install"):
+            configs.update((call, (role, config)) for call in table[f"{role}s"])
+    except KeyError as missing:
+        raise CatalogueError(f"private_config lacks {missing}") from None
 
 
 def _add_vendor(vendors: dict[str, Vendor], sink: Sink, package: str) -> None:

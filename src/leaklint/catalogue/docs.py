@@ -36,14 +36,31 @@ def render() -> str:
            "data from, such as a request's client IP). Its objects are described by `instances` (a call or "
            "attribute and the class it gives), `returns` (the same for calls that are sinks themselves), "
            "`builders` (fluent builders, their `build` and `private` methods), `callbacks` (calls that hand "
-           "their callback an SDK object) and `private_keys` (where a dict argument names fields not sent).", ""]
+           "their callback an SDK object, a lambda or a project function), `private_keys` (where a dict argument "
+           "names fields not sent) and `[[private_config]]` (a config naming attributes its clients never send, "
+           "known for a client built from it, or installed in the same module).", ""]
     for category in CATEGORIES:
         vendors = sorted((v for v in cat.vendors.values() if v.category == category), key=lambda v: v.name.lower())
         out += [f"## {category}", "", "| vendor | packages | sending calls | carriers |", "|---|---|---|---|"]
         out += [f"| {v.name} | {', '.join(f'`{p}`' for p in v.packages)} | {', '.join(call_forms(cat, v.name))} "
                 f"| {', '.join(carriers(cat, v.name)) or '-'} |" for v in vendors]
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + LIMITS)
+
+
+LIMITS = [
+    "## What a reading of the source can know of SDK objects", "",
+    "- **Callbacks** (`configure_scope(cb)`, `push_scope(cb)`, Bugsnag's `before_notify(cb)`): a lambda, or a "
+    "function of the same module (also `functools.partial(cb, ...)` and `self.method`), is checked with its "
+    "parameter bound to the SDK object.  A function imported from another module, or handed over through a "
+    "wrapper's own parameter, is not: what it sets on that object is not reported.",
+    "- **Private attributes in a client's config** (LaunchDarkly `Config(all_attributes_private=True)`, "
+    "`Config(private_attributes=[...])`): the context attributes the SDK redacts are not reported for a client "
+    "built from that config, or for `ldclient.get()` after `ldclient.set_config(...)` in the same module (two "
+    "configs installed: what both hide).  The config must be written as literals; an attribute reference into "
+    "a nested value (`/address/street`) hides no whole attribute; the context key is always sent.  A config "
+    "installed in another module (any module may replace it) is not known, so the attributes stay reported there "
+    "— a false positive, never a missed leak.  `track(..., data)` is sent as it is.", ""]
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ class Env:
     # Names declared `global` or `nonlocal` here: they bind in that other scope, merged with what it held
     # (the function may run or not, and any number of times).
     elsewhere: dict[str, "Env"] = field(default_factory=dict)
+    # What the module's code told an SDK, for the rest of the module's walk (kept on the module's own Env,
+    # read and written by `builders.py`: functions handed to it as callbacks, clients keeping attributes private).
+    told: dict | None = None
 
     def get(self, name: str) -> Value | None:
         env: Env | None = self
@@ -31,6 +34,13 @@ class Env:
                 return env.names[name]
             env = env.parent
         return None
+
+    def module(self) -> "Env":
+        """The module's Env, at the root of every scope's chain."""
+        env = self
+        while env.parent is not None:
+            env = env.parent
+        return env
 
     def set(self, name: str, value: Value, *, weak: bool = False) -> None:
         if name in self.elsewhere:
