@@ -78,6 +78,14 @@ def test_text_shapes(text, kind):
     # near misses: the same attributes on owners that are not messages, cards, people or requests
     ("task", "to", None), ("range", "to", None), ("card", "brand", None), ("card", "last4", None),
     ("repo", "login", None), ("response", "headers", None), ("parser", "argv", None), ("actor", "email", PiiKind.EMAIL),
+    # an organisation's customer or account is the organisation; a company's contact is still a person
+    ("enterprise_customer", "name", PiiKind.ORG_ID), ("business_account", "name", PiiKind.ORG_ID),
+    ("enterprise_customer", "uuid", PiiKind.ORG_ID), ("company_contact", "name", PiiKind.PERSON_NAME),
+    ("customer", "name", PiiKind.PERSON_NAME), ("enterprise_customer", "contact_email", PiiKind.EMAIL),
+    # the operator's configuration is not a person's data; its secrets are still credentials
+    ("settings", "SUPPORT_EMAIL", None), ("settings", "POLAR_ORGANIZATION_ID", None),
+    ("settings", "SECRET_KEY", PiiKind.CREDENTIAL), ("app.config", "ADMIN_EMAIL", None),
+    ("settings", "email", PiiKind.EMAIL),
 ])
 def test_attributes_whose_owner_decides(owner, attr, kind):
     match = classify_attribute(owner, attr)
@@ -92,6 +100,8 @@ def test_attributes_whose_owner_decides(owner, attr, kind):
     # near misses: a task queue's actor, locks, caches, discounts; the last login's time; addressee words alone
     ("actor_name", None), ("lock_name", None), ("cache_key", None), ("discount_name", None), ("coupon_name", None),
     ("last_login", None), ("to", None), ("cc", None), ("redirect_to", None), ("product_name", None),
+    ("enterprise_customer_name", PiiKind.ORG_ID), ("corporate_account_name", PiiKind.ORG_ID),
+    ("customer_name", PiiKind.PERSON_NAME), ("account_name", PiiKind.PERSON_NAME),
 ])
 def test_keys_whose_words_decide(key, kind):
     match = classify_key(key)

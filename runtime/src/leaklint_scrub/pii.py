@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from .vocabulary import (ADDRESSEE_WORDS, BARE_ADDRESS_WORDS, CREDENTIAL_ATTRIBUTES, HANDLE_WORDS,  # noqa: F401
                          KIND_WORDS, MESSAGE_WORDS, NAME_OWNER_WORDS, NAME_WORDS, NOT_PERSON_PHRASES,
-                         NOT_PII_WORDS, NOT_POSTAL_OWNERS, ORG_ATTRIBUTES, ORG_SUFFIXES, ORG_WORDS, PERSON_WORDS,
+                         NOT_PII_WORDS, NOT_POSTAL_OWNERS, ORG_ATTRIBUTES, ORG_QUALIFIERS, ORG_SUFFIXES, ORG_WORDS,
+                         PARTY_WORDS, PERSON_WORDS, CONFIG_OWNERS,
                          PiiKind)
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
@@ -113,7 +114,7 @@ def _by_owner(ws: tuple[str, ...], person_context: bool) -> Match | None:
     if " ".join(ws[-2:]) in NOT_PERSON_PHRASES:
         return None
     if last in NAME_WORDS:
-        if owner in ORG_WORDS:
+        if owner in ORG_WORDS or _organisation(ws[:-1]):
             return Match(PiiKind.ORG_ID, " ".join(ws[-2:]))
         if owner in PERSON_WORDS or owner in NAME_OWNER_WORDS or (owner is None and person_context):
             return Match(PiiKind.PERSON_NAME, " ".join(ws[-2:]) if owner else "name")
@@ -125,6 +126,27 @@ def _by_owner(ws: tuple[str, ...], person_context: bool) -> Match | None:
         if before in MESSAGE_WORDS:
             return Match(PiiKind.EMAIL, f"{before} {addressee}")
     return None
+
+
+def operator_setting(owner: str | None, attr: str) -> bool:
+    """`settings.SUPPORT_EMAIL`, `config.POLAR_ORGANIZATION_ID`: a configuration constant whose name says
+    personal data holds the operator's own mailbox or organisation, not a person's (a secret in the
+    configuration is still a credential)."""
+    ws = _words(owner) if owner else ()
+    if not ws or ws[-1] not in CONFIG_OWNERS or not attr.isupper():
+        return False
+    match = _classify_name(attr, (), frozenset(), False)
+    return match is not None and match.kind is not PiiKind.CREDENTIAL
+
+
+def is_organisation(name: str) -> bool:
+    """A name of an organisation's party (`enterprise_customer`), though its last word names a person."""
+    return _organisation(_words(name))
+
+
+def _organisation(owner_words: tuple[str, ...]) -> bool:
+    """An owner that is an organisation's party: `enterprise_customer`, `business_account`."""
+    return len(owner_words) > 1 and owner_words[-1] in PARTY_WORDS and owner_words[-2] in ORG_QUALIFIERS
 
 
 def mentions_pii(name: str) -> bool:
@@ -147,11 +169,14 @@ def classify_attribute(owner: str | None, attr: str, *, extra: dict[PiiKind, fro
 def _classify_attribute(owner: str | None, attr: str, extra: tuple, never: frozenset[str]) -> Match | None:
     owner_words = _words(owner) if owner else ()
     last = owner_words[-1] if owner_words else None
-    if last in ORG_WORDS and attr in ORG_ATTRIBUTES:
+    if (last in ORG_WORDS or _organisation(owner_words)) and attr in ORG_ATTRIBUTES:
         return Match(PiiKind.ORG_ID, f"{last}.{attr}")
     credential = credential_attribute(owner, attr)
     if credential is not None:
         return credential
+    if last in CONFIG_OWNERS and attr.isupper():  # the operator's configuration: only its secrets count
+        match = _classify_name(attr, extra, never, False)
+        return match if match is not None and match.kind is PiiKind.CREDENTIAL else None
     if attr == "title":
         return None
     if last is not None and last not in PERSON_WORDS:

@@ -103,6 +103,13 @@ CREDENTIAL_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 # Names of whole organisations: their `.name` identifies the organisation.
 ORG_WORDS = frozenset({"org", "organization", "organisation", "company", "tenant", "workspace", "co", "business", "employer"})
+# Parties that are an organisation when an organisation word qualifies them: `enterprise_customer.name`,
+# `business_account_name` name a company (`company_contact_name` is still a person: a contact is one).
+PARTY_WORDS = frozenset({"customer", "customers", "account", "acct", "client", "buyer"})
+ORG_QUALIFIERS = ORG_WORDS | {"enterprise", "corporate", "corp", "b2b"}
+# Owners of configuration: their UPPER_CASE attributes (`settings.SUPPORT_EMAIL`) are the operator's own
+# values, not a person's (credentials aside: `settings.SECRET_KEY` stays one).
+CONFIG_OWNERS = frozenset({"settings", "config", "conf", "configuration", "constants", "cfg"})
 
 # `org_id`, `company_name`, `tenant_slug`: organisation words followed by one of these identify an organisation.
 ORG_SUFFIXES = frozenset({"id", "ids", "name", "names", "slug", "uuid", "key", "title", "domain", "handle"})

@@ -63,6 +63,8 @@ class NameEvaluation:
         attr = node.attr.value
         if isinstance(node.value, cst.Name) and node.value.value == self.self_name and attr in self.self_attrs:
             return self.self_attrs[attr]
+        if pii.operator_setting(last_name(node.value), attr):  # `settings.SUPPORT_EMAIL`: the operator's own
+            return CLEAN
         owner = self.evaluate(node.value)
         if owner.ref:
             known = self._attribute_of_object(owner, attr)
@@ -139,7 +141,7 @@ def is_person(name: str | None) -> bool:
     """A name that stands for a person (`user`, `request.user`, `owner`).  These readings of a name are
     kept (bounded): every walk asks them again about the same names."""
     ws = pii.words(name) if name else []
-    return bool(ws) and ws[-1] in vocab.PERSON_WORDS
+    return bool(ws) and ws[-1] in vocab.PERSON_WORDS and not pii.is_organisation(name)
 
 
 @lru_cache(maxsize=1 << 14)

@@ -1,0 +1,40 @@
+"""What is the operator's, not a person's: a company that is a customer, and the application's own
+configuration.  `enterprise_customer.name` names a company (an organisation identifier, LL003, not a person
+name); `settings.SUPPORT_EMAIL` is the operator's mailbox.  A person's data next to them is still reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaklint.api import check_text
+
+HEAD = "import analytics\nfrom django.conf import settings\n\n\n"
+
+
+def codes(body: str) -> list[str]:
+    return sorted(f.code for f in check_text(HEAD + body))
+
+
+@pytest.mark.parametrize("body, expected", [
+    # an organisation's customer: its name identifies the organisation
+    ("def f(user, enterprise_customer):\n"
+     "    analytics.track(user.id, 'e', {'enterprise_customer_name': enterprise_customer.get('name')})\n", ["LL003"]),
+    ("def f(user, customer_agreement):\n"
+     "    analytics.track(user.id, 'e', {'n': customer_agreement.enterprise_customer_name})\n", ["LL003"]),
+    # near miss: a customer of a shop is a person
+    ("def f(user, customer):\n    analytics.track(user.id, 'e', {'n': customer.get('name')})\n", ["LL002"]),
+])
+def test_an_organisations_customer_is_the_organisation(body, expected):
+    assert codes(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("def f(user):\n    analytics.identify(user.id, {'email': settings.SUPPORT_EMAIL})\n", []),
+    ("def f(user):\n    analytics.track(user.id, 'e', {'org': settings.POLAR_ORGANIZATION_ID})\n", []),
+    # near misses: the configuration's secret, a person's address beside the operator's, a lower-case attribute
+    ("def f(user):\n    analytics.identify(user.id, {'secret': settings.SECRET_KEY})\n", ["LL006"]),
+    ("def f(user):\n    analytics.identify(user.id, {'to': settings.SUPPORT_EMAIL, 'email': user.email})\n", ["LL001"]),
+    ("def f(user, settings):\n    analytics.identify(user.id, {'email': settings.email})\n", ["LL001"]),
+])
+def test_the_operators_configuration_is_not_personal_data(body, expected):
+    assert codes(body) == expected
