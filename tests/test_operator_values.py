@@ -1,4 +1,4 @@
-"""What is the operator's, not a person's: a company that is a customer, and the application's own
+"""What is not a person's: a company that is a customer, a repository's full name, the application's own
 configuration.  `enterprise_customer.name` names a company (an organisation identifier, LL003, not a person
 name); `settings.SUPPORT_EMAIL` is the operator's mailbox.  A person's data next to them is still reported."""
 
@@ -37,4 +37,14 @@ def test_an_organisations_customer_is_the_organisation(body, expected):
     ("def f(user, settings):\n    analytics.identify(user.id, {'email': settings.email})\n", ["LL001"]),
 ])
 def test_the_operators_configuration_is_not_personal_data(body, expected):
+    assert codes(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("def f(user, repo):\n    analytics.track(user.id, 'e', {'repo': repo.full_name})\n", []),
+    ("def f(user, repo_full_name):\n    analytics.track(user.id, 'e', {'repo': repo_full_name})\n", []),
+    # near miss: a person's full name
+    ("def f(user, author):\n    analytics.track(user.id, 'e', {'by': author.full_name})\n", ["LL002"]),
+])
+def test_a_things_full_name_is_not_a_persons(body, expected):
     assert codes(body) == expected

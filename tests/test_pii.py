@@ -86,6 +86,9 @@ def test_text_shapes(text, kind):
     ("settings", "SUPPORT_EMAIL", None), ("settings", "POLAR_ORGANIZATION_ID", None),
     ("settings", "SECRET_KEY", PiiKind.CREDENTIAL), ("app.config", "ADMIN_EMAIL", None),
     ("settings", "email", PiiKind.EMAIL),
+    # a thing's full or display name is not a person's; its owner's email still is an email
+    ("repo", "full_name", None), ("project", "display_name", None), ("repo", "owner_email", PiiKind.EMAIL),
+    ("author", "full_name", PiiKind.PERSON_NAME),
 ])
 def test_attributes_whose_owner_decides(owner, attr, kind):
     match = classify_attribute(owner, attr)
@@ -102,6 +105,8 @@ def test_attributes_whose_owner_decides(owner, attr, kind):
     ("last_login", None), ("to", None), ("cc", None), ("redirect_to", None), ("product_name", None),
     ("enterprise_customer_name", PiiKind.ORG_ID), ("corporate_account_name", PiiKind.ORG_ID),
     ("customer_name", PiiKind.PERSON_NAME), ("account_name", PiiKind.PERSON_NAME),
+    ("repo_full_name", None), ("project_display_name", None), ("full_name", PiiKind.PERSON_NAME),
+    ("author_full_name", PiiKind.PERSON_NAME), ("repo_owner_name", PiiKind.PERSON_NAME),
 ])
 def test_keys_whose_words_decide(key, kind):
     match = classify_key(key)

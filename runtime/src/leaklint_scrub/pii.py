@@ -20,7 +20,7 @@ from functools import lru_cache
 from .vocabulary import (ADDRESSEE_WORDS, BARE_ADDRESS_WORDS, CREDENTIAL_ATTRIBUTES, HANDLE_WORDS,  # noqa: F401
                          KIND_WORDS, MESSAGE_WORDS, NAME_OWNER_WORDS, NAME_WORDS, NOT_PERSON_PHRASES,
                          NOT_PII_WORDS, NOT_POSTAL_OWNERS, ORG_ATTRIBUTES, ORG_QUALIFIERS, ORG_SUFFIXES, ORG_WORDS,
-                         PARTY_WORDS, PERSON_WORDS, CONFIG_OWNERS,
+                         PARTY_WORDS, PERSON_WORDS, CONFIG_OWNERS, THING_WORDS,
                          PiiKind)
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the scrubber's import time
@@ -92,12 +92,15 @@ def _classify_name(name: str, extra: tuple, never: frozenset[str], person_contex
     kinds = KIND_WORDS if not added else {k: KIND_WORDS[k] | added.get(k, frozenset()) for k in KIND_WORDS}
     # Compound names decide first: `ip_address` is an IP, `email_address` an email, not a postal address.
     best: Match | None = None
-    best_len = 0
-    for _, phrase in _phrases(ws):
+    best_len = start = 0
+    for at, phrase in _phrases(ws):
         for kind, vocab in kinds.items():
             if phrase in vocab and len(phrase) > best_len:
-                best, best_len = Match(kind, phrase), len(phrase)
+                best, best_len, start = Match(kind, phrase), len(phrase), at
     if best is not None:
+        if best.kind is PiiKind.PERSON_NAME and start and ws[start - 1] in THING_WORDS and \
+                not PERSON_WORDS.intersection(best.matched.split()):
+            return None  # `repo_full_name`: a thing's name (`app_user_name` is still a user's)
         if best.kind is PiiKind.ORG_ID and ws[-1] not in ORG_SUFFIXES and ws[-1] not in KIND_WORDS[PiiKind.ORG_ID]:
             return None  # `org_plan`, `company_size`: about an organisation, not identifying it
         if best.kind is PiiKind.ADDRESS and best.matched in BARE_ADDRESS_WORDS and len(ws) > 1:
@@ -179,6 +182,9 @@ def _classify_attribute(owner: str | None, attr: str, extra: tuple, never: froze
         return match if match is not None and match.kind is PiiKind.CREDENTIAL else None
     if attr == "title":
         return None
+    if last in THING_WORDS:  # `repo.full_name`, `project.display_name`
+        match = _classify_name(attr, extra, never, False)
+        return None if match is not None and match.kind is PiiKind.PERSON_NAME else match
     if last is not None and last not in PERSON_WORDS:
         match = _by_owner((last, *_words(attr)), False)  # `msg.to`, `card.name`
         if match is not None:

@@ -107,6 +107,12 @@ ORG_WORDS = frozenset({"org", "organization", "organisation", "company", "tenant
 # `business_account_name` name a company (`company_contact_name` is still a person: a contact is one).
 PARTY_WORDS = frozenset({"customer", "customers", "account", "acct", "client", "buyer"})
 ORG_QUALIFIERS = ORG_WORDS | {"enterprise", "corporate", "corp", "b2b"}
+# Things whose names are not people's: `repo_full_name` is "owner/repo", `project.display_name` a title.
+THING_WORDS = frozenset({
+    "repo", "repos", "repository", "project", "file", "table", "column", "field", "model", "app", "package",
+    "module", "product", "item", "dataset", "branch", "bucket", "host", "domain", "queue", "channel", "job",
+    "task", "workflow", "pipeline", "image", "service", "device", "plan", "template", "feature", "team",
+})
 # Owners of configuration: their UPPER_CASE attributes (`settings.SUPPORT_EMAIL`) are the operator's own
 # values, not a person's (credentials aside: `settings.SECRET_KEY` stays one).
 CONFIG_OWNERS = frozenset({"settings", "config", "conf", "configuration", "constants", "cfg"})
