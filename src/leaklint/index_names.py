@@ -58,7 +58,11 @@ class NameLookup:
 
     modules: dict[str, ModuleFacts]
     _by_attribute: dict[str, Value] | None = None   # see `attribute_named`
-    _found: dict[str, Value | None] | None = None    # `lookup`'s answers since the index last changed
+    # `lookup`'s answers, each kept until a name it read changes: the index changes all through a round
+    # (each function walked, each module's names), each change touching a few names only.
+    _found: dict[str, Value | None] | None = None
+    _readers: dict[str, set[str]] | None = None     # a module, function or class name -> answers that read it
+    _reading: set[str] | None = None                # the names read by the look-up under way
 
     @asked
     def lookup(self, ref: str) -> Value | None:
@@ -68,14 +72,29 @@ class NameLookup:
     def looked_up(self, ref: str) -> Value | None:
         """`lookup` without noting the question."""
         if self._found is None:
-            self._found = {}
-        if ref not in self._found:  # the same names are looked up again and again in a walk
-            self._found[ref] = self._lookup(ref, frozenset())
-        return self._found[ref]
+            self._found, self._readers = {}, {}
+        found = self._found
+        if ref in found:  # the same names are looked up again and again in a walk
+            return found[ref]
+        self._reading = reading = set()
+        try:
+            answer = found[ref] = self._lookup(ref, frozenset())
+        finally:
+            self._reading = None
+        readers = self._readers
+        for name in reading:
+            readers.setdefault(name, set()).add(ref)
+        return answer
 
-    def changed(self) -> None:
-        """The modules, functions or classes changed: looked-up names are looked up again."""
-        self._found = None
+    def changed(self, *names: str) -> None:
+        """The modules, functions or classes `names` changed (none named: any may have): the answers that
+        read one of them are looked up again.  An answer depends on nothing else, so the others stand."""
+        if not names or self._found is None:
+            self._found = self._readers = None
+            return
+        for name in names:
+            for ref in self._readers.pop(name, ()):
+                self._found.pop(ref, None)
 
     @asked
     def resolve(self, ref: str) -> Value:
@@ -84,19 +103,24 @@ class NameLookup:
         before the one `ref` is in has the same answer here once that one is walked)."""
         return self.looked_up(ref) or Value(ref=ref, local=True)
 
+    def _module(self, name: str) -> ModuleFacts | None:
+        """The facts of the module `name`, noted as read (so is its absence)."""
+        self._reading.add(name)
+        return self.modules.get(name)
+
     def _lookup(self, ref: str, _seen: frozenset[str]) -> Value | None:
         if ref in _seen:
             return None
         seen = _seen | {ref}
         parts = ref.split(".")
         for i in range(len(parts), 0, -1):
-            module = self.modules.get(".".join(parts[:i]))
+            module = self._module(".".join(parts[:i]))
             if module is None:
                 continue
             if i == len(parts):
                 return Value(ref=ref, local=True)
             return self._member(module, parts[i:], seen)
-        if ref in self.functions or ref in self.classes:
+        if ref in self.functions or ref in self.classes:  # (`ref` is noted: its whole is a module name tried)
             return Value(ref=ref, local=True)
         return None
 
@@ -124,6 +148,7 @@ class NameLookup:
         path = f"{owner.ref}.{attr}"
         if not owner.local:
             return Value(ref=path)
+        self._reading.add(path)
         module, inside = self._home(owner.ref)
         if path in self.functions and module is not None and f"{inside}.{attr}" in module.properties:
             return self.functions[path].returns
@@ -141,10 +166,10 @@ class NameLookup:
     def _home(self, ref: str) -> tuple[ModuleFacts | None, str]:
         """The module defining the class `ref`, and the class's name inside it ("Outer.Inner")."""
         module, _, inside = ref.rpartition(".")
-        while module and module not in self.modules:
+        while module and self._module(module) is None:
             module, _, head = module.rpartition(".")
             inside = f"{head}.{inside}"
-        return self.modules.get(module), inside
+        return self._module(module), inside
 
     @asked
     def attribute_named(self, name: str) -> Value | None:
