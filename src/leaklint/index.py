@@ -121,7 +121,7 @@ class ProjectIndex(NameLookup):
             if summary.sink is not None:
                 catalogue.add_sink(summary.sink)
         if summary != before:
-            self.changed()
+            self.changed(qualname)
             if (summary or before).method:
                 self._by_method = None
 
@@ -245,8 +245,8 @@ def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
                                                  module_classes, checker.sdk_roots, walker.bases,
                                                  frozenset(walker.properties))
     if facts != before or not module_classes <= index.classes:
+        index.changed(name, *(module_classes - index.classes))
         index.classes |= module_classes
-        index.changed()
     if before is None or before.members != facts.members:
         index.forget_attributes()
 
