@@ -58,6 +58,7 @@ class NameLookup:
 
     modules: dict[str, ModuleFacts]
     _by_attribute: dict[str, Value] | None = None   # see `attribute_named`
+    _members_of: dict[str, tuple[ModuleFacts, list]] | None = None   # see `_sdk_members`
     # `lookup`'s answers, each kept until a name it read changes: the index changes all through a round
     # (each function walked, each module's names), each change touching a few names only.
     _found: dict[str, Value | None] | None = None
@@ -179,13 +180,27 @@ class NameLookup:
         if self._by_attribute is None:
             table: dict[str, list[tuple[str, Value]]] = {}
             for module in self.modules.values():
-                for bound, value in module.names.items():
-                    owner, _, attr = bound.rpartition(".")
-                    if owner and value.ref and not value.local:
-                        table.setdefault(attr, []).append((f"{module.name}.{bound}", value))
+                for attr, bound, value in self._sdk_members(module):
+                    table.setdefault(attr, []).append((bound, value))
             self._by_attribute = {attr: merge_all(v for _, v in sorted(found, key=lambda f: (f[0], f[1].ref)))
                                   for attr, found in table.items()}
         return self._by_attribute.get(name)
+
+    def _sdk_members(self, module: ModuleFacts) -> list[tuple[str, str, Value]]:
+        """The SDK objects `module`'s classes keep: (attribute, qualified name, object).  Kept per module
+        while its facts stay the same object: the table above is made again each time a module's members
+        change, and most modules' facts have not."""
+        if self._members_of is None:
+            self._members_of = {}
+        kept = self._members_of.get(module.name)
+        if kept is None or kept[0] is not module:
+            found = []
+            for bound, value in module.names.items():
+                owner, _, attr = bound.rpartition(".")
+                if owner and value.ref and not value.local:
+                    found.append((attr, f"{module.name}.{bound}", value))
+            kept = self._members_of[module.name] = (module, found)
+        return kept[1]
 
     def forget_attributes(self) -> None:
         """The modules' facts changed: `attribute_named` looks again."""
