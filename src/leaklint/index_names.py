@@ -61,9 +61,9 @@ class NameLookup:
     _members_of: dict[str, tuple[ModuleFacts, list]] | None = None   # see `_sdk_members`
     # `lookup`'s answers, each kept until a name it read changes: the index changes all through a round
     # (each function walked, each module's names), each change touching a few names only.
-    _found: dict[str, Value | None] | None = None
+    _found: dict[str, "_Answer"] | None = None
     _readers: dict[str, set[str]] | None = None     # a module, function or class name -> answers that read it
-    _reading: set[str] | None = None                # the names read by the look-up under way
+    _trail: "_Trail | None" = None                  # what the look-up under way read and followed
 
     @asked
     def lookup(self, ref: str) -> Value | None:
@@ -74,18 +74,14 @@ class NameLookup:
         """`lookup` without noting the question."""
         if self._found is None:
             self._found, self._readers = {}, {}
-        found = self._found
-        if ref in found:  # the same names are looked up again and again in a walk
-            return found[ref]
-        self._reading = reading = set()
+        known = self._found.get(ref)
+        if known is not None:  # the same names are looked up again and again in a walk
+            return known.value
+        self._trail = _Trail()
         try:
-            answer = found[ref] = self._lookup(ref, frozenset())
+            return self._lookup(ref, frozenset())
         finally:
-            self._reading = None
-        readers = self._readers
-        for name in reading:
-            readers.setdefault(name, set()).add(ref)
-        return answer
+            self._trail = None
 
     def changed(self, *names: str) -> None:
         """The modules, functions or classes `names` changed (none named: any may have): the answers that
@@ -106,13 +102,32 @@ class NameLookup:
 
     def _module(self, name: str) -> ModuleFacts | None:
         """The facts of the module `name`, noted as read (so is its absence)."""
-        self._reading.add(name)
+        self._trail.read.append(name)
         return self.modules.get(name)
 
     def _lookup(self, ref: str, _seen: frozenset[str]) -> Value | None:
+        """`ref` looked up on the way from the names `_seen` (a cycle ends where it meets one of them).
+        An answer kept is used, and one worked out kept, when no name followed for it is in `_seen`:
+        nothing was then cut short, and it is the answer wherever `ref` is looked up from."""
+        trail = self._trail
         if ref in _seen:
+            trail.followed.append(ref)
             return None
-        seen = _seen | {ref}
+        known = self._found.get(ref)
+        if known is not None and _seen.isdisjoint(known.followed):
+            trail.add(known)
+            return known.value
+        mark = trail.mark()
+        trail.followed.append(ref)
+        value = self._follow(ref, _seen | {ref})
+        answer = trail.since(mark, value)
+        if _seen.isdisjoint(answer.followed):
+            self._found[ref] = answer
+            for name in answer.read:
+                self._readers.setdefault(name, set()).add(ref)
+        return value
+
+    def _follow(self, ref: str, seen: frozenset[str]) -> Value | None:
         parts = ref.split(".")
         for i in range(len(parts), 0, -1):
             module = self._module(".".join(parts[:i]))
@@ -149,7 +164,7 @@ class NameLookup:
         path = f"{owner.ref}.{attr}"
         if not owner.local:
             return Value(ref=path)
-        self._reading.add(path)
+        self._trail.read.append(path)
         module, inside = self._home(owner.ref)
         if path in self.functions and module is not None and f"{inside}.{attr}" in module.properties:
             return self.functions[path].returns
@@ -205,3 +220,35 @@ class NameLookup:
     def forget_attributes(self) -> None:
         """The modules' facts changed: `attribute_named` looks again."""
         self._by_attribute = None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A name's look-up: what it stands for, the module, function and class names read to say so (a
+    change to one of them forgets it), and the names followed on the way (itself included)."""
+
+    value: Value | None
+    read: frozenset[str]
+    followed: frozenset[str]
+
+
+class _Trail:
+    """What a look-up under way read and followed, in order; a nested look-up's part is what came after
+    its `mark`.  An answer used as it was kept adds its own sets whole."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+        self.followed: list[str] = []
+        self._kept: list[_Answer] = []
+
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.read), len(self.followed), len(self._kept)
+
+    def add(self, answer: _Answer) -> None:
+        self._kept.append(answer)
+
+    def since(self, mark: tuple[int, int, int], value: Value | None) -> _Answer:
+        read, followed, kept = mark
+        used = self._kept[kept:]
+        return _Answer(value, frozenset(self.read[read:]).union(*(a.read for a in used)),
+                       frozenset(self.followed[followed:]).union(*(a.followed for a in used)))
