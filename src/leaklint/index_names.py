@@ -10,6 +10,7 @@ classes, inherited members, and a project class extending an SDK class (the SDK'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .flow import Value, merge_all
 from .reads import asked
@@ -26,6 +27,11 @@ class ModuleFacts:
 
     def names_key(self) -> tuple:
         """What other modules can see of the names: rounds and cached runs compare it."""
+        return self._names_key
+
+    @cached_property
+    def _names_key(self) -> tuple:
+        # (worked out once: facts are made whole and never changed, and every round reads all modules' keys)
         return tuple(sorted((n, v.ref or "", v.local, v.text or "", tuple((e.kind.value, e.what) for e in v.pii))
                             for n, v in self.names.items()))
 
