@@ -35,7 +35,7 @@ class ProjectIndex(NameLookup):
         self.classes: set[str] = set()
         self.rounds = 0
         self.walks = 0    # modules walked by this process (to show what skipping unchanged ones saves)
-        self._by_method: dict[str, list] | None = None  # `method_returns`, rebuilt when functions change
+        self._by_method: dict[str, list | Value] | None = None  # `method_returns`, rebuilt when functions change
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     # Each question a walk asks is noted with its answer (`reads.asked`), to tell in a later round whether
@@ -75,8 +75,10 @@ class ProjectIndex(NameLookup):
             for f in self.functions.values():
                 if f.method and f.returns.tainted:
                     self._by_method.setdefault(f.qualname.rsplit(".", 1)[-1], []).append((f.qualname, f.returns))
-        found = sorted(self._by_method.get(name, ()))
-        return merge_all(returns for _, returns in found) if found else None
+        found = self._by_method.get(name)
+        if isinstance(found, list):  # merged once per name until the functions change
+            found = self._by_method[name] = merge_all(returns for _, returns in sorted(found))
+        return found
 
     def still_answers(self, questions: dict[Question, object], catalogue: Catalogue) -> bool:
         """Whether the index (and the round's `catalogue` of derived sinks) answers each of a walk's
@@ -121,7 +123,7 @@ class ProjectIndex(NameLookup):
             if summary.sink is not None:
                 catalogue.add_sink(summary.sink)
         if summary != before:
-            self.changed()
+            self.changed(qualname)
             if (summary or before).method:
                 self._by_method = None
 
@@ -245,8 +247,8 @@ def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
                                                  module_classes, checker.sdk_roots, walker.bases,
                                                  frozenset(walker.properties))
     if facts != before or not module_classes <= index.classes:
+        index.changed(name, *(module_classes - index.classes))
         index.classes |= module_classes
-        index.changed()
     if before is None or before.members != facts.members:
         index.forget_attributes()
 

@@ -46,10 +46,15 @@ def recording() -> Iterator[dict[Question, object]]:
 
 def asked(method: Callable[[object, str], T]) -> Callable[[object, str], T]:
     """A question of the index's, of one name: noted with its answer when a walk is recording."""
+    kind = method.__name__
+
     @functools.wraps(method)
     def ask(self, name: str) -> T:
         answer = method(self, name)
-        note((method.__name__, name), answer)
+        if _current is not None:  # (`note`, without its call: walks ask hundreds of thousands of questions)
+            said = _current.setdefault((kind, name), answer)
+            if said is not answer and said is not VARIED and said != answer:
+                _current[(kind, name)] = VARIED
         return answer
     return ask
 
@@ -58,8 +63,9 @@ class NotedSinks(dict):
     """The round's sinks by call name: which a call name has depends on the project (its derived sinks)."""
 
     def get(self, key, default=None):
-        found = super().get(key)
-        note(("sinks", key), tuple(found or ()))
+        found = dict.get(self, key)
+        if _current is not None:
+            note(("sinks", key), tuple(found or ()))
         return default if found is None else found
 
     def __contains__(self, key) -> bool:

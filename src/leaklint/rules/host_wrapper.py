@@ -68,10 +68,9 @@ def _host_target(call, func, ev) -> str | None:
     """The dotted name of a tracking call on a module or object the project imports from outside."""
     import libcst as cst
 
-    from ..pii import words
-
     ref = func.ref if func.ref and not func.local else None
-    if ref is None and isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+    # (exact types: libcst has no subclasses of these, and isinstance costs an abc call)
+    if ref is None and type(call.func) is cst.Attribute and type(call.func.value) is cst.Call:
         owner = _quiet(ev).evaluate(call.func.value.func)  # `tracker.get_tracker().emit(...)`
         ref = f"{owner.ref}().{call.func.attr.value}" if owner.ref and not owner.local else None
     if ref is None:
@@ -80,6 +79,8 @@ def _host_target(call, func, ev) -> str | None:
     root, method = parts[0], parts[-1]
     if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _known(ref, ev):
         return None
+    from ..pii import words  # (here: a relative import costs, and every call evaluated comes this way)
+
     if not any(w in ANALYTICS_WORDS for part in parts[:-1] for w in words(part)):
         return None
     return ref
