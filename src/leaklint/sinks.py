@@ -9,6 +9,7 @@ import libcst as cst
 from . import pii
 from .catalogue import Bound, ParamKind, Role, Sink
 from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, string_key
+from .flow.attribute_paths import sdk_method_by_path
 from .flow.deferred import dispatched
 from .flow.names import is_person
 from .resolve import last_name
@@ -60,6 +61,8 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     use = _bound(call, func, call_args(call), by_node, ev)
     if use is None and not func.ref:
         use = _any_method(call, by_node, ev)
+    if use is None and not func.ref and (path := sdk_method_by_path(call.func, ev.options.catalogue)):
+        use = _bound(call, Value(ref=path), call_args(call), by_node, ev)  # an SDK client of unknown class
     if use is None:
         deferred = dispatched(call)
         if deferred is not None:
