@@ -8,9 +8,10 @@ checked, so leaklint cannot follow it to an SDK.  A call is reported when all of
   package that is neither the project's own (those are followed precisely) nor a catalogued SDK (other
   rules check those), nor the standard library; a module analysed without its project (no index) is
   never reported, as its imports may be the project's own;
-- its method is shaped like tracking (`TRACKING_METHODS`);
-- a word of its import path or of the names before the method says analytics (`ANALYTICS_WORDS`):
-  the path, not the method, is what tells `segment.track` from `progress.track`;
+- its method is shaped like tracking (`TRACKING_METHODS`) and a word of its import path or of the
+  names before the method says analytics (`ANALYTICS_WORDS`): the path, not the method, is what tells
+  `segment.track` from `progress.track`; or its path names a vendor (`VENDOR_WORDS`, a shared library's
+  `hubspot_api`) and its method writes a record there (`upsert_object_request`, `create_contact`);
 - an argument carries personal data: a payload dict by its keys and values, a keyword by its name, a
   value by its evidence (ids, counts and flags are not personal data).
 
@@ -39,6 +40,14 @@ ANALYTICS_WORDS = frozenset({
     "amplitude", "heap", "rudderstack", "snowplow", "braze", "intercom", "customerio", "hubspot", "klaviyo",
     "iterable", "kissmetrics", "keen", "june",
 })
+
+# Vendors' own names (not the generic words above, which also name parcel tracking or a heap): a function of
+# a package named after one that writes records there (`hubspot_api.upsert_object_request`) sends its data.
+VENDOR_WORDS = frozenset({
+    "mixpanel", "posthog", "amplitude", "rudderstack", "snowplow", "braze", "intercom", "customerio", "hubspot",
+    "klaviyo", "kissmetrics",
+})
+WRITE_WORDS = frozenset({"create", "update", "upsert", "send", "submit", "push", "sync"})
 
 FIX = "check what the host's tracking call does with the data; send an opaque id, or wrap the payload in scrub(...)"
 
@@ -78,11 +87,14 @@ def _host_target(call, func, ev) -> str | None:
         return None
     parts = ref.split(".")
     root, method = parts[0], parts[-1]
-    if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _known(ref, ev):
+    if root in sys.stdlib_module_names or _known(ref, ev):
         return None
-    if not any(w in ANALYTICS_WORDS for part in parts[:-1] for w in words(part)):
-        return None
-    return ref
+    path_words = {w for part in parts[:-1] for w in words(part)}
+    if method in TRACKING_METHODS and not path_words.isdisjoint(ANALYTICS_WORDS):
+        return ref
+    if not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method)):
+        return ref
+    return None
 
 
 def _known(ref: str, ev) -> bool:
