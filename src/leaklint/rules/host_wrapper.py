@@ -56,8 +56,9 @@ def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) ->
     """From the words of a file's import statements (`prefilter.import_words`, absolute imports' roots
     marked "^"), whether it may import a tracking module from outside the project and the standard
     library: an import names analytics.  Coarse, before parsing; `check_call` decides on the code."""
-    if words.isdisjoint(ANALYTICS_WORDS):
-        return False
+    if words.isdisjoint(ANALYTICS_WORDS) and not any(
+            part in ANALYTICS_WORDS for w in words if "_" in w for part in w.lower().split("_")):
+        return False  # nor a part of a snake-case name (`hubspot_api`)
     return any(w.startswith("^") and w[1:] not in local_roots and w[1:] not in sys.stdlib_module_names
                for w in words)
 
@@ -100,10 +101,13 @@ def _host_target(call, func, ev) -> str | None:
 def _known(ref: str, ev) -> bool:
     """Part of a catalogued SDK (its own rules check it, or know it sends nothing personal), or possibly
     of the project: without the project index (one module analysed on its own) any import may be the
-    project's own module, and with it a package the index holds a module of is the project's."""
-    root = ref.split(".", 1)[0]
+    project's own module, and with it a package the index holds a module of is the project's.  A
+    namespace package shared with other distributions (`mitol.docs` here, `mitol.hubspot_api` installed)
+    is the project's only as far as the index holds its subpackage."""
+    parts = ref.split(".")
     project = ev.options.project
-    return root in ev.options.catalogue.roots or project is None or project.lookup(root) is not None
+    owner = ".".join(parts[:2]) if len(parts) > 2 else parts[0]
+    return parts[0] in ev.options.catalogue.roots or project is None or project.lookup(owner) is not None
 
 
 def _carrying(call, ev):
