@@ -136,7 +136,9 @@ RULE = Rule(
     why="A plugin of a larger application often tracks through the host's own module (`segment.track`, "
         "`tracker.emit`), which forwards to an analytics vendor leaklint cannot see.  Reported when the call's "
         "method is shaped like tracking, its import path names analytics (segment, analytics, tracker, "
-        "tracking, telemetry, a vendor's name), and an argument carries personal data.  It cannot know "
+        "tracking, telemetry, a vendor's name), and an argument carries personal data; a shared library named after "
+        "a vendor (`hubspot_api.upsert_object_request`) also when its method creates, updates, upserts, sends or "
+        "syncs a record there.  It cannot know "
         "whether the host scrubs the data or keeps it in-house: switch the rule off (`ignore = [\"LL030\"]`) "
         "where the host is trusted.  A tracker passed in as a parameter, or an object of unknown class, is "
         "not reported.",
