@@ -22,6 +22,7 @@ a parameter), which is not reported.
 
 from __future__ import annotations
 
+import re
 import sys
 from textwrap import dedent
 
@@ -56,11 +57,15 @@ def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) ->
     """From the words of a file's import statements (`prefilter.import_words`, absolute imports' roots
     marked "^"), whether it may import a tracking module from outside the project and the standard
     library: an import names analytics.  Coarse, before parsing; `check_call` decides on the code."""
-    if words.isdisjoint(ANALYTICS_WORDS) and not any(
-            part in ANALYTICS_WORDS for w in words if "_" in w for part in w.lower().split("_")):
-        return False  # nor a part of a snake-case name (`hubspot_api`)
-    return any(w.startswith("^") and w[1:] not in local_roots and w[1:] not in sys.stdlib_module_names
-               for w in words)
+    def outside(root: str) -> bool:
+        return root not in local_roots and root not in sys.stdlib_module_names
+
+    if words.isdisjoint(ANALYTICS_WORDS):
+        # Nor a vendor's name inside a snake-case part of an outside module's path (`mitol.hubspot_api`).
+        modules = {w[1:].partition(":")[0] for w in words if w.startswith("=") and "_" in w.partition(":")[0]}
+        return any(outside(m.split(".", 1)[0]) and not VENDOR_WORDS.isdisjoint(re.split(r"[._]", m.lower()))
+                   for m in modules)
+    return any(w.startswith("^") and outside(w[1:]) for w in words)
 
 
 def check_call(call, func, ev):
