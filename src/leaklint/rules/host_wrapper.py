@@ -15,6 +15,9 @@ checked, so leaklint cannot follow it to an SDK.  A call is reported when all of
 - an argument carries personal data: a payload dict by its keys and values, a keyword by its name, a
   value by its evidence (ids, counts and flags are not personal data).
 
+A project function passing its parameters to such a call becomes a sink of category `HOST`, like a
+wrapper of an SDK: its callers are checked by this rule (`check_sink`), not by the payload rules.
+
 What it cannot know: what the host does with the data (it may scrub it, or keep it in-house), nor a
 tracker reached through a parameter or an object of unknown class (`client.track(...)` with `client`
 a parameter), which is not reported.
@@ -22,6 +25,7 @@ a parameter), which is not reported.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from textwrap import dedent
@@ -66,6 +70,42 @@ def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) ->
         return any(outside(m.split(".", 1)[0]) and not VENDOR_WORDS.isdisjoint(re.split(r"[._]", m.lower()))
                    for m in modules)
     return any(w.startswith("^") and outside(w[1:]) for w in words)
+
+
+# The category of a host tracking call taken as a sink, and of the project functions forwarding to one: the
+# payload rules leave those to this rule, which reports them at the callers of such a wrapper.
+HOST = "host tracking"
+
+
+def host_sink(call, func, ev):
+    """A host tracking call as a sink taking anything, so that a project function passing its parameters
+    there (`def track_event(user_id, name, properties): segment.track(...)`) is checked at its callers."""
+    target = _host_target(call, func, ev)
+    return _sink(target) if target is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _sink(target: str):
+    from ..catalogue import Param, ParamKind, Role, Sink
+
+    params = (Param("args", Role.PROPERTIES, ParamKind.VAR_POSITIONAL, required=False),
+              Param("kwargs", Role.PII_KWARGS, ParamKind.VAR_KEYWORD, required=False))
+    return Sink(id=target, sdk=target, calls=(target,), params=params, project=True, category=HOST)
+
+
+def check_sink(use):
+    """A call of a project function that forwards its parameters to a host tracking call (the host call
+    itself is reported by `check_call`)."""
+    if use.sink.category != HOST or not use.sink.via:
+        return
+    from ..pii import PiiKind
+
+    for arg in use.args:
+        found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID) + arg.value.wholes
+        if found:
+            kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=kind, target=use.label), found, use.call, FIX)
+            return
 
 
 def check_call(call, func, ev):
@@ -143,7 +183,8 @@ RULE = Rule(
         "method is shaped like tracking, its import path names analytics (segment, analytics, tracker, "
         "tracking, telemetry, a vendor's name), and an argument carries personal data; a shared library named after "
         "a vendor (`hubspot_api.upsert_object_request`) also when its method creates, updates, upserts, sends or "
-        "syncs a record there.  It cannot know "
+        "syncs a record there.  A project function forwarding its parameters to such a call is checked at its "
+        "callers.  It cannot know "
         "whether the host scrubs the data or keeps it in-house: switch the rule off (`ignore = [\"LL030\"]`) "
         "where the host is trusted.  A tracker passed in as a parameter, or an object of unknown class, is "
         "not reported.",
@@ -157,6 +198,6 @@ RULE = Rule(
         def enrolled(user, course_id):
             segment.track(user.id, "edx.course.enrolled", {"course": course_id})
     """).strip() + "\n",
-    fix=FIX, check_call=check_call,
+    fix=FIX, check_call=check_call, check_sink=check_sink,
 )
 RULES = [RULE]
