@@ -44,3 +44,16 @@ def test_switching_ll030_off_silences_the_wrappers_callers_too(tmp_path: Path):
         "from plugin.utils import track_event\n\n"
         "def enrolled(user):\n    track_event(user.id, 'enrolled', {'email': user.email})\n", encoding="utf-8")
     assert check_paths([tmp_path]).findings == []
+
+
+def test_only_the_first_wrapper_of_a_host_tracking_call_pulls_its_importers_in():
+    # A plugin imports its helpers' module nearly everywhere: each level followed would parse most of it.
+    from harness import _CHECKER, project_index
+
+    helpers = UTILS + """
+def track_enrollment(user_id, course_id):
+    track_event(user_id, "enrolled", {"course_id": course_id})
+"""
+    index, _ = project_index({"plugin.utils": helpers})
+    assert index.functions["plugin.utils.track_enrollment"].sink is not None
+    assert index.leads(_CHECKER.leads_to_sink) == {"plugin.utils": {"track_event"}}
