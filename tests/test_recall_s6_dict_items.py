@@ -1,5 +1,6 @@
 """`for key, value in d.items()`: what a dict of personal data carries is in its values; its keys (course
-ids, dates) are not made personal data by them, and a key named like personal data still is."""
+ids, dates) are not made personal data by them, a key named like personal data still is, and the keys of a
+dict passed in are judged where the caller builds it (the key keeps the parameter's flow)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,4 @@ def test_a_key_named_like_personal_data_is_still_reported_by_its_name():
             for email, count in counts_by_email.items():
                 mp.track(user.pk, "counted", {"email": email, "count": count})
         """, ["LL001 email sent to Mixpanel track in 'properties'"])
+

@@ -278,7 +278,7 @@ class Walker(QuietBindings):
         if kind is cst.For:
             iterated, value_target = strip_ref(ev.evaluate(stmt.iter)), items_value_target(stmt)
             if value_target is not None:
-                self.bind(stmt.target.elements[0].value, UNKNOWN, ev, weak=True)
+                self.bind(stmt.target.elements[0].value, Value(params=iterated.params), ev, weak=True)
             self.bind(value_target or stmt.target, iterated, ev, weak=True)
         elif kind is cst.If or kind is cst.While:
             ev.evaluate(stmt.test)
