@@ -19,6 +19,7 @@ from .catalogue import Catalogue
 from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
 from .reads import NotedSinks, Question, asked, recording
+from .rules.host_wrapper import HOST
 from .rules.unreadable import internal_error
 from .resolve import Imports
 from .summaries import FunctionFacts, Summary, record_flows, record_return
@@ -137,7 +138,10 @@ class ProjectIndex(NameLookup):
         for its methods), and re-exports of these (or of the module or class holding one)."""
         leads = self._sdk_leads(leads_to_sink)   # qualified name a caller can reach a sink through -> its module
         for summary in self.functions.values():
-            if summary.sink is not None:  # a helper that only returns personal data is not a lead
+            # A helper that only returns personal data is not a lead; nor a wrapper of a wrapper of a host's
+            # tracking call: a plugin imports such helpers' module nearly everywhere, and following each level
+            # to its importers would parse most of the plugin (callers in modules analysed anyway are checked).
+            if summary.sink is not None and not (summary.sink.category == HOST and len(summary.sink.chain) > 1):
                 leads[summary.qualname] = summary.module
         while True:  # re-exports, and re-exports of those
             # What holds a lead: its module, and the classes between (`from app import telemetry`, then

@@ -9,9 +9,11 @@ import libcst as cst
 from . import pii
 from .catalogue import Bound, ParamKind, Role, Sink
 from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, string_key
+from .flow.attribute_paths import sdk_method_by_path
 from .flow.builders import hidden_fields
 from .flow.deferred import dispatched
 from .flow.names import is_person
+from .rules.host_wrapper import host_sink
 from .resolve import last_name
 
 
@@ -61,6 +63,10 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     use = _bound(call, func, call_args(call), by_node, ev)
     if use is None and not func.ref:
         use = _any_method(call, by_node, ev)
+    if use is None and not func.ref and (path := sdk_method_by_path(call.func, ev.options.catalogue)):
+        use = _bound(call, Value(ref=path), call_args(call), by_node, ev)  # an SDK client of unknown class
+    if use is None and (host := host_sink(call, func, ev)) is not None:
+        use = _bound(call, Value(ref=host.id), call_args(call), by_node, ev, [host])  # a host's tracking call
     if use is None:
         deferred = dispatched(call)
         if deferred is not None:
@@ -93,11 +99,12 @@ def _any_method(call: cst.Call, by_node: dict[int, Value], ev: Evaluator) -> Sin
     return None
 
 
-def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
+def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], ev: Evaluator,
+           sinks: list[Sink] | None = None) -> SinkUse | None:
     if not func.ref:
         return None
-    candidates = [s for s in ev.options.catalogue.sinks.get(func.ref, ())
-                  if not s.carrier and (s.project or not func.local)]
+    candidates = sinks or [s for s in ev.options.catalogue.sinks.get(func.ref, ())
+                           if not s.carrier and (s.project or not func.local)]
     if not candidates:
         return None
     # Arguments a `functools.partial` bound earlier come first; their values were checked where bound.

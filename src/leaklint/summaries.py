@@ -31,6 +31,7 @@ class Flow:
     chain: tuple[str, ...] = ()  # their qualified names
     implies: str = ""  # a PII kind sent from whatever is passed (an attribute of it is read: `user.email`)
     why: str = ""      # which, for the explanation at the call
+    category: str = ""  # a project sink's category kept up the chain (a host's tracking call)
 
 
 @dataclass
@@ -81,6 +82,7 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
     kwargs_name = kwargs.name.value if isinstance(kwargs, cst.Param) else None
     target = use.sink.sdk if use.sink.via or use.sink.project else use.label
     via, chain = (use.sink.via, use.sink.chain) if use.sink.via else ("", ())
+    category = use.sink.category if use.sink.project else ""
     for arg in use.args:
         # What an SDK reads from an object passed there (`request=request`) is read from this one too; a
         # project helper's reads are reported at its callers only, not again at every caller above them.
@@ -91,7 +93,7 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
             if param == kwargs_name and role in PAYLOAD_ROLES:
                 role = Role.PII_KWARGS
             reached = dict(use.sink.settings).get(arg.param, target) if role is Role.SETTING else target
-            facts.flows.setdefault(param, Flow(role, reached, via, chain, implies, why))
+            facts.flows.setdefault(param, Flow(role, reached, via, chain, implies, why, category))
         if not use.sink.project:  # read where it is sent, not again in every function above the reader
             _record_reads(facts, arg, scope, Flow(arg.role, target, via, chain))
 
@@ -155,4 +157,4 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
     settings = tuple((p, f.target) for p, f in facts.flows.items() if f.role is Role.SETTING)
     return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,
-                chain=(qualname, *first.chain), settings=settings)
+                chain=(qualname, *first.chain), settings=settings, category=first.category)

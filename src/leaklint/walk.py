@@ -19,7 +19,7 @@ from .flow.builders import callback_params, late_callbacks
 from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
-from .walk_classes import QuietBindings, binding_env, declared_names, is_property, self_param
+from .walk_classes import QuietBindings, binding_env, declared_names, is_property, items_value_target, self_param
 
 
 @dataclass(frozen=True)
@@ -283,7 +283,10 @@ class Walker(QuietBindings):
     def compound(self, stmt: cst.CSTNode, ev: Evaluator) -> None:
         kind = _COMPOUND(stmt)
         if kind is cst.For:
-            self.bind(stmt.target, strip_ref(ev.evaluate(stmt.iter)), ev, weak=True)
+            iterated, value_target = strip_ref(ev.evaluate(stmt.iter)), items_value_target(stmt)
+            if value_target is not None:
+                self.bind(stmt.target.elements[0].value, Value(params=iterated.params), ev, weak=True)
+            self.bind(value_target or stmt.target, iterated, ev, weak=True)
         elif kind is cst.If or kind is cst.While:
             ev.evaluate(stmt.test)
         elif kind is cst.With:

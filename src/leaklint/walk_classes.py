@@ -207,3 +207,14 @@ def _walk_statements(body: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
         if isinstance(node, cst.ClassDef):
             continue
         stack.extend(reversed(statement_parts(node)))
+
+
+def items_value_target(stmt: cst.For) -> cst.BaseExpression | None:
+    """`for key, value in d.items()`: the value's target.  What a dict carries is in its values (a dict of
+    emails by course id); a key is known by its name (`for email, n in counts.items()`), and by what a
+    caller passes when the dict is a parameter (its keys are judged there)."""
+    it, target = stmt.iter, stmt.target
+    if (isinstance(it, cst.Call) and not it.args and isinstance(it.func, cst.Attribute)
+            and it.func.attr.value == "items" and isinstance(target, cst.Tuple) and len(target.elements) == 2):
+        return target.elements[1].value
+    return None

@@ -8,11 +8,15 @@ checked, so leaklint cannot follow it to an SDK.  A call is reported when all of
   package that is neither the project's own (those are followed precisely) nor a catalogued SDK (other
   rules check those), nor the standard library; a module analysed without its project (no index) is
   never reported, as its imports may be the project's own;
-- its method is shaped like tracking (`TRACKING_METHODS`);
-- a word of its import path or of the names before the method says analytics (`ANALYTICS_WORDS`):
-  the path, not the method, is what tells `segment.track` from `progress.track`;
+- its method is shaped like tracking (`TRACKING_METHODS`) and a word of its import path or of the
+  names before the method says analytics (`ANALYTICS_WORDS`): the path, not the method, is what tells
+  `segment.track` from `progress.track`; or its path names a vendor (`VENDOR_WORDS`, a shared library's
+  `hubspot_api`) and its method writes a record there (`upsert_object_request`, `create_contact`);
 - an argument carries personal data: a payload dict by its keys and values, a keyword by its name, a
   value by its evidence (ids, counts and flags are not personal data).
+
+A project function passing its parameters to such a call becomes a sink of category `HOST`, like a
+wrapper of an SDK: its callers are checked by this rule (`check_sink`), not by the payload rules.
 
 What it cannot know: what the host does with the data (it may scrub it, or keep it in-house), nor a
 tracker reached through a parameter or an object of unknown class (`client.track(...)` with `client`
@@ -21,6 +25,8 @@ a parameter), which is not reported.
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from textwrap import dedent
 
@@ -40,6 +46,14 @@ ANALYTICS_WORDS = frozenset({
     "iterable", "kissmetrics", "keen", "june",
 })
 
+# Vendors' own names (not the generic words above, which also name parcel tracking or a heap): a function of
+# a package named after one that writes records there (`hubspot_api.upsert_object_request`) sends its data.
+VENDOR_WORDS = frozenset({
+    "mixpanel", "posthog", "amplitude", "rudderstack", "snowplow", "braze", "intercom", "customerio", "hubspot",
+    "klaviyo", "kissmetrics",
+})
+WRITE_WORDS = frozenset({"create", "update", "upsert", "send", "submit", "push", "sync"})
+
 FIX = "check what the host's tracking call does with the data; send an opaque id, or wrap the payload in scrub(...)"
 
 
@@ -47,10 +61,51 @@ def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) ->
     """From the words of a file's import statements (`prefilter.import_words`, absolute imports' roots
     marked "^"), whether it may import a tracking module from outside the project and the standard
     library: an import names analytics.  Coarse, before parsing; `check_call` decides on the code."""
+    def outside(root: str) -> bool:
+        return root not in local_roots and root not in sys.stdlib_module_names
+
     if words.isdisjoint(ANALYTICS_WORDS):
-        return False
-    return any(w.startswith("^") and w[1:] not in local_roots and w[1:] not in sys.stdlib_module_names
-               for w in words)
+        # Nor a vendor's name inside a snake-case part of an outside module's path (`mitol.hubspot_api`).
+        modules = {w[1:].partition(":")[0] for w in words if w.startswith("=") and "_" in w.partition(":")[0]}
+        return any(outside(m.split(".", 1)[0]) and not VENDOR_WORDS.isdisjoint(re.split(r"[._]", m.lower()))
+                   for m in modules)
+    return any(w.startswith("^") and outside(w[1:]) for w in words)
+
+
+# The category of a host tracking call taken as a sink, and of the project functions forwarding to one: the
+# payload rules leave those to this rule, which reports them at the callers of such a wrapper.
+HOST = "host tracking"
+
+
+def host_sink(call, func, ev):
+    """A host tracking call as a sink taking anything, so that a project function passing its parameters
+    there (`def track_event(user_id, name, properties): segment.track(...)`) is checked at its callers."""
+    target = _host_target(call, func, ev)
+    return _sink(target) if target is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _sink(target: str):
+    from ..catalogue import Param, ParamKind, Role, Sink
+
+    params = (Param("args", Role.PROPERTIES, ParamKind.VAR_POSITIONAL, required=False),
+              Param("kwargs", Role.PII_KWARGS, ParamKind.VAR_KEYWORD, required=False))
+    return Sink(id=target, sdk=target, calls=(target,), params=params, project=True, category=HOST)
+
+
+def check_sink(use):
+    """A call of a project function that forwards its parameters to a host tracking call (the host call
+    itself is reported by `check_call`)."""
+    if use.sink.category != HOST or not use.sink.via:
+        return
+    from ..pii import PiiKind
+
+    for arg in use.args:
+        found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID) + arg.value.wholes
+        if found:
+            kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
+            yield Report(RULE.code, arg.node, RULE.message_for(kind=kind, target=use.label), found, use.call, FIX)
+            return
 
 
 def check_call(call, func, ev):
@@ -77,22 +132,28 @@ def _host_target(call, func, ev) -> str | None:
         return None
     parts = ref.split(".")
     root, method = parts[0], parts[-1]
-    if method not in TRACKING_METHODS or root in sys.stdlib_module_names or _known(ref, ev):
+    if root in sys.stdlib_module_names or _known(ref, ev):
         return None
     from ..pii import words  # (here: a relative import costs, and every call evaluated comes this way)
 
-    if not any(w in ANALYTICS_WORDS for part in parts[:-1] for w in words(part)):
-        return None
-    return ref
+    path_words = {w for part in parts[:-1] for w in words(part)}
+    if method in TRACKING_METHODS and not path_words.isdisjoint(ANALYTICS_WORDS):
+        return ref
+    if not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method)):
+        return ref
+    return None
 
 
 def _known(ref: str, ev) -> bool:
     """Part of a catalogued SDK (its own rules check it, or know it sends nothing personal), or possibly
     of the project: without the project index (one module analysed on its own) any import may be the
-    project's own module, and with it a package the index holds a module of is the project's."""
-    root = ref.split(".", 1)[0]
+    project's own module, and with it a package the index holds a module of is the project's.  A
+    namespace package shared with other distributions (`mitol.docs` here, `mitol.hubspot_api` installed)
+    is the project's only as far as the index holds its subpackage."""
+    parts = ref.split(".")
     project = ev.options.project
-    return root in ev.options.catalogue.roots or project is None or project.lookup(root) is not None
+    owner = ".".join(parts[:2]) if len(parts) > 2 else parts[0]
+    return parts[0] in ev.options.catalogue.roots or project is None or project.lookup(owner) is not None
 
 
 def _carrying(call, ev):
@@ -121,7 +182,10 @@ RULE = Rule(
     why="A plugin of a larger application often tracks through the host's own module (`segment.track`, "
         "`tracker.emit`), which forwards to an analytics vendor leaklint cannot see.  Reported when the call's "
         "method is shaped like tracking, its import path names analytics (segment, analytics, tracker, "
-        "tracking, telemetry, a vendor's name), and an argument carries personal data.  It cannot know "
+        "tracking, telemetry, a vendor's name), and an argument carries personal data; a shared library named after "
+        "a vendor (`hubspot_api.upsert_object_request`) also when its method creates, updates, upserts, sends or "
+        "syncs a record there.  A project function forwarding its parameters to such a call is checked at its "
+        "callers.  It cannot know "
         "whether the host scrubs the data or keeps it in-house: switch the rule off (`ignore = [\"LL030\"]`) "
         "where the host is trusted.  A tracker passed in as a parameter, or an object of unknown class, is "
         "not reported.",
@@ -135,6 +199,6 @@ RULE = Rule(
         def enrolled(user, course_id):
             segment.track(user.id, "edx.course.enrolled", {"course": course_id})
     """).strip() + "\n",
-    fix=FIX, check_call=check_call,
+    fix=FIX, check_call=check_call, check_sink=check_sink,
 )
 RULES = [RULE]

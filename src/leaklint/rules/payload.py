@@ -8,6 +8,7 @@ from ..catalogue import Role
 from ..pii import PiiKind
 from ..findings import Wrapper
 from . import Report, Rule, Wrapping
+from .host_wrapper import HOST
 
 PAYLOAD_ROLES = frozenset({
     Role.PROPERTIES, Role.TRAITS, Role.CONTEXT, Role.GROUP_TRAITS, Role.PII_KWARGS, Role.PII_FIELD,
@@ -24,6 +25,8 @@ def scrub_fix(arg) -> Wrapping | None:
 
 def _checker(kinds: frozenset[PiiKind], code: str):
     def check(use):
+        if use.sink.category == HOST:  # LL030's
+            return
         for arg in use.args:
             if arg.role not in PAYLOAD_ROLES:
                 continue

@@ -5,12 +5,15 @@ from __future__ import annotations
 from textwrap import dedent
 
 from . import Report, Rule
+from .host_wrapper import HOST
 from .payload import PAYLOAD_ROLES, scrub_fix
 
 FIX = "send the few fields the analysis needs, by name, instead of the whole object"
 
 
 def check(use):
+    if use.sink.category == HOST:  # LL030's
+        return
     for arg in use.args:
         if arg.role in PAYLOAD_ROLES and arg.value.wholes:
             whole = arg.value.wholes[0]
