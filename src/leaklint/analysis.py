@@ -39,7 +39,7 @@ _BRACKETS = (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Subscript, as
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
-# libcst validates each node as it is built (`CSTNode.__post_init__`), a third of the time of a parse.  A
+# libcst validates each node as it is built (`CSTNode.__post_init__`), about a sixth of a parse.  A
 # tree its own parser builds is valid by construction, so validation is skipped while leaklint parses,
 # in that thread only: nodes built anywhere else (a fix, another tool in the same process) are checked.
 _PARSING = threading.local()

@@ -132,16 +132,15 @@ def _host_target(call, func, ev) -> str | None:
         return None
     parts = ref.split(".")
     root, method = parts[0], parts[-1]
-    if root in sys.stdlib_module_names or _known(ref, ev):
+    if root in sys.stdlib_module_names:
         return None
     from ..pii import words  # (here: a relative import costs, and every call evaluated comes this way)
 
+    # The words first: they rule out almost every call, and `_known` asks the index, which is not cheap.
     path_words = {w for part in parts[:-1] for w in words(part)}
-    if method in TRACKING_METHODS and not path_words.isdisjoint(ANALYTICS_WORDS):
-        return ref
-    if not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method)):
-        return ref
-    return None
+    tracking = method in TRACKING_METHODS and not path_words.isdisjoint(ANALYTICS_WORDS)
+    writing = not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method))
+    return ref if (tracking or writing) and not _known(ref, ev) else None
 
 
 def _known(ref: str, ev) -> bool:
