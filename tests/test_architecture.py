@@ -28,6 +28,7 @@ LAYERS = {
     "index*": INDEX, "summaries": INDEX,
     # the driver: checking a project, rounds, worker processes, the cache
     "engine": DRIVE, "project*": DRIVE, "parallel*": DRIVE, "cache": DRIVE, "wrappers": DRIVE,
+    "collector": DRIVE,
     # the doors, the output formats and fixing
     "session": DOORS,
     "api": DOORS, "cli*": DOORS, "server": DOORS, "flake8_plugin": DOORS, "__main__": DOORS, "baseline": DOORS,
