@@ -26,14 +26,6 @@ class Place:
     path: str   # with forward slashes
 
 
-def root_of_folder(folder: str) -> str:
-    """The repository holding `folder`; without one, its project root (pyproject.toml, setup.py), else
-    the current folder."""
-    from ..layout import repository_top, root_of
-
-    return repository_top(folder) or root_of(folder) or os.getcwd()
-
-
 def place(path: str) -> Place:
     """`path` (as findings show it: relative to the current folder, or absolute) in its repository."""
     return _place(os.path.abspath(path))
@@ -41,7 +33,9 @@ def place(path: str) -> Place:
 
 @functools.lru_cache(maxsize=4096)
 def _place(absolute: str) -> Place:
-    root = root_of_folder(os.path.dirname(absolute))
+    from ..layout import repository_root
+
+    root = repository_root(os.path.dirname(absolute))
     return Place(root, os.path.relpath(absolute, root).replace(os.sep, "/"))
 
 

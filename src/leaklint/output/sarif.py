@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 
 from .. import __version__
 from ..findings import Finding
+from ..layout import repository_root
 from ..rules import Severity, severity
 from ..rules.docs import REPOSITORY, rule_url
-from .ci import Columns, fingerprint, fingerprints, place, root_of_folder
+from .ci import Columns, fingerprint, fingerprints, place
 
 LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warning"}
 # GitHub ranks security alerts by this score; leaking personal data to a third party is high. INFO rules
@@ -71,7 +72,7 @@ class _Locations:
 
     def base_ids(self) -> dict:
         if not self.bases:  # no results: the repository the run was in
-            self._base(root_of_folder(str(Path.cwd())))
+            self._base(repository_root(str(Path.cwd())))
         return {base: {"uri": Path(root).as_uri().rstrip("/") + "/"} for root, base in self.bases.items()}
 
 
