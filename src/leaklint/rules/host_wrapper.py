@@ -103,9 +103,14 @@ def check_sink(use):
     for arg in use.args:
         found = tuple(e for e in arg.value.pii if e.kind is not PiiKind.ORG_ID) + arg.value.wholes
         if found:
-            kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
-            yield Report(RULE.code, arg.node, RULE.message_for(kind=kind, target=use.label), found, use.call, FIX)
+            yield _report(arg.node, found, use.label, use.call)
             return
+
+
+def _report(node, found: tuple, target: str, call) -> Report:
+    """The finding at `node`, named after the first evidence: a kind of data, or a whole object."""
+    kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
+    return Report(RULE.code, node, RULE.message_for(kind=kind, target=target), found, call, FIX)
 
 
 def check_call(call, func, ev):
@@ -115,8 +120,7 @@ def check_call(call, func, ev):
     carrying = _carrying(call, ev)
     if carrying:
         node, found = carrying
-        kind = found[0].kind.value if hasattr(found[0], "kind") else f"whole object {found[0].what}"
-        yield Report(RULE.code, node, RULE.message_for(kind=kind, target=target), found, call, FIX)
+        yield _report(node, found, target, call)
 
 
 def _host_target(call, func, ev) -> str | None:
