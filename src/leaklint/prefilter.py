@@ -7,6 +7,7 @@ settings) are looked for anywhere.  Import statements are found with plain strin
 
 from __future__ import annotations
 
+import functools
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -120,10 +121,10 @@ class Prefilter:
         return False
 
     def with_leads(self, leads: "dict[str, set[str]]",
-                   imported_from: "frozenset[tuple[str, str]]" = frozenset()) -> "LeadPrefilter":
+                   imported_from: "Callable[[], frozenset[tuple[str, str]]]" = frozenset) -> "LeadPrefilter":
         """This prefilter, also matching files importing one of the names `leads` gives per project module
-        (or the module itself, or one holding it); `imported_from`: the (module, name) pairs the project's
-        files import, which tell the modules re-exporting what they import."""
+        (or the module itself, or one holding it); `imported_from()`: the (module, name) pairs the project's
+        files import, which tell the modules re-exporting what they import (asked only when needed)."""
         return LeadPrefilter(leads, self.imported, self.anywhere, imported_from)
 
     def plus(self, modules: Iterable[str]) -> "Prefilter":
@@ -142,7 +143,7 @@ class LeadPrefilter(Prefilter):
     the index must see the re-export for the files naming the member through it."""
 
     def __init__(self, leads: "dict[str, set[str]]", imported: Iterable[str] = (), anywhere: Iterable[str] = (),
-                 imported_from: "frozenset[tuple[str, str]]" = frozenset()):
+                 imported_from: "Callable[[], frozenset[tuple[str, str]]]" = frozenset):
         super().__init__(imported, anywhere, modules=leads)
         self.leads = leads
         self.imported_from = imported_from
@@ -159,14 +160,23 @@ class LeadPrefilter(Prefilter):
 
     def imports_module(self, words, own: str, is_package: bool = False,
                        mentions: "Callable[[str], bool] | None" = None) -> bool:
-        if mentions is None or is_package or any((own, word) in self.imported_from for word in words):
+        if mentions is None or is_package:
             mentions = _always
+        else:
+            mentions = functools.partial(self._named_or_passed_on, mentions, words, own)
         for written, name in import_entries(words):
             if self._brings_lead(absolute_module(written, own, is_package), name, mentions):
                 return True
             if not (is_package or written.startswith(".")) and self._brings_sibling_lead(written, name, own, mentions):
                 return True
         return False
+
+    def _named_or_passed_on(self, mentions: "Callable[[str], bool]", words, own: str, member: str) -> bool:
+        """The file names `member`, or another file imports from it a name it imports (a re-export)."""
+        if mentions(member):
+            return True
+        imported_from = self.imported_from()
+        return any((own, word) in imported_from for word in words)
 
     def _brings_sibling_lead(self, written: str, name: str, own: str, mentions: "Callable[[str], bool]") -> bool:
         """A bare import in a folder without `__init__.py` may name a module beside the importer

@@ -129,7 +129,7 @@ class Project:
         for lead in leads:
             module, _, name = lead.rpartition(":")
             by_module.setdefault(module, set()).add(name)
-        prefilter = self.checker.prefilter.with_leads(by_module, self.imported_from())
+        prefilter = self.checker.prefilter.with_leads(by_module, self.imported_from)
         return {os.path.abspath(s.path): s for s in (self.sources if among is None else among)
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
@@ -271,7 +271,7 @@ class Project:
         (a file parsed as a helper may be one)."""
         if not leads:
             return []
-        prefilter = self.checker.prefilter.with_leads(leads, self.imported_from())
+        prefilter = self.checker.prefilter.with_leads(leads, self.imported_from)
         return [s for s in self.pool if s.display not in self.relevant and s.error is None
                 and self.checker.relevant(s, prefilter)]
 
