@@ -99,7 +99,8 @@ class Checker:
         host = imports_host_tracking(source.words, source.info.local_roots)  # LL030
         prefilter = prefilter or self.prefilter
         if not (source.literal or host or self._imports_sink(source, prefilter)
-                or prefilter.imports_module(source.words, source.info.name, source.info.is_package)):
+                or prefilter.imports_module(source.words, source.info.name, source.info.is_package,
+                                            lambda word: word in self.load(source).text)):
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))
 

@@ -135,7 +135,9 @@ class ProjectIndex(NameLookup):
     def leads(self, leads_to_sink: Callable[[str], bool]) -> dict[str, set[str]]:
         """Per module through which a caller can reach a sink, the names it binds that do: SDK objects that
         lead to a sink (`leads_to_sink`: not an SDK's exception class or constant), project sinks (a class
-        for its methods), and re-exports of these (or of the module or class holding one)."""
+        for its methods), and re-exports of these (or of the module or class holding one).
+        A name reached only through one of its members is given with that member (`Component.do_update`):
+        a file importing `Component` can only reach the wrapper method by naming it (see `LeadPrefilter`)."""
         leads = self._sdk_leads(leads_to_sink)   # qualified name a caller can reach a sink through -> its module
         for summary in self.functions.values():
             # A helper that only returns personal data is not a lead; nor a wrapper of a wrapper of a host's
@@ -147,17 +149,25 @@ class ProjectIndex(NameLookup):
             # What holds a lead: its module, and the classes between (`from app import telemetry`, then
             # `telemetry.mp`; `from app.tel import Tracker`, then `Tracker().client`).  Not the packages
             # above its module: `import app.views` binds `app` without re-exporting anything.
-            holders = {prefix for q, module in leads.items() for prefix in _prefixes_from(q, module)}
+            under: dict[str, set[str]] = {}   # holder -> the rest of the paths of the leads it holds
+            for q, module in leads.items():
+                for prefix in _prefixes_from(q, module):
+                    under.setdefault(prefix, set()).add(q[len(prefix):])
             known = set(leads)
-            added = {f"{name}.{bound}": name for name, module in self.modules.items()
-                     for bound, v in module.names.items()
-                     if v.local and v.ref and f"{name}.{bound}" not in leads
-                     and (v.ref in holders or _within(v.ref, known))}
+            added: dict[str, str] = {}
+            for name, module in self.modules.items():
+                for bound, v in module.names.items():
+                    there = f"{name}.{bound}"
+                    if not (v.local and v.ref) or there in leads:
+                        continue
+                    if _within(v.ref, known):
+                        added[there] = name
+                    else:   # a re-export of a holder holds what it holds, by the same member
+                        # (only the first: it is all a file must name, and a cycle of re-exports stays finite)
+                        members = {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(v.ref, ())}
+                        added.update((member, name) for member in members if member not in leads)
             if not added:
-                out: dict[str, set[str]] = {}
-                for qualname, module in leads.items():
-                    out.setdefault(module, set()).add(qualname[len(module) + 1:].split(".", 1)[0])
-                return out
+                return _by_module(leads)
             leads.update(added)
 
     def _sdk_leads(self, leads_to_sink: Callable[[str], bool]) -> dict[str, str]:
@@ -171,6 +181,15 @@ class ProjectIndex(NameLookup):
                 if any(leads_to_sink(b) for b in bases):
                     leads[f"{name}.{cls}"] = name
         return leads
+
+
+def _by_module(leads: dict[str, str]) -> dict[str, set[str]]:
+    """Per module, the names its leads are reached through: `track` for a lead the module binds itself,
+    `Tracker.client` for one reached through a member of what it binds."""
+    out: dict[str, set[str]] = {}
+    for qualname, module in leads.items():
+        out.setdefault(module, set()).add(".".join(qualname[len(module) + 1:].split(".", 2)[:2]))
+    return out
 
 
 def _prefixes_from(qualname: str, module: str) -> list[str]:

@@ -7,6 +7,7 @@ settings) are looked for anywhere.  Import statements are found with plain strin
 
 from __future__ import annotations
 
+import functools
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ class Prefilter:
         self.module_names = frozenset(modules)  # project modules (dotted) ...
         self.modules = tuple(sorted({m.rpartition(".")[::2] for m in self.module_names}))  # ... as (package, last)
 
-    def imports_module(self, words: frozenset[str] | set[str], own: str, is_package: bool = False) -> bool:
+    def imports_module(self, words: frozenset[str] | set[str], own: str, is_package: bool = False,
+                       mentions: "Callable[[str], bool] | None" = None) -> bool:
         """Whether import statements with these `words`, in the module named `own`, can import one of the
         project modules: its last part is named, and so is its package's (`from app.core import utils`,
         `from ..core.utils import x`) unless the importer sits in that package (`from . import utils`).
@@ -118,10 +120,12 @@ class Prefilter:
                 return True
         return False
 
-    def with_leads(self, leads: "dict[str, set[str]]") -> "LeadPrefilter":
+    def with_leads(self, leads: "dict[str, set[str]]",
+                   imported_from: "Callable[[], frozenset[tuple[str, str]]]" = frozenset) -> "LeadPrefilter":
         """This prefilter, also matching files importing one of the names `leads` gives per project module
-        (or the module itself, or one holding it)."""
-        return LeadPrefilter(leads, self.imported, self.anywhere)
+        (or the module itself, or one holding it); `imported_from()`: the (module, name) pairs the project's
+        files import, which tell the modules re-exporting what they import (asked only when needed)."""
+        return LeadPrefilter(leads, self.imported, self.anywhere, imported_from)
 
     def plus(self, modules: Iterable[str]) -> "Prefilter":
         """This prefilter, also matching files that import any of the project `modules`."""
@@ -131,35 +135,75 @@ class Prefilter:
 class LeadPrefilter(Prefilter):
     """Matches a file whose imports bring in a lead of a project module: `from app.tel import track` where
     `track` leads to a sink, `from app import tel`, `import app.tel`; not `from app.tel import Event` when
-    only `track` does.  Relative imports are resolved against the importing module's package."""
+    only `track` does.  Relative imports are resolved against the importing module's package.
+    A lead given with a member (`Component.do_update`: a class one of whose methods is a wrapper) is brought
+    in only by a file whose text `mentions` the member: a module importing `Component` for its queries cannot
+    reach the method without naming it, and a model class is imported nearly everywhere.  A module that
+    passes the class on (a package's `__init__.py`, or one another file imports it from) is matched too:
+    the index must see the re-export for the files naming the member through it."""
 
-    def __init__(self, leads: "dict[str, set[str]]", imported: Iterable[str] = (), anywhere: Iterable[str] = ()):
+    def __init__(self, leads: "dict[str, set[str]]", imported: Iterable[str] = (), anywhere: Iterable[str] = (),
+                 imported_from: "Callable[[], frozenset[tuple[str, str]]]" = frozenset):
         super().__init__(imported, anywhere, modules=leads)
         self.leads = leads
+        self.imported_from = imported_from
         self.holding = {m.rsplit(".", i)[0] for m in leads for i in range(1, m.count(".") + 1)}  # packages above
+        self.plain: dict[str, set[str]] = {}                    # module -> names that lead by themselves
+        self.members: dict[str, dict[str, set[str]]] = {}       # module -> name -> members that lead
+        for module, names in leads.items():
+            for name in names:
+                first, _, member = name.partition(".")
+                if member:
+                    self.members.setdefault(module, {}).setdefault(first, set()).add(member)
+                else:
+                    self.plain.setdefault(module, set()).add(name)
 
-    def imports_module(self, words, own: str, is_package: bool = False) -> bool:
+    def imports_module(self, words, own: str, is_package: bool = False,
+                       mentions: "Callable[[str], bool] | None" = None) -> bool:
+        if mentions is None or is_package:
+            mentions = _always
+        else:
+            mentions = functools.partial(self._named_or_passed_on, mentions, words, own)
         for written, name in import_entries(words):
-            if self._brings_lead(absolute_module(written, own, is_package), name):
+            if self._brings_lead(absolute_module(written, own, is_package), name, mentions):
                 return True
-            if not (is_package or written.startswith(".")) and self._brings_sibling_lead(written, name, own):
+            if not (is_package or written.startswith(".")) and self._brings_sibling_lead(written, name, own, mentions):
                 return True
         return False
 
-    def _brings_sibling_lead(self, written: str, name: str, own: str) -> bool:
+    def _named_or_passed_on(self, mentions: "Callable[[str], bool]", words, own: str, member: str) -> bool:
+        """The file names `member`, or another file imports from it a name it imports (a re-export)."""
+        if mentions(member):
+            return True
+        imported_from = self.imported_from()
+        return any((own, word) in imported_from for word in words)
+
+    def _brings_sibling_lead(self, written: str, name: str, own: str, mentions: "Callable[[str], bool]") -> bool:
         """A bare import in a folder without `__init__.py` may name a module beside the importer
         (`ModuleInfo.siblings`).  Whether the folder is a package is not known from the importer's name:
         a file matched here in one is parsed, and its imports resolved as Python would, for nothing."""
         package = own.rpartition(".")[0]
-        return bool(package) and self._brings_lead(f"{package}.{written}", name)
+        return bool(package) and self._brings_lead(f"{package}.{written}", name, mentions)
 
-    def _brings_lead(self, module: str, name: str) -> bool:
+    def _brings_lead(self, module: str, name: str, mentions: "Callable[[str], bool]") -> bool:
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
             return module in self.leads or module in self.holding or any(
                 module.startswith(m + ".") for m in self.leads)
+        if name in self.plain.get(module, ()):
+            return True
+        members = self.members.get(module, {})
+        if name in members:
+            return any(mentions(member) for member in members[name])
+        if name == "*":
+            return bool(self.plain.get(module)) or any(mentions(m) for ms in members.values() for m in ms)
         target = f"{module}.{name}" if module else name
-        return (name in self.leads.get(module, ()) or (name == "*" and module in self.leads)
-                or target in self.leads or target in self.holding)
+        if target in self.leads:   # `from app import tel`: then `tel.track`, `tel.Tracker`
+            return any(mentions(lead.partition(".")[0]) for lead in self.leads[target])
+        return target in self.holding
+
+
+def _always(word: str) -> bool:
+    return True
 
 
 def import_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:

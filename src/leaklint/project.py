@@ -20,6 +20,7 @@ from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
 from .layout import module_info
+from .prefilter import imported_names
 from .suppress import source_lines
 
 TYPE_CHECKING = False
@@ -49,6 +50,7 @@ class Project:
         # files, those their imports reach (see `reach`)
         self.pool: list[Source] = sources
         self.relevant: set[str] = set()   # the files analysed for leading to a sink (not only as helpers)
+        self._imported_from: frozenset[tuple[str, str]] | None = None
         self.progress = None                     # a progress.Progress, told of each batch parsed and round run
 
     @classmethod
@@ -127,7 +129,7 @@ class Project:
         for lead in leads:
             module, _, name = lead.rpartition(":")
             by_module.setdefault(module, set()).add(name)
-        prefilter = self.checker.prefilter.with_leads(by_module)
+        prefilter = self.checker.prefilter.with_leads(by_module, self.imported_from)
         return {os.path.abspath(s.path): s for s in (self.sources if among is None else among)
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
@@ -269,9 +271,17 @@ class Project:
         (a file parsed as a helper may be one)."""
         if not leads:
             return []
-        prefilter = self.checker.prefilter.with_leads(leads)
+        prefilter = self.checker.prefilter.with_leads(leads, self.imported_from)
         return [s for s in self.pool if s.display not in self.relevant and s.error is None
                 and self.checker.relevant(s, prefilter)]
+
+    def imported_from(self) -> frozenset[tuple[str, str]]:
+        """The (module, name) pairs the project's files import (see `Prefilter.with_leads`)."""
+        if self._imported_from is None:
+            self._imported_from = frozenset(
+                pair for s in self.sources if s.error is None and s.words is not None
+                for pair in imported_names(s.words, s.info.name, s.info.is_package, s.info.absolute))
+        return self._imported_from
 
     def _parse_imported(self) -> list[Source]:
         """One level of the relevant modules' own imports (models, utils): their helpers' return values

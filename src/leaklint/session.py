@@ -146,7 +146,7 @@ class Session:
         new = live.checker.read(live.path, live.shown, old.info, _encoded(text))
         new.name = old.name
         live.checker.facts(new)
-        if _relevance(new) != _relevance(old):
+        if _relevance(new) != _relevance(old) or _joins(live, new):
             _replace(live, new)
             _build(live, rebuild=True)
             return _findings(live), new, True
@@ -176,6 +176,15 @@ def _parse(checker: Checker, source: Source) -> None:
         checker.parse(source)
     except Exception as err:  # noqa: BLE001
         source.error, source.module = internal_error(source.display, err), None
+
+
+def _joins(live: LiveDocument, new: Source) -> bool:
+    """An unparsed document whose edit names a member of a lead it imports (`component.do_update`):
+    with the same imports, it can matter now."""
+    shares = live.project.shares
+    if shares is not None and live.shown in shares.parsed:
+        return False
+    return live.checker.relevant(new, live.checker.prefilter.with_leads(live.leads))
 
 
 def _encoded(text: str) -> bytes:

@@ -132,19 +132,24 @@ def _host_target(call, func, ev) -> str | None:
     if ref is None and type(call.func) is cst.Attribute and type(call.func.value) is cst.Call:
         owner = _quiet(ev).evaluate(call.func.value.func)  # `tracker.get_tracker().emit(...)`
         ref = f"{owner.ref}().{call.func.attr.value}" if owner.ref and not owner.local else None
-    if ref is None:
-        return None
+    # The words first: they rule out almost every call, and `_known` asks the index, which is not cheap.
+    return ref if ref is not None and _names_tracking(ref) and not _known(ref, ev) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_tracking(ref: str) -> bool:
+    """Whether the dotted name reads as a tracking call (`analytics.track`) or a vendor's write
+    (`hubspot_api.upsert_contact`), outside the standard library.  (Cached: every call of every walk
+    asks, twice: as a sink and for this rule.)"""
     parts = ref.split(".")
     root, method = parts[0], parts[-1]
     if root in sys.stdlib_module_names:
-        return None
-    from ..pii import words  # (here: a relative import costs, and every call evaluated comes this way)
+        return False
+    from ..pii import words
 
-    # The words first: they rule out almost every call, and `_known` asks the index, which is not cheap.
     path_words = {w for part in parts[:-1] for w in words(part)}
     tracking = method in TRACKING_METHODS and not path_words.isdisjoint(ANALYTICS_WORDS)
-    writing = not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method))
-    return ref if (tracking or writing) and not _known(ref, ev) else None
+    return tracking or (not path_words.isdisjoint(VENDOR_WORDS) and not WRITE_WORDS.isdisjoint(words(method)))
 
 
 def _known(ref: str, ev) -> bool:
