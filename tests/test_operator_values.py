@@ -48,3 +48,16 @@ def test_the_operators_configuration_is_not_personal_data(body, expected):
 ])
 def test_a_things_full_name_is_not_a_persons(body, expected):
     assert codes(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    # a UUID built from the operator's setting is that setting, whatever the variable holding it is called
+    ("import uuid\n\ndef f(user):\n    organization_id = uuid.UUID(settings.POLAR_ORGANIZATION_ID)\n"
+     "    analytics.track(user.id, 'e', {'org': organization_id})\n", []),
+    # near misses: a UUID built from a person's id, and one built from a value of unknown origin
+    ("import uuid\n\ndef f(user):\n    analytics.track(user.id, 'e', {'by': uuid.UUID(user.email)})\n", ["LL001"]),
+    ("import uuid\n\ndef f(user, raw):\n    organization_id = uuid.UUID(raw)\n"
+     "    analytics.track(user.id, 'e', {'org': organization_id})\n", ["LL003"]),
+])
+def test_a_uuid_carries_what_it_was_built_from(body, expected):
+    assert codes(body) == expected

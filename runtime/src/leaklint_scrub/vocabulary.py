@@ -145,8 +145,8 @@ CLEAN_CALLS = frozenset({
 })
 # Methods whose result is a count, a flag or the keys, whatever they are called on.
 CLEAN_METHODS = frozenset({"count", "exists", "keys"})
-# Calls that return what goes in, converted (`str(user.email)` is still the email).
-CONVERSIONS = frozenset({"str", "repr", "format", "list", "tuple", "set", "frozenset", "sorted", "reversed"})
+# Calls that return what goes in, converted (`str(user.email)` is still the email, `UUID(setting)` the setting).
+CONVERSIONS = frozenset({"str", "repr", "format", "list", "tuple", "set", "frozenset", "sorted", "reversed", "UUID"})
 # Methods that return (part of) the string or mapping they are called on.
 STRING_METHODS = frozenset({
     "lower", "upper", "strip", "lstrip", "rstrip", "title", "casefold", "capitalize", "replace",

@@ -162,6 +162,8 @@ class CallEvaluation:
     def _other_method(self, call: CallSite, method: str) -> Value:
         """A method nothing above knows: a string method keeps its receiver's data, any method what goes in."""
         keeps = method in vocab.STRING_METHODS or method in vocab.MAPPING_VIEWS
+        if method in vocab.CONVERSIONS and call.args and not keeps:
+            return strip_ref(merge_all(call.args))   # `uuid.UUID(value)`: the value, converted (clean stays clean)
         receiver = self.evaluate(call.node.func.value) if keeps else UNKNOWN
         result = strip_ref(merge_all([receiver, *call.args]) if call.args else receiver)
         if not result.tainted:
