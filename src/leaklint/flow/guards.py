@@ -178,10 +178,28 @@ def changed_names(func: cst.FunctionDef) -> frozenset[str]:
     return frozenset(visitor.names)
 
 
+# What binds a name, by the field holding the target: `a = `, `a += `, `for a in`, `with ... as a`,
+# `except ... as a`, `import ... as a`, `(a := ...)`, `del a`, `case a`, `global a`, `def a`, `class a`.
+_BINDING_FIELDS = {cst.AssignTarget: "target", cst.AugAssign: "target", cst.AnnAssign: "target", cst.For: "target",
+                   cst.CompFor: "target", cst.NamedExpr: "target", cst.Del: "target", cst.AsName: "name",
+                   cst.MatchAs: "name", cst.MatchStar: "name", cst.NameItem: "name", cst.FunctionDef: "name",
+                   cst.ClassDef: "name"}
+
+
 class _Changes(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.names: set[str] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = type(node)
+        if kind in _BINDING_FIELDS:
+            self._root(getattr(node, _BINDING_FIELDS[kind]))
+        elif kind is cst.ImportAlias and node.asname is None:   # `import a.b` binds `a`
+            self._root(node.name)
+        elif kind is cst.Call and type(node.func) is cst.Attribute and type(node.func.value) is cst.Name:
+            self._root(node.func.value)   # `items.append(x)`: may empty or fill it
+        return True
 
     def _root(self, target: cst.CSTNode | None) -> None:
         """Every name bound by a target (`a, *b`), and the object an item or attribute is set on."""
@@ -191,57 +209,8 @@ class _Changes(cst.CSTVisitor):
         elif kind in (cst.Tuple, cst.List):
             for element in target.elements:
                 self._root(element.value)
-        elif kind is cst.StarredElement:
+        elif kind in (cst.StarredElement, cst.Subscript, cst.Attribute):
             self._root(target.value)
-        elif kind in (cst.Subscript, cst.Attribute):
-            self._root(target.value)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._root(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._root(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._root(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._root(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._root(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:   # `with ... as`, `except ... as`, `import ... as`
-        self._root(node.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._root(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._root(node.target)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        if node.asname is None:
-            self._root(node.name if type(node.name) is cst.Name else None)
-
-    def visit_NameItem(self, node: cst.NameItem) -> None:   # `global` / `nonlocal`
-        self.names.add(node.name.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.names.add(node.name.value)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.names.add(node.name.value)
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        self._root(node.name)
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        self._root(node.name)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if type(node.func) is cst.Attribute:   # `items.append(x)`: may empty or fill it
-            self._root(node.func.value if type(node.func.value) is cst.Name else None)
 
 
 def unguarded(sink, bound: list, raw: list, ev) -> list:
