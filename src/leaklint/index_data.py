@@ -3,12 +3,13 @@ checked: anything but what `to_data` writes raises TypeError or ValueError."""
 
 from __future__ import annotations
 
-from .catalogue import Param, ParamKind, Role, Sink
+from .catalogue import Param, ParamKind, Role
 from .flow import Evidence, Value, Whole
+from .flow.guards import HOLDS
 from .index import ProjectIndex
 from .index_names import ModuleFacts
 from .pii import PiiKind
-from .summaries import Summary
+from .summaries import DerivedSink, Summary
 
 
 def to_data(index: ProjectIndex) -> dict:
@@ -62,20 +63,22 @@ def _name_from(ref, local, text, pii) -> Value:
     return Value(ref=_text(ref) if text is None else None, local=_flag(local), text=_text(text) if text else None)
 
 
-def _sink_data(sink: Sink) -> tuple:
+def _sink_data(sink: DerivedSink) -> tuple:
     params = tuple(map(_param_data, sink.params))
-    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings)
+    return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings,
+            sink.conditions)
 
 
 def _param_data(p: Param) -> tuple:
     return (p.name, p.role.value if p.role else None, p.kind.value, p.required, p.implies, p.why, p.objects)
 
 
-def _sink_from(data: tuple) -> Sink:
-    id_, sdk, calls, params, carrier, project, via, chain, settings = data
-    return Sink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
-                _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
-                settings=tuple((_text(p), _text(s)) for p, s in settings))
+def _sink_from(data: tuple) -> DerivedSink:
+    id_, sdk, calls, params, carrier, project, via, chain, settings, conditions = data
+    return DerivedSink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
+                       _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
+                       settings=tuple((_text(p), _text(s)) for p, s in settings),
+                       conditions=_conditions_from(conditions))
 
 
 def _param_from(data: tuple) -> Param:
@@ -85,10 +88,19 @@ def _param_from(data: tuple) -> Param:
 
 
 def _key_from(key: tuple) -> tuple:
-    """`FunctionFacts.key`: three tuples of tuples (or of strings), then the parameters passed through."""
-    flows, pii, wholes, passes = key
+    """`FunctionFacts.key`: three tuples of tuples (or of strings), the parameters passed through, then the
+    conditions its parameters reach sinks under."""
+    flows, pii, wholes, passes, conditions = key
     return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
-            tuple(map(_text, wholes)), tuple(map(_text, passes)))
+            tuple(map(_text, wholes)), tuple(map(_text, passes)), _conditions_from(conditions))
+
+
+def _conditions_from(data: tuple) -> tuple:
+    """`DerivedSink.conditions`: (parameter, parameter tested, what must hold of it, whether its default fails that)."""
+    out = tuple((_text(p), _text(tested), _text(holds), _flag(default)) for p, tested, holds, default in data)
+    if any(holds not in HOLDS for _, _, holds, _ in out):
+        raise ValueError("an unknown condition in the stored index")
+    return out
 
 
 def _text(value) -> str:

@@ -12,6 +12,7 @@ from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, s
 from .flow.attribute_paths import sdk_method_by_path
 from .flow.builders import hidden_fields
 from .flow.deferred import dispatched
+from .flow.guards import unguarded
 from .flow.names import is_person
 from .rules.host_wrapper import host_sink
 from .resolve import last_name
@@ -113,7 +114,8 @@ def _bound(call: cst.Call, func: Value, args: list, by_node: dict[int, Value], e
     for sink in candidates:
         bound = sink.bind(raw)
         if bound is not None:
-            return SinkUse(sink, call, tuple(_args(_unpacked(sink, bound, raw), by_node, ev, call, moved=moved)))
+            reached = unguarded(sink, _unpacked(sink, bound, raw), raw, ev)
+            return SinkUse(sink, call, tuple(_args(reached, by_node, ev, call, moved=moved)))
     return None
 
 

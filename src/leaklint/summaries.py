@@ -14,6 +14,7 @@ import libcst as cst
 
 from .catalogue import Bound, Param, ParamKind, Role, Sink
 from .flow import Value, merge_all
+from .flow.guards import Guard
 from .flow.syntax import read_root
 from .walk import FunctionScope
 
@@ -32,6 +33,16 @@ class Flow:
     implies: str = ""  # a PII kind sent from whatever is passed (an attribute of it is read: `user.email`)
     why: str = ""      # which, for the explanation at the call
     category: str = ""  # a project sink's category kept up the chain (a host's tracking call)
+    when: tuple[Guard, ...] = ()  # conditions on the function's parameters under which it reaches the sink
+
+
+@dataclass(frozen=True)
+class DerivedSink(Sink):
+    """A project function as a sink, with the conditions its parameters reach the sink under: (parameter,
+    parameter tested, what must hold of it, whether its default fails that), checked at each call
+    (`flow.guards.unguarded`)."""
+
+    conditions: tuple[tuple[str, str, str, bool], ...] = ()
 
 
 @dataclass
@@ -46,7 +57,8 @@ class FunctionFacts:
         """What callers see of this function; rounds stop when no key changes."""
         return (tuple(sorted((p, f.role.value, f.target, f.via, f.implies) for p, f in self.flows.items())),
                 tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
-                tuple(sorted(w.what for w in self.returns.wholes)), tuple(sorted(self.passes)))
+                tuple(sorted(w.what for w in self.returns.wholes)), tuple(sorted(self.passes)),
+                conditions(self.flows))
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,7 @@ class Summary:
     qualname: str
     module: str
     method: bool
-    sink: Sink | None      # the derived sink, when a parameter reaches one
+    sink: DerivedSink | None   # the derived sink, when a parameter reaches one
     returns: Value         # personal data it returns (evidence without nodes)
     key: tuple
     passes: tuple[str, ...] = ()        # parameters reaching the return value
@@ -93,7 +105,7 @@ def record_flows(facts: FunctionFacts, use, scope: FunctionScope) -> None:
             if param == kwargs_name and role in PAYLOAD_ROLES:
                 role = Role.PII_KWARGS
             reached = dict(use.sink.settings).get(arg.param, target) if role is Role.SETTING else target
-            facts.flows.setdefault(param, Flow(role, reached, via, chain, implies, why, category))
+            _reach(facts, param, Flow(role, reached, via, chain, implies, why, category), scope.guards)
         if not use.sink.project:  # read where it is sent, not again in every function above the reader
             _record_reads(facts, arg, scope, Flow(arg.role, target, via, chain))
 
@@ -105,8 +117,23 @@ def _record_reads(facts: FunctionFacts, arg, scope: FunctionScope, flow: Flow) -
     callers_pass = scope.params[1:] if scope.method else scope.params  # not `self`: no caller passes it
     for e in arg.value.pii:
         root = read_root(e.node)
-        if root in callers_pass and root not in facts.flows:
-            facts.flows[root] = replace(flow, implies=e.kind.value, why=f"{name}() sends {e.what}")
+        if root in callers_pass:
+            _reach(facts, root, replace(flow, implies=e.kind.value, why=f"{name}() sends {e.what}"), scope.guards)
+
+
+def _reach(facts: FunctionFacts, param: str, flow: Flow, guards: tuple[Guard, ...]) -> None:
+    """`param` reaches a sink as `flow` says, under `guards`: the first flow found is kept, under the conditions
+    common to every place it reaches one (a place under none makes it reach unconditionally)."""
+    found = facts.flows.get(param)
+    if found is None:
+        facts.flows[param] = replace(flow, when=guards)
+    elif found.when:
+        facts.flows[param] = replace(found, when=tuple(g for g in found.when if g in guards))
+
+
+def conditions(flows: dict[str, Flow]) -> tuple[tuple[str, str, str, bool], ...]:
+    """`DerivedSink.conditions`: each parameter reaching a sink only under conditions, with each condition."""
+    return tuple(sorted((p, g.param, g.holds, g.default_fails) for p, f in flows.items() for g in f.when))
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
@@ -144,7 +171,7 @@ def signature(facts: FunctionFacts) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
+def derived_sink(qualname: str, facts: FunctionFacts) -> DerivedSink:
     params = signature(facts)
     parts = qualname.split(".")
     shown = ".".join(parts[1:]) if len(parts) > 2 else qualname  # without the top-level package
@@ -156,5 +183,6 @@ def derived_sink(qualname: str, facts: FunctionFacts) -> Sink:
     first = next((f for f in facts.flows.values() if f.role is not Role.SETTING), next(iter(facts.flows.values())))
     via = f"{shown}({spec})" + (f" -> {first.via}" if first.via else "")
     settings = tuple((p, f.target) for p, f in facts.flows.items() if f.role is Role.SETTING)
-    return Sink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True, via=via,
-                chain=(qualname, *first.chain), settings=settings, category=first.category)
+    return DerivedSink(id=qualname, sdk=first.target, calls=(qualname,), params=tuple(params), project=True,
+                       via=via, chain=(qualname, *first.chain), settings=settings, category=first.category,
+                       conditions=conditions(facts.flows))

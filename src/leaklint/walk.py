@@ -16,6 +16,7 @@ import libcst as cst
 from .catalogue import Bound
 from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, string_key, strip_ref
 from .flow.builders import callback_params, late_callbacks
+from .flow.guards import Guard, changed_names, conditions, default_fails, exits, tested_params
 from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
 from .pii import vocabulary as vocab
 from .resolve import Imports
@@ -31,6 +32,7 @@ class FunctionScope:
     method: bool
     owner: str | None = None   # the class's qualified name, for methods
     enclosing: "FunctionScope | None" = None   # the function this one is defined in, if any
+    guards: tuple[Guard, ...] = ()   # handed with a sink use: the conditions on its parameters it is made under
 
     @property
     def params(self) -> list[str]:
@@ -60,6 +62,7 @@ class Walker(QuietBindings):
         self.on_call = on_call
         self.on_return = on_return
         self.current: FunctionScope | None = None
+        self.guards: list[Guard] = []   # what holds of the current function's parameters where the walk is
         self.module_env = Env()
         self._scope: list[str] = [imports.module.name] if imports.module.name else []
         self._pending: list[_Pending] = []
@@ -101,7 +104,7 @@ class Walker(QuietBindings):
         if scope.method and job.self_name:
             env.names[job.self_name] = Value(ref=scope.owner, local=True)
         ev = Evaluator(self.options, env, self.on_call, job.self_name, dict(job.attrs))
-        self.current, self._scope = scope, scope.qualname.split(".")
+        self.current, self._scope, self.guards = scope, scope.qualname.split("."), []
         self.block(statements(scope.node.body), ev, weak=False)
         self.current = None
         if self.on_done is not None:
@@ -121,7 +124,8 @@ class Walker(QuietBindings):
             if own:
                 args = tuple(replace(a, value=replace(a.value, params=tuple(p for p in a.value.params if p in own)))
                              for a in use.args)
-                out.append((scope, replace(use, args=args)))
+                seen = replace(scope, guards=tuple(self.guards)) if scope is self.current and self.guards else scope
+                out.append((seen, replace(use, args=args)))
                 remaining -= own
             scope = scope.enclosing
         return out
@@ -130,8 +134,12 @@ class Walker(QuietBindings):
         return ".".join([*self._scope, name])
 
     def block(self, body: Iterable[cst.CSTNode], ev: Evaluator, *, weak: bool) -> None:
+        depth = len(self.guards)
         for stmt in body:
             self.statement(stmt, ev, weak=weak)
+            if type(stmt) is cst.If and self.current is not None:
+                self.guards += self._past(stmt, ev)
+        del self.guards[depth:]
 
     def statement(self, stmt: cst.CSTNode, ev: Evaluator, *, weak: bool) -> None:
         kind = _STATEMENT(stmt)
@@ -287,7 +295,10 @@ class Walker(QuietBindings):
             if value_target is not None:
                 self.bind(stmt.target.elements[0].value, Value(params=iterated.params), ev, weak=True)
             self.bind(value_target or stmt.target, iterated, ev, weak=True)
-        elif kind is cst.If or kind is cst.While:
+        elif kind is cst.If:
+            self.if_statement(stmt, ev)
+            return
+        elif kind is cst.While:
             ev.evaluate(stmt.test)
         elif kind is cst.With:
             for item in stmt.items:
@@ -303,6 +314,43 @@ class Walker(QuietBindings):
                 self.compound(child, ev)
             elif clause is not None:
                 self.suites(child, ev)
+
+    def if_statement(self, stmt: cst.If, ev: Evaluator) -> None:
+        """A test, its block walked under what the test says of the function's parameters, and the `elif` or
+        `else` under what its being false says."""
+        ev.evaluate(stmt.test)
+        depth = len(self.guards)
+        self.guards += self._guards(stmt.test, True, ev)
+        self.suites(stmt, ev)
+        del self.guards[depth:]
+        if stmt.orelse is not None:
+            self.guards += self._guards(stmt.test, False, ev)
+            if type(stmt.orelse) is cst.If:  # `elif`
+                self.if_statement(stmt.orelse, ev)
+            else:
+                self.suites(stmt.orelse, ev)
+            del self.guards[depth:]
+
+    def _past(self, stmt: cst.If, ev: Evaluator) -> list[Guard]:
+        """What holds after an `if` whose block always leaves (`if not user: return`): its test was false;
+        or after one whose `else` always does."""
+        if exits(stmt.body):
+            return self._guards(stmt.test, False, ev)
+        if type(stmt.orelse) is cst.Else and exits(stmt.orelse.body):
+            return self._guards(stmt.test, True, ev)
+        return []
+
+    def _guards(self, test: cst.BaseExpression, positive: bool, ev: Evaluator) -> list[Guard]:
+        """What `test` being true (`positive`) or false says of the current function's parameters that its
+        callers pass, when the function never binds or changes them (the test reads what the caller passed)."""
+        scope = self.current
+        if scope is None:
+            return []
+        found = conditions(test, tested_params(scope.node, scope.method), positive)
+        if not found:
+            return []
+        changed = changed_names(scope.node)
+        return [Guard(p, holds, default_fails(scope.node, p, holds, ev)) for p, holds in found if p not in changed]
 
     def suites(self, part: cst.CSTNode, ev: Evaluator) -> None:
         """Walk the blocks directly under a compound statement or one of its clauses; names bound in a
