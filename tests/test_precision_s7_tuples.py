@@ -226,17 +226,19 @@ def test_the_elements_of_a_summary_survive_the_cache():
 
 
 def test_a_warm_run_reports_what_the_cold_run_did(tmp_path, monkeypatch):
-    from leaklint import api
+    from leaklint import api, index_data
 
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "__init__.py").write_text("")
-    (app / "enrollment.py").write_text(dedent(ENROLLMENT))
-    (app / "views.py").write_text(_views("status", "exception", "funding_source"))
+    files = {"pyproject.toml": "[project]\nname = 'app'\n", "app/__init__.py": "",
+             "app/enrollment.py": dedent(ENROLLMENT), "app/views.py": _views("status", "exception", "funding_source")}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
     monkeypatch.chdir(tmp_path)
     cold = api.check_paths([Path(".")], cache=True).findings
-    (app / "views.py").write_text((app / "views.py").read_text() + "# reviewed\n")
+    loaded = []
+    monkeypatch.setattr(index_data, "from_data", lambda data, load=index_data.from_data: loaded.append(1) or load(data))
+    Path("app/views.py").write_text(files["app/views.py"] + "# reviewed\n")
     warm = api.check_paths([Path("app/views.py")], cache=True).findings
+    assert loaded, "the warm run did not read the cached index"
     assert [(f.path, f.line, f.code) for f in cold] == [(str(Path("app/views.py")), 10, "LL006")]
     assert [(f.path, f.line, f.code) for f in warm] == [(f.path, f.line, f.code) for f in cold]
