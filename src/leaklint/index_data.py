@@ -20,7 +20,8 @@ def to_data(index: ProjectIndex) -> dict:
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        _pii_data(s.returns.pii),
-                       tuple(w.what for w in s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)))
+                       tuple(w.what for w in s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)),
+                       _elements_data(s.returns.elements))
                       for s in index.functions.values())
     return {"modules": modules, "functions": functions, "classes": tuple(sorted(index.classes)), "rounds": index.rounds}
 
@@ -34,8 +35,8 @@ def from_data(data: dict) -> ProjectIndex:
                                                  frozenset(map(_text, classes)),
                                                  {_text(c): tuple(map(_text, refs)) for c, refs in bases},
                                                  frozenset(map(_text, properties)))
-    for qualname, module, method, sink, pii, wholes, key, passes, params in data["functions"]:
-        returns = Value(pii=_pii_from(pii), wholes=tuple(Whole(_text(what), None) for what in wholes))
+    for qualname, module, method, sink, pii, wholes, key, passes, params, elements in data["functions"]:
+        returns = Value(pii=_pii_from(pii), wholes=_wholes_from(wholes), elements=_elements_from(elements))
         index.functions[_text(qualname)] = Summary(qualname, _text(module), _flag(method),
                                                    _sink_from(sink) if sink is not None else None, returns,
                                                    _key_from(key), tuple(map(_text, passes)),
@@ -54,6 +55,24 @@ def _pii_data(pii: tuple) -> tuple:
 
 def _pii_from(data: tuple) -> tuple:
     return tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in data)
+
+
+def _wholes_from(data: tuple) -> tuple:
+    return tuple(Whole(_text(what), None) for what in data)
+
+
+def _elements_data(elements: tuple[Value, ...] | None) -> tuple | None:
+    """Per element of a returned tuple: its evidence, whole objects and the parameters reaching it."""
+    if elements is None:
+        return None
+    return tuple((_pii_data(e.pii), tuple(w.what for w in e.wholes), e.params) for e in elements)
+
+
+def _elements_from(data: tuple | None) -> tuple[Value, ...] | None:
+    if data is None:
+        return None
+    return tuple(Value(pii=_pii_from(pii), wholes=_wholes_from(wholes), params=tuple(map(_text, params)))
+                 for pii, wholes, params in data)
 
 
 def _name_from(ref, local, text, pii) -> Value:
@@ -88,11 +107,14 @@ def _param_from(data: tuple) -> Param:
 
 
 def _key_from(key: tuple) -> tuple:
-    """`FunctionFacts.key`: three tuples of tuples (or of strings), the parameters passed through, then the
-    conditions its parameters reach sinks under."""
-    flows, pii, wholes, passes, conditions = key
+    """`FunctionFacts.key`: three tuples of tuples (or of strings), the parameters passed through, the
+    conditions its parameters reach sinks under, then per element of a returned tuple its evidence, whole
+    objects and parameters."""
+    flows, pii, wholes, passes, conditions, elements = key
     return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
-            tuple(map(_text, wholes)), tuple(map(_text, passes)), _conditions_from(conditions))
+            tuple(map(_text, wholes)), tuple(map(_text, passes)), _conditions_from(conditions),
+            tuple((tuple(tuple(map(_text, p)) for p in e_pii), tuple(map(_text, e_wholes)), tuple(map(_text, e_params)))
+                  for e_pii, e_wholes, e_params in elements))
 
 
 def _conditions_from(data: tuple) -> tuple:

@@ -1,7 +1,8 @@
 """Function summaries: what a project function's walk tells its callers.
 
 While a function is walked, `record_flows` notes which parameter reached which sink and `record_return`
-what personal data it returns and which parameters reach its return value (`FunctionFacts`).  A function
+what personal data it returns and which parameters reach its return value (`FunctionFacts`), and, when
+every `return` gives a tuple of the same length, the same for each element.  A function
 whose parameter reaches a sink becomes a *derived sink* (`derived_sink`) with that parameter's role, so
 calls to it are checked like calls to the SDK itself.  `Summary` is what the index keeps of it: no syntax-tree nodes, so that it can be cached.
 """
@@ -52,13 +53,17 @@ class FunctionFacts:
     flows: dict[str, Flow] = field(default_factory=dict)
     returns: Value = field(default_factory=Value)
     passes: tuple[str, ...] = ()   # parameters reaching the return value (`return {**props, "k": v}`)
+    # Per element of the tuple each `return` gives (its data and own parameters); None before the first
+    # `return`, () once one gives something else, or a tuple of another length.
+    elements: tuple[Value, ...] | None = None
 
     def key(self) -> tuple:
         """What callers see of this function; rounds stop when no key changes."""
         return (tuple(sorted((p, f.role.value, f.target, f.via, f.implies) for p, f in self.flows.items())),
-                tuple(sorted((e.kind.value, e.what) for e in self.returns.pii)),
-                tuple(sorted(w.what for w in self.returns.wholes)), tuple(sorted(self.passes)),
-                conditions(self.flows))
+                _data_key(self.returns), tuple(sorted(w.what for w in self.returns.wholes)),
+                tuple(sorted(self.passes)), conditions(self.flows),
+                tuple((_data_key(e), tuple(sorted(w.what for w in e.wholes)), tuple(sorted(e.params)))
+                      for e in self.elements or ()))
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,9 @@ class Summary:
 
     @classmethod
     def of(cls, qualname: str, facts: FunctionFacts) -> "Summary":
-        returns = Value(pii=tuple(replace(e, node=None) for e in facts.returns.pii),
-                        wholes=tuple(replace(w, node=None) for w in facts.returns.wholes))
+        elements = tuple(_without_nodes(e).but(params=e.params) for e in facts.elements) \
+            if facts.elements else None
+        returns = _without_nodes(facts.returns).but(elements=elements)
         return cls(qualname, facts.module, facts.scope.method,
                    derived_sink(qualname, facts) if facts.flows else None, returns, facts.key(),
                    facts.passes, signature(facts) if facts.passes else ())
@@ -137,12 +143,32 @@ def conditions(flows: dict[str, Flow]) -> tuple[tuple[str, str, str, bool], ...]
 
 
 def record_return(facts: FunctionFacts, value: Value) -> None:
+    own = {p.name for p in signature(facts)} if value.params or value.elements else set()
     if value.params:  # its own parameters only, not those of an enclosing function it reads
-        own = {p.name for p in signature(facts)}
         facts.passes = tuple(dict.fromkeys(facts.passes + tuple(p for p in value.params if p in own)))
     if value.tainted:
         facts.returns = merge_all([facts.returns, Value(pii=value.pii, wholes=value.wholes)]) \
             if facts.returns.tainted else Value(pii=value.pii, wholes=value.wholes)
+    # Each element keeps its data and the parameters reaching it; tuples of two lengths, or a `return`
+    # giving anything else, leave callers the merged value.
+    elements = tuple(Value(pii=e.pii, wholes=e.wholes, params=tuple(p for p in e.params if p in own))
+                     for e in value.elements or ())
+    if facts.elements is None:
+        facts.elements = elements
+    elif len(facts.elements) == len(elements):
+        facts.elements = tuple(a.merge(b) for a, b in zip(facts.elements, elements))
+    else:
+        facts.elements = ()
+
+
+def _without_nodes(value: Value) -> Value:
+    """The data of `value` for a summary: evidence without syntax-tree nodes, which cannot be cached."""
+    return Value(pii=tuple(replace(e, node=None) for e in value.pii),
+                 wholes=tuple(replace(w, node=None) for w in value.wholes))
+
+
+def _data_key(value: Value) -> tuple:
+    return tuple(sorted((e.kind.value, e.what) for e in value.pii))
 
 
 def signature(facts: FunctionFacts) -> tuple[Param, ...]:

@@ -18,6 +18,7 @@ from .flow import UNKNOWN, CallHook, Env, Evaluator, Options, Value, merge_all, 
 from .flow.builders import callback_params, late_callbacks
 from .flow.guards import Guard, changed_names, conditions, default_fails, exits, tested_params
 from .flow.syntax import KindOf, clauses, read_root, small_expressions, statements, suites_of
+from .flow.values import iterated as item_of, unpacked
 from .pii import vocabulary as vocab
 from .resolve import Imports
 from .walk_classes import QuietBindings, binding_env, declared_names, is_property, items_value_target, self_param
@@ -212,6 +213,7 @@ class Walker(QuietBindings):
         if isinstance(expr, cst.Yield):
             # A generator gives its callers what it yields, as a function what it returns.
             yielded = ev.evaluate(expr.value.item if isinstance(expr.value, cst.From) else expr.value)
+            yielded = yielded.but(elements=None)  # a generator is no tuple: `a, b = gen()` takes two items
             if self.on_return is not None and self.current is not None:
                 self.on_return(self.current, yielded)
         else:
@@ -237,8 +239,8 @@ class Walker(QuietBindings):
         if isinstance(target, cst.Name):
             ev.env.set(target.value, value, weak=weak)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self.bind(element.value, strip_ref(value), ev, weak=weak)
+            for element, part in zip(target.elements, unpacked(value, target.elements)):
+                self.bind(element.value, part, ev, weak=weak)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, value, ev, weak=weak)
         elif isinstance(target, cst.Subscript):
@@ -291,7 +293,7 @@ class Walker(QuietBindings):
     def compound(self, stmt: cst.CSTNode, ev: Evaluator) -> None:
         kind = _COMPOUND(stmt)
         if kind is cst.For:
-            iterated, value_target = strip_ref(ev.evaluate(stmt.iter)), items_value_target(stmt)
+            iterated, value_target = item_of(ev.evaluate(stmt.iter)), items_value_target(stmt)
             if value_target is not None:
                 self.bind(stmt.target.elements[0].value, Value(params=iterated.params), ev, weak=True)
             self.bind(value_target or stmt.target, iterated, ev, weak=True)

@@ -56,8 +56,10 @@ class CallEvaluation:
         for step in _STEPS:
             value = step(self, call)
             if value is not None:
-                return value
-        return self._plain_call(call)
+                # Only a project helper's summary says which element of a returned tuple carries what.
+                return value if value.elements is None or step in _SPLIT_BY_SUMMARY else value.but(elements=None)
+        value = self._plain_call(call)
+        return value if value.elements is None else value.but(elements=None)
 
     def is_scrubber(self, func: Value, name: str) -> bool:
         if func.ref:
@@ -118,12 +120,26 @@ class CallEvaluation:
         passed = project.passed(call.func.ref, call_args(call.node))
         through = self.passed_through(call, passed or [])
         if returned is not None and returned.tainted:
-            return self.returned(call.node, returned, call.args).merge(through)
+            return self.split(call, returned, passed, self.returned(call.node, returned, call.args).merge(through))
         # A helper the index walked returns what reaches its return value of what it is given, and
         # nothing else (`return {"n": len(props)}`); one it does not know is a plain call.
         if passed is None:
             return None
-        return through if through.tainted else self.field_by_key(call) or through
+        if through.tainted:
+            return self.split(call, returned, passed, through)
+        return self.field_by_key(call) or through
+
+    def split(self, call: CallSite, returned: Value | None, passed: list[Bound] | None, merged: Value) -> Value:
+        """`merged`, what the helper's result carries, with each element of the tuple it returns when its
+        summary tells them apart: its own data there, and the arguments reaching that element."""
+        if returned is None or returned.elements is None:
+            return merged
+        elements = []
+        for element in returned.elements:
+            own = self.returned(call.node, element, []) if element.tainted else UNKNOWN
+            reaching = [b for b in passed or () if b.param.name in element.params]
+            elements.append(own.merge(self.passed_through(call, reaching)) if reaching else own)
+        return merged.but(elements=tuple(elements))
 
     def passed_through(self, call: CallSite, bound: list[Bound]) -> Value:
         """What the arguments bound as `bound` carry (the helper returns them, or a copy or a merge):
@@ -173,7 +189,7 @@ class CallEvaluation:
             # methods of that name return (the same summaries as for functions, found by name).
             returned = self.options.project.method_returns(method)
             if returned is not None and returned.tainted:
-                return self.returned(call.node, returned, [])
+                return self.split(call, returned, [], self.returned(call.node, returned, []))
         return result
 
     def _plain_call(self, call: CallSite) -> Value:
@@ -240,6 +256,7 @@ def _hashes(name: str) -> bool:
     return any(w in vocab.HASHING_WORDS for w in pii.words(name.rsplit(".", 1)[-1]))
 
 
+_SPLIT_BY_SUMMARY = (CallEvaluation._project_call, CallEvaluation._method_call)
 _STEPS = (text_call, CallEvaluation._scrubbed, CallEvaluation._partial_application, object_model,
           CallEvaluation._sdk_object,
           CallEvaluation._project_call, CallEvaluation._whole_object_function, CallEvaluation._method_call)

@@ -16,7 +16,7 @@ from .calls import CallEvaluation
 from .env import Env, Options
 from .names import NameEvaluation
 from .syntax import string_key
-from .values import CLEAN, UNKNOWN, Value, merge_all, strip_ref
+from .values import CLEAN, UNKNOWN, Value, iterated, merge_all, strip_ref, tuple_of, unpacked
 
 MAX_DEPTH = 200  # evaluation depth; deeper expressions are treated as unknown
 
@@ -105,7 +105,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
             key = string_key(element.key)
             parts.append(self.classify_key(key, element, value) if key is not None else value)
         out = merge_all(parts)
-        out = out.but(clean=out.clean and not out.tainted)
+        out = out.but(clean=out.clean and not out.tainted, elements=None)
         self._displays[id(out)] = (out, node)  # the value is kept too, so that its id stays its own
         return out
 
@@ -127,7 +127,15 @@ class Evaluator(NameEvaluation, CallEvaluation):
     def _eval_List(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
         return strip_ref(merge_all(self.evaluate(element.value) for element in node.elements))
 
-    _eval_Tuple = _eval_Set = _eval_List
+    _eval_Set = _eval_List
+
+    def _eval_Tuple(self, node: cst.Tuple) -> Value:
+        """A tuple keeps what each element carries, unless one is starred (`(a, *rest)`: where each lands
+        is not known)."""
+        values = [self.evaluate(element.value) for element in node.elements]
+        if any(isinstance(element, cst.StarredElement) for element in node.elements):
+            return strip_ref(merge_all(values))
+        return tuple_of(values)
 
     def _eval_DictComp(self, node: cst.DictComp) -> Value:
         return self._comprehension(node, node.key, node.value)
@@ -144,7 +152,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
         try:
             clause: cst.CompFor | None = node.for_in
             while clause is not None:
-                self._bind_target(clause.target, strip_ref(self.evaluate(clause.iter)))
+                self._bind_target(clause.target, iterated(self.evaluate(clause.iter)))
                 for condition in clause.ifs:
                     self.evaluate(condition.test)
                 clause = clause.inner_for_in
@@ -156,8 +164,8 @@ class Evaluator(NameEvaluation, CallEvaluation):
         if isinstance(target, cst.Name):
             self.env.set(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_target(element.value, value)
+            for element, part in zip(target.elements, unpacked(value, target.elements)):
+                self._bind_target(element.value, part)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, value)
 

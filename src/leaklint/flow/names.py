@@ -120,7 +120,11 @@ class NameEvaluation:
         for element in node.slice:
             self.evaluate(getattr(element.slice, "value", None))
         key = string_key(node.slice[0].slice) if len(node.slice) == 1 else None
-        if key is None:  # `parts[0]`, `items[i:i + n]`: a piece of the owner
+        if key is None:  # `pair[1]` of a tuple of known elements: that element; `items[i:i + n]`: a piece
+            index = _position(node.slice[0].slice) if owner.elements and len(node.slice) == 1 else None
+            if index is not None and -len(owner.elements) <= index < len(owner.elements):
+                return owner.elements[index]
+            owner = owner.but(elements=None) if owner.elements is not None else owner
             return owner if owner.tainted else Value(params=owner.params) if owner.params else UNKNOWN
         # `payload["sender"]["login"]`: the entry's owner is named by the outer key.
         outer = string_key(node.value.slice[0].slice) if isinstance(node.value, cst.Subscript) else None
@@ -134,6 +138,19 @@ class NameEvaluation:
         if name and is_entity(name):
             return Value(wholes=(Whole(code(node), node),))
         return UNKNOWN
+
+
+def _position(index: cst.BaseSlice) -> int | None:
+    """The integer a subscript's index is written as (`[1]`, `[-1]`), else None."""
+    value = index.value if isinstance(index, cst.Index) else None
+    negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+    number = value.expression if negative else value
+    if not isinstance(number, cst.Integer):
+        return None
+    try:
+        return -int(number.value, 0) if negative else int(number.value, 0)
+    except ValueError:  # `01`, `1_000`: not worth reading
+        return None
 
 
 @lru_cache(maxsize=1 << 14)

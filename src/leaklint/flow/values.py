@@ -3,14 +3,15 @@
 A value holds the personal data an expression carries (with the place each piece was found), the whole
 objects serialised into it, the SDK or project name it stands for (`ref`), an SDK carrier object built
 earlier, which of the enclosing function's parameters it derives from, that it is provably clean, and
-for a string what is known of its text (a URL, to tell which vendor endpoint a request goes to).
+for a string what is known of its text (a URL, to tell which vendor endpoint a request goes to), and for
+a tuple what each of its elements carries (`elements`), so that `a, b = f()` or `t[1]` takes one element.
 Values only ever merge: a name bound on two branches carries what either branch gave it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import libcst as cst
 
@@ -19,6 +20,7 @@ from ..pii import PiiKind
 
 MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
 MAX_HOPS = 3  # helpers named in one explanation ("a() returns b() returns user.email")
+MAX_ELEMENTS = 32  # elements kept per tuple: a longer one (a table in generated code) is one merged value
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Value:
     params: tuple[str, ...] = ()    # parameters of the enclosing function this value derives from
     partial: tuple[str | None, ...] = ()  # `functools.partial(ref, ...)`: the arguments already bound
     text: str | None = None         # the constant text of a string, unknown parts as `{NAME}` placeholders
+    # A tuple: what each element carries (the fields above are their merge); None when its shape is not known.
+    elements: tuple["Value", ...] | None = None
 
     def merge(self, other: "Value") -> "Value":
         # A name that is an SDK client on one path and None (or unknown) on the other (`mp = None`, then
@@ -84,6 +88,7 @@ class Value:
             params=_unique(self.params + other.params),
             partial=partial,
             text=self.text if self.text == other.text else None,
+            elements=_merge_elements(self.elements, other.elements),
         )
 
     def but(self, **changes) -> "Value":
@@ -113,8 +118,42 @@ def merge_all(values: Iterable[Value]) -> Value:
 
 
 def strip_ref(value: Value) -> Value:
-    """The data of `value`, no longer standing for an SDK or project object (a result computed from it)."""
+    """The data of `value`, no longer standing for an SDK or project object (a result computed from it),
+    nor a tuple of known elements (`sorted(pair)` has them in another order)."""
+    if value.ref or value.carrier or value.elements is not None:
+        return value.but(ref=None, local=False, carrier=None, elements=None)
+    return value
+
+
+def element(value: Value) -> Value:
+    """`value` kept as an element of a tuple: its data (and its own elements, for a tuple in a tuple), no
+    longer an SDK or project object, as destructuring always gave it."""
     return value.but(ref=None, local=False, carrier=None) if (value.ref or value.carrier) else value
+
+
+def tuple_of(values: list[Value]) -> Value:
+    """A tuple of `values`: their merge, with each one kept as an element."""
+    merged = strip_ref(merge_all(values))
+    return merged.but(elements=tuple(map(element, values))) if 0 < len(values) <= MAX_ELEMENTS else merged
+
+
+def unpacked(value: Value, targets: Sequence[cst.Element]) -> list[Value]:
+    """What each target of `a, *rest, b = value` takes: its element of a tuple of known shape (the
+    starred one a list of those it gathers), else, as for any other value, all that `value` carries."""
+    elements, count = value.elements, len(targets)
+    starred = next((i for i, t in enumerate(targets) if isinstance(t, cst.StarredElement)), None)
+    if elements is None or (len(elements) != count if starred is None else len(elements) < count - 1):
+        return [strip_ref(value)] * count
+    if starred is None:
+        return list(elements)
+    after = len(elements) - (count - starred - 1)
+    return [*elements[:starred], strip_ref(merge_all(elements[starred:after])), *elements[after:]]
+
+
+def iterated(value: Value) -> Value:
+    """What one item of `value` carries: any element of a tuple of known elements (a tuple of pairs
+    gives a pair), else all that `value` carries."""
+    return merge_all(value.elements) if value.elements else strip_ref(value)
 
 
 def through(label: str, what: str) -> str:
@@ -124,6 +163,15 @@ def through(label: str, what: str) -> str:
     if f"{label} returns " in what or what.count(" returns ") >= MAX_HOPS:
         return what
     return f"{label} returns {what}"
+
+
+def _merge_elements(mine: tuple[Value, ...] | None, theirs: tuple[Value, ...] | None) -> tuple[Value, ...] | None:
+    """Two tuples of the same length merge element by element; any other pair has no known shape."""
+    if mine is None or theirs is None or len(mine) != len(theirs):
+        return None
+    if mine is theirs:
+        return mine
+    return tuple(a.merge(b) for a, b in zip(mine, theirs))
 
 
 def _unique(items: tuple) -> tuple:
