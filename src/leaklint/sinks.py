@@ -65,8 +65,9 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     then checked like a direct call of the function with the same argument nodes."""
     by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
     use = _bound(call, func, call_args(call), by_node, ev)
-    if use is None and func.ref and func.ref.endswith(_ANY) and not func.local:
-        use = _bound(call, func, call_args(call), by_node, ev, [any_sink_method(func.ref, ev)])
+    if use is None and func.ref and func.ref.endswith(_ANY) and not func.local \
+            and (anything := any_sink_method(func.ref, ev)) is not None:
+        use = _bound(call, func, call_args(call), by_node, ev, [anything])
     if use is None and not func.ref:
         use = _any_method(call, by_node, ev)
     if use is None and not func.ref and (path := sdk_method_by_path(call.func, ev.options.catalogue)):
@@ -86,13 +87,12 @@ _ANY = f".{ANY_METHOD}"
 RUN_TIME = "method named at run time"  # how a call of `getattr(client, method)` is shown
 
 
-def any_sink_method(ref: str, ev: Evaluator) -> Sink:
+def any_sink_method(ref: str, ev: Evaluator) -> Sink | None:
     """`getattr(client, method)(...)` with `client` an SDK object: any of its sink methods may be called, so
     every argument is checked as payload (`*args`, `**kwargs`), and the vendor is named without a method.
     No argument's role is known (an id, an event name or a dict of traits), so none gets an automatic fix."""
-    owner = ref.removesuffix(_ANY)
-    first = sink_methods(ev.options.catalogue, owner)[0]
-    return _any_sink(ref, first.sdk, first.category)
+    methods = sink_methods(ev.options.catalogue, ref.removesuffix(_ANY))
+    return _any_sink(ref, methods[0].sdk, methods[0].category) if methods else None
 
 
 @functools.lru_cache(maxsize=256)
