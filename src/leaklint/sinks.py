@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import libcst as cst
 
 from . import pii
-from .catalogue import Bound, ParamKind, Role, Sink
+from .catalogue import Bound, Param, ParamKind, Role, Sink
 from .flow import Carrier, Evaluator, Evidence, Value, Whole, call_args, code, string_key
 from .flow.attribute_paths import sdk_method_by_path
 from .flow.builders import hidden_fields
+from .flow.calls import ANY_METHOD, sink_methods
 from .flow.deferred import dispatched
 from .flow.guards import unguarded
 from .flow.names import is_person
@@ -50,6 +52,8 @@ class SinkUse:
         if self.sink.project:
             return self.sink.id
         shown = self.sink.category not in ("", "product analytics")
+        if self.sink.method == ANY_METHOD:
+            return f"{self.sink.vendor} ({RUN_TIME}" + (f"; {self.sink.category})" if shown else ")")
         return f"{self.sink.vendor} {self.sink.method}" + (f" ({self.sink.category})" if shown else "")
 
 
@@ -62,6 +66,9 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     then checked like a direct call of the function with the same argument nodes."""
     by_node = {id(a.value): v for a, v in zip(call.args, arg_values)}
     use = _bound(call, func, call_args(call), by_node, ev)
+    if use is None and func.ref and func.ref.endswith(_ANY) and not func.local \
+            and (anything := any_sink_method(func.ref, ev)) is not None:
+        use = _bound(call, func, call_args(call), by_node, ev, [anything])
     if use is None and not func.ref:
         use = _any_method(call, by_node, ev)
     if use is None and not func.ref and (path := sdk_method_by_path(call.func, ev.options.catalogue)):
@@ -77,12 +84,32 @@ def sink_use(call: cst.Call, func: Value, arg_values: list[Value], ev: Evaluator
     return use
 
 
+_ANY = f".{ANY_METHOD}"
+RUN_TIME = "method named at run time"  # how a call of `getattr(client, method)` is shown
+
+
+def any_sink_method(ref: str, ev: Evaluator) -> Sink | None:
+    """`getattr(client, method)(...)` with `client` an SDK object: any of its sink methods may be called, so
+    every argument is checked as payload (`*args`, `**kwargs`), and the vendor is named without a method.
+    No argument's role is known (an id, an event name or a dict of traits), so none gets an automatic fix."""
+    methods = sink_methods(ev.options.catalogue, ref.removesuffix(_ANY))
+    return _any_sink(ref, methods[0].sdk, methods[0].category) if methods else None
+
+
+@functools.lru_cache(maxsize=256)
+def _any_sink(ref: str, sdk: str, category: str) -> Sink:
+    params = (Param("args", Role.PII_KWARGS, ParamKind.VAR_POSITIONAL, required=False),
+              Param("kwargs", Role.PII_KWARGS, ParamKind.VAR_KEYWORD, required=False))
+    return Sink(id=ref, sdk=sdk, calls=(ref,), params=params, category=category)
+
+
 MAX_METHODS = 3  # `getattr(client, name)(...)`: checked against each method of a client with this few sinks
 
 
 def _any_method(call: cst.Call, by_node: dict[int, Value], ev: Evaluator) -> SinkUse | None:
-    """`getattr(client, method)(...)` with a method name not written out: when the client has only a few
-    sink methods, the call is checked against each, and the first whose signature binds is reported."""
+    """`getattr(client, method)(...)` with a method name not written out and `client` a project object:
+    when it has only a few sink methods, the call is checked against each, and the first whose signature
+    binds is reported (an SDK object's are any of its methods: `any_sink_method`)."""
     getter = call.func
     if not (isinstance(getter, cst.Call) and getter.func is not None and isinstance(getter.func, cst.Name)
             and getter.func.value == "getattr" and len(getter.args) >= 2):

@@ -23,7 +23,7 @@ PROPERTY_DECORATORS = frozenset({"property", "cached_property"})  # builtins, fu
 
 
 class QuietBindings:
-    """The walker's look-ahead (uses its `options`, `imports`, `module_env`)."""
+    """The walker's look-ahead (uses its `options`, `imports`, `module_env`, `members`)."""
 
     def class_attributes(self, node: cst.ClassDef, env: Env) -> dict[str, Value]:
         """What a class keeps on itself or its instances: `client = Mixpanel(...)` in its body,
@@ -32,10 +32,11 @@ class QuietBindings:
         them whatever their order."""
         attrs: dict[str, Value] = {}
         body = statements(node.body)
-        fields = serialized_fields(node, self.options)
-        if fields.tainted:
-            attrs["data"] = fields
         quiet = Evaluator(self.options, Env(env), None)
+        bases = [(base.value, quiet.evaluate(base.value)) for base in node.bases]
+        fields = serialized_fields(node, self.options, [value for _, value in bases])
+        if fields.tainted:  # its own fields, and those of the serializers it extends
+            attrs["data"] = fields.merge(self._inherited_data(bases))
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
                 self._method_attributes(stmt, env, attrs)
@@ -46,6 +47,21 @@ class QuietBindings:
                 for name in names:
                     _keep(attrs, name, value)
         return attrs
+
+    def _inherited_data(self, bases: list[tuple[cst.BaseExpression, Value]]) -> Value:
+        """What the project's serializer classes among `bases` hold in `.data` (a class declaring fields of
+        its own would otherwise hide theirs), pointing at the base as written."""
+        module = self.imports.module.name
+        found = []
+        for written, base in bases:
+            if not (base.local and base.ref):
+                continue
+            data = self.members.get(f"{base.ref.removeprefix(module + '.') if module else base.ref}.data")
+            if data is None and self.options.project is not None:
+                data = self.options.project.lookup(f"{base.ref}.data")
+            if data is not None:
+                found += (Evidence(e.kind, e.what, written, e.matched) for e in data.pii)
+        return Value(pii=tuple(found))
 
     def _method_attributes(self, func: cst.FunctionDef, env: Env, attrs: dict[str, Value]) -> None:
         """`self.<attr> = ...` in one method; a property's return value."""
@@ -89,11 +105,12 @@ class QuietBindings:
                 binding_env(env, target.value).set(target.value, value, weak=True)
 
 
-def serialized_fields(node: cst.ClassDef, options) -> Value:
-    """What a serializer class's `.data` holds (Django REST framework's and the like): its declared fields
+def serialized_fields(node: cst.ClassDef, options, bases: list[Value]) -> Value:
+    """What a Django REST framework serializer class's `.data` holds: its declared fields
     (`email = serializers.EmailField(source="user.email")`) and the names its `Meta.fields` lists, each
-    personal data by its name or its source's last attribute."""
-    if not is_serializer(node.name.value):
+    personal data by its name or its source's last attribute.  Only for a class extending one of the
+    framework's serializers, or a project class named as a serializer (the project's own base)."""
+    if not any(_serializer_base(base) for base in bases):
         return Value()
     found: list[Evidence] = []
     for name, where in _field_names(node):
@@ -118,12 +135,31 @@ def _field_names(node: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
                 yield source.rsplit(".", 1)[-1], value
 
 
+def _serializer_base(base: Value) -> bool:
+    """`serializers.ModelSerializer` (and the framework's extensions': `rest_framework_gis`, `drf_...`), or
+    a project class named as a serializer."""
+    name = (base.ref or "").rsplit(".", 1)[-1]
+    if base.local:
+        return is_serializer(name)
+    return (base.ref or "").startswith(("rest_framework", "drf")) and name.endswith("Serializer")
+
+
 def _meta_fields(meta: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
-    """`fields = [...]` of a serializer's `Meta`, when written out."""
+    """`fields = [...]` of a serializer's `Meta`, when written out, and the lists added to a base's
+    (`fields = Base.Meta.fields + [...]`: the base's own are its `.data`)."""
     for small in (s for inner in statements(meta.body) for s in _small_statements(inner)):
-        if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)) \
-                and isinstance(small.value, (cst.List, cst.Tuple)):
-            yield from ((string_key(e.value), e.value) for e in small.value.elements if string_key(e.value))
+        if any(isinstance(t, cst.Name) and t.value == "fields" for t in _targets(small)):
+            for listed in _added_lists(small.value):
+                yield from ((string_key(e.value), e.value) for e in listed.elements if string_key(e.value))
+
+
+def _added_lists(node: cst.BaseExpression) -> Iterator[cst.List | cst.Tuple]:
+    """The list and tuple displays of `a + [...] + (...)` (or the display itself)."""
+    while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        yield from _added_lists(node.right)
+        node = node.left
+    if isinstance(node, (cst.List, cst.Tuple)):
+        yield node
 
 
 def is_property(func: cst.FunctionDef) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from .. import pii
-from ..catalogue import Bound
+from ..catalogue import Bound, Sink
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .builders import object_model
@@ -209,12 +209,18 @@ class CallEvaluation:
 
     def getattr_call(self, call: CallSite) -> Value:
         """`getattr(user, "email"[, default])` reads the attribute like `user.email`, and
-        `getattr(client, "track")` is the client's method; a name not written out is not known."""
+        `getattr(client, "track")` is the client's method (so is a name bound to that text); a name not
+        known is any of an SDK object's sink methods (`getattr(client, method)`), else nothing known."""
         node = call.node
-        name = string_key(node.args[1].value) if len(node.args) in (2, 3) else None
-        if name is None or not name.isidentifier() or any(a.keyword or a.star for a in node.args):
-            # `getattr(user, field)`: which attribute is not known, but it derives from both.
+        if len(node.args) not in (2, 3) or any(a.keyword or a.star for a in node.args):
             return Value(params=_params_of(call.args))
+        name = string_key(node.args[1].value) or call.args[1].text
+        if name is None or not name.isidentifier():
+            # `getattr(user, field)`: which attribute is not known, but it derives from both.  The default
+            # is left out: whenever the attribute exists, it is what the call returns.
+            owner = call.args[0]
+            methods = owner.ref and not owner.local and sink_methods(self.options.catalogue, owner.ref)
+            return Value(ref=f"{owner.ref}.{ANY_METHOD}" if methods else None, params=_params_of(call.args))
         attribute = cst.Attribute(value=node.args[0].value, attr=cst.Name(name))
         read = self.quietly(attribute)
         # Evidence found on the attribute written here for the purpose points at the `getattr` call.
@@ -234,6 +240,27 @@ class CallEvaluation:
             if match and not is_descriptor(key):
                 return Value(pii=(Evidence(match.kind, code(call.node), call.node, match.matched),))
         return None
+
+
+ANY_METHOD = "*"  # `getattr(client, method)`: `analytics.Client.*` is any of the client's sink methods
+
+_METHODS: dict[int, tuple[dict, dict[str, tuple[Sink, ...]]]] = {}
+
+
+def sink_methods(catalogue, owner: str) -> tuple[Sink, ...]:
+    """The SDK sinks called as methods of the SDK module, class or object `owner` (`analytics.Client.track`),
+    grouped once per catalogue: the project's own sinks, carriers and attributes are not methods sending."""
+    kept = _METHODS.get(id(catalogue.sinks))
+    if kept is None or kept[0] is not catalogue.sinks:
+        grouped: dict[str, list[Sink]] = {}
+        for path, sinks in catalogue.sinks.items():
+            sending = [s for s in sinks if not (s.project or s.carrier or s.attribute)]
+            if sending:
+                grouped.setdefault(path.rpartition(".")[0], []).extend(sending)
+        if len(_METHODS) > 8:  # one catalogue per round and configuration: keep the last few
+            _METHODS.clear()
+        kept = _METHODS[id(catalogue.sinks)] = (catalogue.sinks, {k: tuple(v) for k, v in grouped.items()})
+    return kept[1].get(owner, ())
 
 
 def _params_of(values: list[Value]) -> tuple[str, ...]:
