@@ -322,7 +322,7 @@ def test_the_conditions_survive_the_index_as_plain_data():
     assert ("subject", "exc_info", "falsy", False) in summary.sink.conditions
     data = index_data.to_data(index)
     (row,) = data["functions"]
-    damaged = (*row[:3], (*row[3][:9], (("subject", "exc_info", "sometimes", False),)), *row[4:])
+    damaged = (*row[:3], (*row[3][:9], (("subject", "exc_info", "sometimes", False),), *row[3][10:]), *row[4:])
     with pytest.raises(ValueError):
         index_data.from_data({**data, "functions": (damaged,)})
 

@@ -57,3 +57,18 @@ def track_enrollment(user_id, course_id):
     index, _ = project_index({"plugin.utils": helpers})
     assert index.functions["plugin.utils.track_enrollment"].sink is not None
     assert index.leads(_CHECKER.leads_to_sink) == {"plugin.utils": {"track_event"}}
+
+
+def test_a_wrappers_host_category_survives_the_stored_index():
+    # A warm run reads summaries from the cache: a wrapper of a host call must stay a host sink there, else
+    # its callers move from LL030 to the payload rules and its importers become leads.
+    from harness import project_index
+
+    from leaklint import index_data
+    from leaklint.rules.host_wrapper import HOST
+
+    index, _ = project_index({"plugin.utils": UTILS})
+    summary = index.functions["plugin.utils.track_event"]
+    assert summary.sink.category == HOST
+    again = index_data.from_data(index_data.to_data(index)).functions["plugin.utils.track_event"]
+    assert again.sink.category == HOST and again == summary

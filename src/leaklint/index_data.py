@@ -85,7 +85,7 @@ def _name_from(ref, local, text, pii) -> Value:
 def _sink_data(sink: DerivedSink) -> tuple:
     params = tuple(map(_param_data, sink.params))
     return (sink.id, sink.sdk, sink.calls, params, sink.carrier, sink.project, sink.via, sink.chain, sink.settings,
-            sink.conditions)
+            sink.conditions, sink.category)
 
 
 def _param_data(p: Param) -> tuple:
@@ -93,11 +93,11 @@ def _param_data(p: Param) -> tuple:
 
 
 def _sink_from(data: tuple) -> DerivedSink:
-    id_, sdk, calls, params, carrier, project, via, chain, settings, conditions = data
+    id_, sdk, calls, params, carrier, project, via, chain, settings, conditions, category = data
     return DerivedSink(_text(id_), _text(sdk), tuple(map(_text, calls)), tuple(_param_from(p) for p in params),
                        _flag(carrier), project=_flag(project), via=_text(via), chain=tuple(map(_text, chain)),
                        settings=tuple((_text(p), _text(s)) for p, s in settings),
-                       conditions=_conditions_from(conditions))
+                       conditions=_conditions_from(conditions), category=_text(category))
 
 
 def _param_from(data: tuple) -> Param:
