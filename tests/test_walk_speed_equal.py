@@ -115,3 +115,14 @@ def test_a_changed_module_is_looked_up_again_and_the_others_are_kept():
     index.changed("app.m")
     assert index.looked_up("app.m.x").ref == "sdk.Other"
     assert index.looked_up("lib.y") is kept   # not worked out again: nothing it read changed
+
+
+def test_a_class_among_its_own_bases_ends_the_search_for_an_attribute():
+    """`class C(Inner)` where the module binds `C.Inner` to `C` itself: the attribute is looked for once."""
+    index = ProjectIndex()
+    C = Value(ref="app.n.C", local=True)
+    index.modules["app.n"] = ModuleFacts("app.n", {"C": C, "C.Inner": C}, frozenset({"app.n.C"}),
+                                         {"C": ("app.n.C.Inner",)}, frozenset())
+    index.classes.add("app.n.C")
+    assert index.looked_up("app.n.C.client") is None
+    assert index.looked_up("app.n.C.client") == fresh(index).looked_up("app.n.C.client")

@@ -164,9 +164,13 @@ class NameLookup:
                 return None
         return value
 
-    def _attribute(self, owner: Value, attr: str, seen: frozenset[str]) -> Value | None:
-        """`attr` of a project or SDK object; a project class's own, else one it inherits.  A property
+    def _attribute(self, owner: Value, attr: str, seen: frozenset[str],
+                   inheriting: frozenset[str] = frozenset()) -> Value | None:
+        """`attr` of a project or SDK object; a project class's own, else one it inherits (`inheriting`: the
+        classes below it on the way, so that a class among its own bases ends the search).  A property
         is what it returns."""
+        if owner.ref in inheriting:
+            return None
         path = f"{owner.ref}.{attr}"
         if not owner.local:
             return Value(ref=path)
@@ -180,7 +184,8 @@ class NameLookup:
         if found is not None:
             return found
         for base in module.bases.get(inside, ()) if module is not None else ():
-            inherited = self._attribute(self._lookup(base, seen) or Value(ref=base), attr, seen)
+            inherited = self._attribute(self._lookup(base, seen) or Value(ref=base), attr, seen,
+                                        inheriting | {owner.ref})
             if inherited is not None:
                 return inherited
         return None
