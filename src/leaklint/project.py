@@ -20,7 +20,7 @@ from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
 from .layout import module_info
-from .prefilter import imported_names
+from .prefilter import absolute_module, import_entries, imported_names
 from .suppress import source_lines
 
 TYPE_CHECKING = False
@@ -292,10 +292,28 @@ class Project:
         # (not the imports of these helpers in turn: else each pass would reach one level further)
         imported = {name for display, parsed in self.shares.parsed.items() if display in self.relevant
                     for name in parsed.imports}
+        imported |= self._re_exported(by_name)
         helpers = [by_name[n] for n in sorted(imported) if n in by_name and by_name[n].error is None
                    and by_name[n].display not in self.shares.parsed]
         self.parse(helpers)
         return helpers
+
+    def _re_exported(self, by_name: dict[str, Source]) -> set[str]:
+        """The submodules that define what the relevant modules import from a package re-exporting it
+        (`from app.serializers import S`, where `app/serializers/__init__.py` does `from .requests import S`):
+        the package is a helper, and so is the module the name really comes from."""
+        out: set[str] = set()
+        for source in self.sources:
+            if source.display not in self.relevant or source.words is None:
+                continue
+            for module, name in imported_names(source.words, source.info.name, source.info.is_package,
+                                               source.info.absolute):
+                package = by_name.get(module)
+                if package is None or not package.info.is_package or package.words is None or not name:
+                    continue
+                out.update(absolute_module(written, module, True) for written, passed in import_entries(package.words)
+                           if written.startswith(".") and passed in (name, "*"))
+        return out
 
     def _settle(self) -> bool:
         """Rounds over every parsed module until the index is stable; False when the bound stopped them."""
