@@ -60,7 +60,12 @@ LIMITS = [
     "configs installed: what both hide).  The config must be written as literals; an attribute reference into "
     "a nested value (`/address/street`) hides no whole attribute; the context key is always sent.  A config "
     "installed in another module (any module may replace it) is not known, so the attributes stay reported there "
-    "— a false positive, never a missed leak.  `track(..., data)` is sent as it is.", ""]
+    "— a false positive, never a missed leak.  `track(..., data)` is sent as it is.",
+    "- **Methods named at run time** (`getattr(client, method)(*args, **kwargs)`, with `method` not written "
+    "out): the call is any of that SDK object's sending methods, so every argument is checked as payload and "
+    "reported under the vendor alone (\"Segment (method named at run time)\"), without an autofix: which argument "
+    "is an id, an event name or a dict of traits is not known.  A name written out, or bound to a literal, is "
+    "that method.", ""]
 
 
 if __name__ == "__main__":
