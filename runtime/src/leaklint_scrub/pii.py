@@ -200,6 +200,13 @@ def credential_attribute(owner: str | None, attr: str) -> Match | None:
     return None
 
 
+def credential_as_a_whole(kind: PiiKind, matched: str) -> bool:
+    """Evidence that holds only for the whole attribute (`sys.argv`, `os.environ`): one argument or one
+    variable read from it is not known to be a credential."""
+    owner, _, attr = matched.rpartition(".")
+    return kind is PiiKind.CREDENTIAL and attr in CREDENTIAL_ATTRIBUTES.get(owner, ())
+
+
 def classify_key(key: str, *, person_context: bool = True, **kw) -> Match | None:
     """Classify a payload key.  A bare "name" in a traits or properties payload is a person's name."""
     return classify_name(key.lstrip("$"), person_context=person_context, **kw)

@@ -17,7 +17,7 @@ from .. import pii
 from ..pii import vocabulary as vocab
 from ..resolve import last_name
 from .syntax import code, string_key
-from .values import CLEAN, UNKNOWN, Evidence, Value, Whole, through
+from .values import CLEAN, UNKNOWN, Evidence, Value, Whole, item, through
 
 
 class NameEvaluation:
@@ -125,6 +125,8 @@ class NameEvaluation:
             if index is not None and -len(owner.elements) <= index < len(owner.elements):
                 return owner.elements[index]
             owner = owner.but(elements=None) if owner.elements is not None else owner
+            if isinstance(node.slice[0].slice, cst.Index):
+                owner = item(owner)   # `sys.argv[1]`, `args[i]`: one item (a slice stays a part of the whole)
             return owner if owner.tainted else Value(params=owner.params) if owner.params else UNKNOWN
         # `payload["sender"]["login"]`: the entry's owner is named by the outer key.
         outer = string_key(node.value.slice[0].slice) if isinstance(node.value, cst.Subscript) else None

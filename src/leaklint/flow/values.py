@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 
 from ..catalogue import Bound, Sink
-from ..pii import PiiKind
+from ..pii import PiiKind, credential_as_a_whole
 
 MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
 MAX_HOPS = 3  # helpers named in one explanation ("a() returns b() returns user.email")
@@ -152,8 +152,16 @@ def unpacked(value: Value, targets: Sequence[cst.Element]) -> list[Value]:
 
 def iterated(value: Value) -> Value:
     """What one item of `value` carries: any element of a tuple of known elements (a tuple of pairs
-    gives a pair), else all that `value` carries."""
-    return merge_all(value.elements) if value.elements else strip_ref(value)
+    gives a pair), else what `value` carries (see `item`)."""
+    return merge_all(value.elements) if value.elements else item(strip_ref(value))
+
+
+def item(value: Value) -> Value:
+    """One item of a container read by position or in a loop: what the container carries, less what it
+    carries only as a whole (a command line holds tokens; `sys.argv[1]` is not known to be one)."""
+    if not any(credential_as_a_whole(e.kind, e.matched) for e in value.pii):
+        return value
+    return value.but(pii=tuple(e for e in value.pii if not credential_as_a_whole(e.kind, e.matched)))
 
 
 def through(label: str, what: str) -> str:
