@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-MIN_ATTRIBUTES = 3  # after the SDK class: `crm.contacts.basic_api.create` is four
+from .env import per_catalogue
 
-_by_catalogue: dict[int, tuple[object, dict[tuple[str, ...], str]]] = {}
+MIN_ATTRIBUTES = 3  # after the SDK class: `crm.contacts.basic_api.create` is four
 
 
 def sdk_method_by_path(func: cst.BaseExpression, catalogue) -> str | None:
@@ -27,7 +27,7 @@ def sdk_method_by_path(func: cst.BaseExpression, catalogue) -> str | None:
     if len(attributes) < MIN_ATTRIBUTES:
         return None
     attributes.reverse()
-    tails = _tails(catalogue)
+    tails = per_catalogue(catalogue, _tails)
     for start in range(len(attributes) - MIN_ATTRIBUTES + 1):
         found = tails.get(tuple(attributes[start:]))
         if found is not None:
@@ -36,11 +36,8 @@ def sdk_method_by_path(func: cst.BaseExpression, catalogue) -> str | None:
 
 
 def _tails(catalogue) -> dict[tuple[str, ...], str]:
-    """Attributes after the last class in each SDK call's path (a capitalised part) -> that call; made once
-    per catalogue (a path shared by two SDKs names neither)."""
-    kept = _by_catalogue.get(id(catalogue.sinks))
-    if kept is not None and kept[0] is catalogue.sinks:
-        return kept[1]
+    """Attributes after the last class in each SDK call's path (a capitalised part) -> that call (a path
+    shared by two SDKs names neither)."""
     tails: dict[tuple[str, ...], str | None] = {}
     for call, sinks in catalogue.sinks.items():
         if all(s.project or s.carrier for s in sinks):
@@ -50,8 +47,4 @@ def _tails(catalogue) -> dict[tuple[str, ...], str]:
         if classes and len(parts) - classes[-1] - 1 >= MIN_ATTRIBUTES:
             tail = tuple(parts[classes[-1] + 1:])
             tails[tail] = call if tails.get(tail, call) == call else None
-    found = {tail: call for tail, call in tails.items() if call is not None}
-    if len(_by_catalogue) > 8:  # one catalogue per round and configuration: keep the last few
-        _by_catalogue.clear()
-    _by_catalogue[id(catalogue.sinks)] = (catalogue.sinks, found)
-    return found
+    return {tail: call for tail, call in tails.items() if call is not None}

@@ -23,6 +23,7 @@ from ..catalogue import Bound, Sink
 from ..pii import vocabulary as vocab
 from ..resolve import dotted, last_name
 from .builders import object_model
+from .env import per_catalogue
 from .names import is_descriptor, is_entity, is_person
 from .syntax import call_args, code, string_key
 from .text import text_call
@@ -244,23 +245,20 @@ class CallEvaluation:
 
 ANY_METHOD = "*"  # `getattr(client, method)`: `analytics.Client.*` is any of the client's sink methods
 
-_METHODS: dict[int, tuple[dict, dict[str, tuple[Sink, ...]]]] = {}
-
-
 def sink_methods(catalogue, owner: str) -> tuple[Sink, ...]:
-    """The SDK sinks called as methods of the SDK module, class or object `owner` (`analytics.Client.track`),
-    grouped once per catalogue: the project's own sinks, carriers and attributes are not methods sending."""
-    kept = _METHODS.get(id(catalogue.sinks))
-    if kept is None or kept[0] is not catalogue.sinks:
-        grouped: dict[str, list[Sink]] = {}
-        for path, sinks in catalogue.sinks.items():
-            sending = [s for s in sinks if not (s.project or s.carrier or s.attribute)]
-            if sending:
-                grouped.setdefault(path.rpartition(".")[0], []).extend(sending)
-        if len(_METHODS) > 8:  # one catalogue per round and configuration: keep the last few
-            _METHODS.clear()
-        kept = _METHODS[id(catalogue.sinks)] = (catalogue.sinks, {k: tuple(v) for k, v in grouped.items()})
-    return kept[1].get(owner, ())
+    """The SDK sinks called as methods of the SDK module, class or object `owner` (`analytics.Client.track`)."""
+    return per_catalogue(catalogue, _methods_by_owner).get(owner, ())
+
+
+def _methods_by_owner(catalogue) -> dict[str, tuple[Sink, ...]]:
+    """The catalogue's sending sinks by what they are methods of: the project's own sinks, carriers and
+    attributes are not methods sending."""
+    grouped: dict[str, list[Sink]] = {}
+    for path, sinks in catalogue.sinks.items():
+        sending = [s for s in sinks if not (s.project or s.carrier or s.attribute)]
+        if sending:
+            grouped.setdefault(path.rpartition(".")[0], []).extend(sending)
+    return {owner: tuple(sinks) for owner, sinks in grouped.items()}
 
 
 def _params_of(values: list[Value]) -> tuple[str, ...]:

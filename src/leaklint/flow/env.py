@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Callable, Protocol, TypeVar
 
 from ..catalogue import Catalogue
 from ..pii import PiiKind
@@ -75,3 +75,21 @@ class Options:
     @cached_property
     def scrubber_names(self) -> frozenset[str]:  # asked on every call evaluated
         return frozenset(s.rsplit(".", 1)[-1] for s in self.scrubbers)
+
+
+T = TypeVar("T")
+_BUILT: dict[tuple[int, Callable], tuple[object, object]] = {}
+
+
+def per_catalogue(catalogue: Catalogue, build: "Callable[[Catalogue], T]") -> T:
+    """`build(catalogue)`, an index of its sinks made once per catalogue.  Each round has its own (it adds
+    the project's derived sinks), as each configuration does: the last few are kept."""
+    key = (id(catalogue.sinks), build)
+    kept = _BUILT.get(key)
+    if kept is not None and kept[0] is catalogue.sinks:
+        return kept[1]
+    if len(_BUILT) > 16:
+        _BUILT.clear()
+    built = build(catalogue)
+    _BUILT[key] = (catalogue.sinks, built)
+    return built
