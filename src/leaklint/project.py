@@ -51,6 +51,7 @@ class Project:
         self.pool: list[Source] = sources
         self.relevant: set[str] = set()   # the files analysed for leading to a sink (not only as helpers)
         self._imported_from: frozenset[tuple[str, str]] | None = None
+        self._imports: dict[str, tuple[tuple[str, str], ...]] = {}   # display -> what it imports, by name
         self.progress = None                     # a progress.Progress, told of each batch parsed and round run
 
     @classmethod
@@ -278,10 +279,18 @@ class Project:
     def imported_from(self) -> frozenset[tuple[str, str]]:
         """The (module, name) pairs the project's files import (see `Prefilter.with_leads`)."""
         if self._imported_from is None:
-            self._imported_from = frozenset(
-                pair for s in self.sources if s.error is None and s.words is not None
-                for pair in imported_names(s.words, s.info.name, s.info.is_package, s.info.absolute))
+            self._imported_from = frozenset(pair for s in self.sources if s.error is None
+                                            for pair in self._imports_of(s))
         return self._imported_from
+
+    def _imports_of(self, source: Source) -> tuple[tuple[str, str], ...]:
+        """The (module, name) pairs one file imports, from its import statements' words (worked out once)."""
+        found = self._imports.get(source.display)
+        if found is None:
+            info = source.info
+            found = self._imports[source.display] = tuple(
+                imported_names(source.words or (), info.name, info.is_package, info.absolute))
+        return found
 
     def _parse_imported(self) -> list[Source]:
         """One level of the relevant modules' own imports (models, utils): their helpers' return values
@@ -303,16 +312,12 @@ class Project:
         (`from app.serializers import S`, where `app/serializers/__init__.py` does `from .requests import S`):
         the package is a helper, and so is the module the name really comes from."""
         out: set[str] = set()
-        for source in self.sources:
-            if source.display not in self.relevant or source.words is None:
+        for module, name in (pair for s in self.sources if s.display in self.relevant for pair in self._imports_of(s)):
+            package = by_name.get(module)
+            if package is None or not package.info.is_package or package.words is None or not name:
                 continue
-            for module, name in imported_names(source.words, source.info.name, source.info.is_package,
-                                               source.info.absolute):
-                package = by_name.get(module)
-                if package is None or not package.info.is_package or package.words is None or not name:
-                    continue
-                out.update(absolute_module(written, module, True) for written, passed in import_entries(package.words)
-                           if written.startswith(".") and passed in (name, "*"))
+            out.update(absolute_module(written, module, True) for written, passed in import_entries(package.words)
+                       if written.startswith(".") and passed in (name, "*"))
         return out
 
     def _settle(self) -> bool:
