@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from .syntax import string_value
+from .syntax import nodes_in, string_value
 
 # What must hold of a parameter for the code under a test to run.
 TRUTHY, FALSY, NONE, NOT_NONE = "truthy", "falsy", "none", "not none"
@@ -173,9 +173,16 @@ def changed_names(func: cst.FunctionDef) -> frozenset[str]:
     """The names a function (its nested scopes too) may bind again, or change in place (an assignment to
     an item or attribute of it, a method called on it): a test of such a parameter may not be testing what
     the caller passed.  Kept by the function's node (a node never changes)."""
-    visitor = _Changes()
-    func.body.visit(visitor)
-    return frozenset(visitor.names)
+    names: set[str] = set()
+    for node in nodes_in(func.body):
+        kind = type(node)
+        if kind in _BINDING_FIELDS:
+            _bound(getattr(node, _BINDING_FIELDS[kind]), names)
+        elif kind is cst.ImportAlias and node.asname is None:   # `import a.b` binds `a`
+            _bound(node.name, names)
+        elif kind is cst.Call and type(node.func) is cst.Attribute and type(node.func.value) is cst.Name:
+            _bound(node.func.value, names)   # `items.append(x)`: may empty or fill it
+    return frozenset(names)
 
 
 # What binds a name, by the field holding the target: `a = `, `a += `, `for a in`, `with ... as a`,
@@ -186,31 +193,16 @@ _BINDING_FIELDS = {cst.AssignTarget: "target", cst.AugAssign: "target", cst.AnnA
                    cst.ClassDef: "name"}
 
 
-class _Changes(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        kind = type(node)
-        if kind in _BINDING_FIELDS:
-            self._root(getattr(node, _BINDING_FIELDS[kind]))
-        elif kind is cst.ImportAlias and node.asname is None:   # `import a.b` binds `a`
-            self._root(node.name)
-        elif kind is cst.Call and type(node.func) is cst.Attribute and type(node.func.value) is cst.Name:
-            self._root(node.func.value)   # `items.append(x)`: may empty or fill it
-        return True
-
-    def _root(self, target: cst.CSTNode | None) -> None:
-        """Every name bound by a target (`a, *b`), and the object an item or attribute is set on."""
-        kind = type(target)
-        if kind is cst.Name:
-            self.names.add(target.value)
-        elif kind in (cst.Tuple, cst.List):
-            for element in target.elements:
-                self._root(element.value)
-        elif kind in (cst.StarredElement, cst.Subscript, cst.Attribute):
-            self._root(target.value)
+def _bound(target: cst.CSTNode | None, names: set[str]) -> None:
+    """Every name bound by a target (`a, *b`), and the object an item or attribute is set on."""
+    kind = type(target)
+    if kind is cst.Name:
+        names.add(target.value)
+    elif kind in (cst.Tuple, cst.List):
+        for element in target.elements:
+            _bound(element.value, names)
+    elif kind in (cst.StarredElement, cst.Subscript, cst.Attribute):
+        _bound(target.value, names)
 
 
 def unguarded(sink, bound: list, raw: list, ev) -> list:

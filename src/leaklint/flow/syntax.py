@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from ast import literal_eval
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
+from typing import Iterator, Sequence
 
 import libcst as cst
 
@@ -48,6 +49,31 @@ def code(node: cst.CSTNode) -> str:
     identity: a node never changes), as each walk of a module describes the same nodes again."""
     text = _EMPTY_MODULE.code_for_node(node)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Fields that hold only layout (spaces, comments, brackets, commas): nothing in them binds or calls.
+_LAYOUT = ("whitespace", "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "leading_lines",
+           "lines_after_decorators", "header", "footer", "comma", "semicolon", "colon", "equal", "newline")
+
+
+@cache
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if not f.name.startswith(_LAYOUT))
+
+
+def nodes_in(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`root` and every node inside it but layout, in no set order.  libcst's own visitors rebuild each
+    node they pass (and check it), which costs about ten times as much on a large function."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif type(value) in (list, tuple):
+                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
 
 
 def read_root(node: cst.CSTNode | None) -> str | None:
