@@ -47,7 +47,8 @@ class _Bindings(cst.CSTVisitor):
             self._root(getattr(node, self.FIELDS[type(node)]))
         elif isinstance(node, cst.ImportAlias) and node.asname is None:
             self._root(node.name)
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and isinstance(node.func.value, cst.Name):
             self._root(node.func.value)
         return True
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from hypothesis import given, strategies as st
 
 from leaklint.flow import syntax
 
@@ -123,3 +124,31 @@ def test_kind_of_is_the_first_class_that_fits():
         assert kind(if_) is cst.BaseCompoundStatement
         assert kind(line) is cst.SimpleStatementLine
         assert kind(cst.Name("x")) is None
+
+
+# A string literal's value is read off its text when it has no escape and no line break (most do), else
+# by `ast.literal_eval`: both must give the same value, of the same type, for any literal Python accepts
+# (no null byte: a file holding one is refused before it is parsed).
+_PREFIXES = ["", "r", "R", "u", "U", "b", "B", "br", "rB", "Rb"]
+_QUOTES = ["'", '"', "'''", '"""']
+
+
+@given(st.text(st.characters(blacklist_characters="\x00"), max_size=12), st.sampled_from(_PREFIXES),
+       st.sampled_from(_QUOTES))
+def test_a_literal_read_off_its_text_has_the_value_python_gives(body, prefix, quote):
+    import ast
+
+    literal = prefix + quote + body + quote
+    try:
+        expected = ast.literal_eval(literal)
+    except (SyntaxError, ValueError):
+        expected = None
+    got = syntax._evaluated.__wrapped__(literal)
+    assert got == expected and type(got) is type(expected), literal
+
+
+def test_plain_literals_are_read_without_compiling():
+    assert syntax._plain("'email'") == "email"
+    assert syntax._plain('b"x"') == b"x"
+    assert syntax._plain("'''it's'''") == "it's"
+    assert syntax._plain("'a\\nb'") is None   # an escape: left to literal_eval

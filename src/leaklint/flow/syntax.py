@@ -36,11 +36,34 @@ def string_value(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes
 @lru_cache(maxsize=1 << 15)
 def _evaluated(literal: str) -> str | bytes | None:
     """`SimpleString.evaluated_value`, kept by the literal's text: every walk of a module reads its
-    strings again, and `literal_eval` compiles each one."""
+    strings again.  A literal whose text is its value (no escape, no line break) is cut out of its quotes;
+    `literal_eval`, which compiles, reads the rest."""
+    plain = _plain(literal)
+    if plain is not None:
+        return plain
     try:
         return literal_eval(literal)
     except Exception:  # noqa: BLE001 - odd prefixes: the text is unknown
         return None
+
+
+_PLAIN_PREFIXES = frozenset({"", "r", "u", "b", "br", "rb"})
+
+
+def _plain(literal: str) -> str | bytes | None:
+    """The value of a one-line literal without escapes, read off its text; None for any other."""
+    at = next((i for i, c in enumerate(literal[:3]) if c in "'\""), -1)
+    prefix = literal[:at].lower()
+    if at < 0 or prefix not in _PLAIN_PREFIXES or literal[-1:] != literal[at]:
+        return None
+    triple = literal[at:at + 3] in ("'''", '"""') and len(literal) >= at + 6
+    quote = 3 if triple else 1
+    body = literal[at + quote:len(literal) - quote]
+    if "\\" in body or "\n" in body or "\r" in body or (not triple and literal[at] in body):
+        return None
+    if "b" not in prefix:
+        return body
+    return body.encode() if body.isascii() else None
 
 
 @lru_cache(maxsize=1 << 14)
