@@ -18,10 +18,10 @@ import libcst as cst
 from .catalogue import Catalogue
 from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
+from .index_order import walk_order
 from .reads import NotedSinks, Question, asked, recording
 from .rules.host_wrapper import HOST
 from .rules.unreadable import internal_error
-from .resolve import Imports
 from .summaries import FunctionFacts, Summary, record_flows, record_return
 
 MAX_ROUNDS = 8  # wrapper depth followed; reported when a project needs more
@@ -222,7 +222,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     index._by_method = None  # functions may have been merged in from other processes since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
-    for source in _import_order(sources):
+    for source in walk_order(sources, seen, index):
         if seen is not None and source.display in seen and index.still_answers(seen[source.display], catalogue):
             continue
         if at is not None:
@@ -274,49 +274,6 @@ def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
         index.classes |= module_classes
     if before is None or before.members != facts.members:
         index.forget_attributes()
-
-
-def _import_order(sources: list) -> list:
-    """Modules ordered so that a module comes after the project modules it imports (cycles: any order)."""
-    by_name = {s.info.name: s for s in sources if s.info.name}
-    deps = {name: sorted(local_imports(source, by_name)) for name, source in by_name.items()}
-    ordered: list = []
-    state: dict[str, int] = {}
-
-    def visit(name: str) -> None:
-        stack = [(name, iter(deps[name]))]
-        state[name] = 1
-        while stack:
-            current, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                state[current] = 2
-                ordered.append(by_name[current])
-            elif child not in state:
-                state[child] = 1
-                stack.append((child, iter(deps[child])))
-
-    for name in sorted(by_name):
-        if name not in state:
-            visit(name)
-    return ordered + sorted((s for s in sources if not s.info.name), key=lambda s: s.display)
-
-
-def local_imports(source, modules: dict) -> set[str]:
-    """The project modules (keys of `modules`) a module imports at its top level."""
-    imports = Imports(source.info)
-    found = set()
-    for stmt in source.module.body:
-        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
-                for binding in imports.bindings(small):
-                    target = binding.target
-                    while target and target not in modules:
-                        target = target.rpartition(".")[0]
-                    if target and target != source.info.name:
-                        found.add(target)
-    return found
 
 
 def _key(index: ProjectIndex) -> tuple:

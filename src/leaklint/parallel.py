@@ -57,7 +57,7 @@ class Share:
         self.at = at or (lambda position: None)   # which file of a command is being worked on
 
     def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
-        from .index import local_imports
+        from .index_order import local_imports
 
         out = []
         for position, source in enumerate(sources):

@@ -1,0 +1,96 @@
+"""In which order a round walks the modules: each after the modules it takes facts from.
+
+A module's walk reads facts of other modules: those it imports, and, once it has been walked, those that
+answered what it asked the index (`reads`): a function's return, a name's binding, or, by name alone, the
+methods and attributes of that name in any class.  Walking providers first lets a change travel down a
+chain within one round instead of one link per round; the rounds still run until nothing changes, so the
+order decides only how many walks that takes, not what they find.  Modules in a cycle: any order.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .resolve import Imports
+
+
+def walk_order(sources: list, seen: dict[str, dict] | None = None, index=None) -> list:
+    """`sources` ordered so that a module comes after the project modules it imports and, when its last
+    walk is in `seen`, after those that answered that walk's questions."""
+    by_name = {s.info.name: s for s in sources if s.info.name}
+    providers = _Providers(index, by_name) if seen and index is not None else None
+    deps: dict[str, list[str]] = {}
+    for name, source in by_name.items():
+        found = local_imports(source, by_name)
+        if providers is not None:
+            for question in seen.get(source.display, ()):
+                found |= providers(question)
+        found.discard(name)
+        deps[name] = sorted(found)
+    return _depth_first(by_name, deps) + sorted((s for s in sources if not s.info.name), key=lambda s: s.display)
+
+
+def _depth_first(by_name: dict, deps: dict[str, list[str]]) -> list:
+    ordered: list = []
+    state: set[str] = set()
+    for root in sorted(by_name):
+        if root in state:
+            continue
+        state.add(root)
+        stack = [(root, iter(deps[root]))]
+        while stack:
+            current, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                ordered.append(by_name[current])
+            elif child not in state:
+                state.add(child)
+                stack.append((child, iter(deps[child])))
+    return ordered
+
+
+class _Providers:
+    """The modules (of this round) whose facts answer a question."""
+
+    BY_NAME = frozenset({"method_returns", "attribute_named"})
+
+    def __init__(self, index, modules: dict) -> None:
+        self.modules = modules
+        self.named: dict[str, dict[str, set[str]]] = {"method_returns": {}, "attribute_named": {}}
+        for summary in index.functions.values():
+            if summary.method and summary.module in modules:
+                self.named["method_returns"].setdefault(summary.qualname.rpartition(".")[2], set()).add(summary.module)
+        for facts in index.modules.values():
+            if facts.name in modules:
+                for bound in facts.names:
+                    self.named["attribute_named"].setdefault(bound.rpartition(".")[2], set()).add(facts.name)
+        self.owners: dict[str, set[str]] = {}
+
+    def __call__(self, question: tuple[str, str]) -> set[str]:
+        kind, name = question
+        if kind in self.BY_NAME:
+            return self.named[kind].get(name, set())
+        found = self.owners.get(name)
+        if found is None:
+            module = name
+            while module and module not in self.modules:
+                module = module.rpartition(".")[0]
+            found = self.owners[name] = {module} if module else set()
+        return found
+
+
+def local_imports(source, modules: dict) -> set[str]:
+    """The project modules (keys of `modules`) a module imports at its top level."""
+    imports = Imports(source.info)
+    found = set()
+    for stmt in source.module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for binding in imports.bindings(small):
+                    target = binding.target
+                    while target and target not in modules:
+                        target = target.rpartition(".")[0]
+                    if target and target != source.info.name:
+                        found.add(target)
+    return found
