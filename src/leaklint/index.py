@@ -37,6 +37,7 @@ class ProjectIndex(NameLookup):
         self.rounds = 0
         self.walks = 0    # modules walked by this process (to show what skipping unchanged ones saves)
         self._by_method: dict[str, list | Value] | None = None  # `method_returns`, rebuilt when functions change
+        self.order_memo: dict[str, tuple] = {}  # `index_order.walk_order`'s edges per module
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     # Each question a walk asks is noted with its answer (`reads.asked`), to tell in a later round whether

@@ -18,15 +18,24 @@ def walk_order(sources: list, seen: dict[str, dict] | None = None, index=None) -
     """`sources` ordered so that a module comes after the project modules it imports and, when its last
     walk is in `seen`, after those that answered that walk's questions."""
     by_name = {s.info.name: s for s in sources if s.info.name}
-    providers = _Providers(index, by_name) if seen and index is not None else None
+    known = by_name.keys() | (index.modules.keys() if index is not None else set())
+    memo = index.order_memo if index is not None else {}
+    providers = None
     deps: dict[str, list[str]] = {}
     for name, source in by_name.items():
-        found = local_imports(source, by_name)
-        if providers is not None:
-            for question in seen.get(source.display, ()):
-                found |= providers(question)
-        found.discard(name)
-        deps[name] = sorted(found)
+        asked = seen.get(source.display) if seen else None
+        kept = memo.get(source.display)
+        # Kept while the module's syntax and its last walk's questions are the same objects: the order
+        # only decides how soon a change travels, so edges a little out of date cost walks, not findings.
+        if kept is None or kept[0] is not source.module or kept[1] is not asked:
+            found = local_imports(source, known)
+            if asked:
+                providers = providers or _Providers(index, known)
+                for question in asked:
+                    found |= providers(question)
+            found.discard(name)
+            kept = memo[source.display] = (source.module, asked, sorted(found))
+        deps[name] = [d for d in kept[2] if d in by_name]
     return _depth_first(by_name, deps) + sorted((s for s in sources if not s.info.name), key=lambda s: s.display)
 
 
@@ -51,11 +60,11 @@ def _depth_first(by_name: dict, deps: dict[str, list[str]]) -> list:
 
 
 class _Providers:
-    """The modules (of this round) whose facts answer a question."""
+    """The modules (of those known) whose facts answer a question."""
 
     BY_NAME = frozenset({"method_returns", "attribute_named"})
 
-    def __init__(self, index, modules: dict) -> None:
+    def __init__(self, index, modules) -> None:
         self.modules = modules
         self.named: dict[str, dict[str, set[str]]] = {"method_returns": {}, "attribute_named": {}}
         for summary in index.functions.values():
@@ -80,8 +89,8 @@ class _Providers:
         return found
 
 
-def local_imports(source, modules: dict) -> set[str]:
-    """The project modules (keys of `modules`) a module imports at its top level."""
+def local_imports(source, modules) -> set[str]:
+    """The project modules (of the names `modules` holds) a module imports at its top level."""
     imports = Imports(source.info)
     found = set()
     for stmt in source.module.body:
