@@ -313,3 +313,46 @@ def test_large_real_modules_are_not_refused():
     assert files[-1].stat().st_size > 400_000
     for file in files:
         assert parse_memory(ast.parse(file.read_text(encoding="utf-8"))) < MEMORY_LIMIT / 2, file
+
+
+def _reference_memory(tree) -> int:
+    """The estimate as its definition reads: per statement of a body, its deepest expression and its
+    deepest bracket nesting; every node counted once."""
+    import ast
+
+    from leaklint.analysis import _BLOCKS, _BRACKETS
+
+    nodes = quadratic = 0
+    for block in [tree, *(n for n in ast.walk(tree) if isinstance(n, _BLOCKS))]:
+        deepest = brackets = 0
+        stack = [(child, 1, 0) for child in ast.iter_child_nodes(block)]
+        while stack:
+            node, depth, nested = stack.pop()
+            nodes += 1
+            if isinstance(node, _BLOCKS):
+                continue
+            nested += isinstance(node, _BRACKETS)
+            deepest, brackets = max(deepest, depth), max(brackets, nested)
+            stack += [(child, depth + 1, nested) for child in ast.iter_child_nodes(node)]
+        quadratic += 2500 * brackets ** 2 + 200 * deepest ** 2
+    return 3000 * nodes + quadratic
+
+
+def test_the_memory_estimate_is_its_definition():
+    import ast
+
+    from leaklint.analysis import parse_memory
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*sorted((root / "src" / "leaklint").rglob("*.py")), *sorted((root / "fixtures").rglob("*.py"))]
+    checked = 0
+    for file in files:
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        assert parse_memory(tree) == _reference_memory(tree), file
+        checked += 1
+    assert checked > 100
+    chain = ast.parse("x = " + "f(" * 50 + ")" * 50 + "\nif a:\n    y = [[[(b if c else d)]]]\n")
+    assert parse_memory(chain) == _reference_memory(chain)
