@@ -53,6 +53,19 @@ def test_workers_find_exactly_what_one_process_finds(corpus, jobs, always_share)
     assert len(alone) > 20
 
 
+def test_the_index_sent_to_workers_holds_no_syntax_tree(corpus, always_share, monkeypatch):
+    """The index goes to every worker before each round: what each process keeps of its own modules'
+    syntax (the walk order's edges, say) must stay out of it, or each round pickles whole trees."""
+    import pickle
+
+    sent = []
+    dumps = pickle.dumps
+    monkeypatch.setattr(parallel.pickle, "dumps", lambda obj, *a, **k: sent.append(dumps(obj, *a, **k)) or sent[-1])
+    findings(corpus, 2)
+    assert len(sent) >= 2
+    assert not any(b"libcst" in blob for blob in sent)
+
+
 @pytest.mark.parametrize("tree", ["demo_shop", "wrapped_app"])
 def test_workers_on_the_fixtures(tree, always_share):
     assert findings(ROOT / "fixtures" / tree, 2)[0] == findings(ROOT / "fixtures" / tree, 1)[0]

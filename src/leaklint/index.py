@@ -37,7 +37,6 @@ class ProjectIndex(NameLookup):
         self.rounds = 0
         self.walks = 0    # modules walked by this process (to show what skipping unchanged ones saves)
         self._by_method: dict[str, list | Value] | None = None  # `method_returns`, rebuilt when functions change
-        self.order_memo: dict[str, tuple] = {}  # `index_order.walk_order`'s edges per module
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     # Each question a walk asks is noted with its answer (`reads.asked`), to tell in a later round whether
@@ -212,7 +211,7 @@ def _within(ref: str, modules: set[str]) -> bool:
 
 
 def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None,
-              seen: dict[str, dict] | None = None) -> bool:
+              seen: dict[str, dict] | None = None, order: dict | None = None) -> bool:
     """Walk every relevant module, callees first, updating the index as each module is done;
     True when the index changed.  Walking in import order lets most chains settle in one round.
     `at(source)` is told which module is being walked.  `seen` keeps, per module, the questions its last
@@ -223,7 +222,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     index._by_method = None  # functions may have been merged in from other processes since
     catalogue = index.derived_sinks(checker.options.catalogue)
     options = replace(checker.options, catalogue=catalogue, project=index)
-    for source in walk_order(sources, seen, index):
+    for source in walk_order(sources, seen, index, order):
         if seen is not None and source.display in seen and index.still_answers(seen[source.display], catalogue):
             continue
         if at is not None:

@@ -14,12 +14,13 @@ import libcst as cst
 from .resolve import Imports
 
 
-def walk_order(sources: list, seen: dict[str, dict] | None = None, index=None) -> list:
+def walk_order(sources: list, seen: dict[str, dict] | None = None, index=None, memo: dict | None = None) -> list:
     """`sources` ordered so that a module comes after the project modules it imports and, when its last
-    walk is in `seen`, after those that answered that walk's questions."""
+    walk is in `seen`, after those that answered that walk's questions.  `memo` keeps each module's edges
+    from one round to the next (it holds syntax trees: it stays in the process that walks them)."""
     by_name = {s.info.name: s for s in sources if s.info.name}
     known = by_name.keys() | (index.modules.keys() if index is not None else set())
-    memo = index.order_memo if index is not None else {}
+    memo = {} if memo is None else memo
     providers = None
     deps: dict[str, list[str]] = {}
     for name, source in by_name.items():

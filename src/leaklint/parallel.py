@@ -55,6 +55,7 @@ class Share:
         # in every round (`LEAKLINT_EXHAUSTIVE=1`, to compare with)
         self.seen: dict[str, dict] | None = None if os.environ.get("LEAKLINT_EXHAUSTIVE") == "1" else {}
         self.at = at or (lambda position: None)   # which file of a command is being worked on
+        self.order: dict[str, tuple] = {}   # the walk order's edges per module (`index_order.walk_order`)
 
     def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
         from .index_order import local_imports
@@ -81,7 +82,7 @@ class Share:
         sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
         positions = {display: i for i, display in enumerate(self.sources)}
         run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]),
-                  self.seen)
+                  self.seen, self.order)
         return module_facts(index, {s.info.name for s in sources if s.info.name}) if facts else None
 
     def findings(self, wanted: frozenset[str]) -> dict[str, list[Finding]]:
