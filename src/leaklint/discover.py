@@ -72,7 +72,8 @@ class IgnorePattern:
         regex = re.sub(r"\(\?P<\w+>/\)", "(?!)", regex)
         regex = ".+" if regex == "." else regex  # `*` and `**`: every path
         on_name = "/" not in core
-        return cls(f"(?:{regex})\\Z", include, folders_only, on_name, *_shape(core[1:] if not include else core, on_name))
+        shape = _shape(core if include else core[1:], on_name)
+        return cls(f"(?:{regex})\\Z", include, folders_only, on_name, *shape)
 
 
 def _translate(line: str) -> tuple[str | None, bool | None]:
@@ -92,7 +93,10 @@ def _shape(body: str, on_name: bool) -> tuple[str, str]:
     if _PLAIN.fullmatch(body):
         return ("name", body) if on_name else ("path", body[1:] if body.startswith("/") else body)
     if on_name and body.count("*") == 1 and _PLAIN.fullmatch(body.strip("*")):
-        return ("suffix", body[1:]) if body.startswith("*") else ("prefix", body[:-1]) if body.endswith("*") else ("", "")
+        if body.startswith("*"):
+            return "suffix", body[1:]
+        if body.endswith("*"):
+            return "prefix", body[:-1]
     return "", ""
 
 
