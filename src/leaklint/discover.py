@@ -116,6 +116,7 @@ class GitIgnore:
         object.__setattr__(self, "_paths", frozenset(self._texts("path")))
         object.__setattr__(self, "_suffixes", tuple(self._texts("suffix")))
         object.__setattr__(self, "_prefixes", tuple(self._texts("prefix")))
+        object.__setattr__(self, "_inside", self.base + os.sep)
 
     def _texts(self, shape: str) -> list[str]:
         return [p.text for p in self.patterns if p.shape == shape]
@@ -134,9 +135,10 @@ class GitIgnore:
 
     def verdict(self, path: str, name: str, is_dir: bool, ignored: bool) -> bool:
         """`ignored` as these patterns leave it (the last pattern that matches decides)."""
-        if not path.startswith(self.base + os.sep):
+        if not path.startswith(self._inside):
             return ignored
-        rel = path[len(self.base) + 1:].replace(os.sep, "/")
+        rel = path[len(self._inside):]
+        rel = rel if os.sep == "/" else rel.replace(os.sep, "/")
         if not self._any(name, rel):
             return ignored
         for pattern in reversed(self.patterns):
