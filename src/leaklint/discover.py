@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from .config import Settings
@@ -305,7 +306,7 @@ def walk(folder: str, absolute: str, rules: list[GitIgnore], excluded: Excludes,
     """Depth-first, sorted by name.  `visited` holds the real paths of folders entered through links,
     so a symlink loop is entered once."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        entries = sorted(os.scandir(folder), key=attrgetter("name"))
     except OSError:
         return
     if gitignore:
