@@ -54,7 +54,10 @@ class IgnorePattern:
             return lambda subject: subject.endswith(self.text)
         if self.shape == "prefix":
             return lambda subject: subject.startswith(self.text)
-        match = re.compile(self.regex).match
+        try:
+            match = re.compile(self.regex).match
+        except re.error:  # a range backwards (`[z-a]`): a class of nothing, so the line matches nothing
+            return lambda subject: False
         return lambda subject: match(subject) is not None
 
     @classmethod
