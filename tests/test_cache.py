@@ -247,3 +247,38 @@ def test_every_setting_is_part_of_the_key(project):
     (project / "pyproject.toml").write_text('[project]\nname = "proj"\n\n[tool.leaklint]\nmax-file-size-kb = 1\n')
     result = run_cli("check", ".", cwd=project)
     assert "LL900" in result.stdout and "LL001" not in result.stdout
+
+
+def test_every_field_of_a_stored_row_is_checked_on_load():
+    """Loading checks rows wholesale (for speed): any one field of the wrong type still rejects the cache."""
+    from copy import deepcopy
+
+    from leaklint.cache import CacheData, FileEntry, ProjectEntry, _cache_data, _plain
+
+    row = (3, 4, "app.py", "LL001", 3, 9, "", "safe", "f1", ((1, 2, "defined here"),), ("a.b",),
+           ("Mixpanel", "analytics", ("email",)), "new")
+    data = CacheData({"/p/app.py": FileEntry(10, 20, "d1", frozenset({"mixpanel"}), False, True, False)},
+                     {"/p": ProjectEntry({"/p/app.py": "d1"}, frozenset({"app:track"}), {}, {"/p/app.py": [row]},
+                                         {"/p/w.py": "d2"}, {"/p/app.py": "k1"})})
+    plain = _plain(data)
+    assert _cache_data(plain) == data
+
+    def broken(change):
+        copy = deepcopy(_plain(data))
+        change(copy)
+        with pytest.raises((TypeError, ValueError)):
+            _cache_data(copy)
+
+    file_row = plain["files"]["/p/app.py"]
+    for i in range(len(file_row)):  # an int for a bool, a bool for an int, a str for anything else
+        wrong = True if type(file_row[i]) is int else 1 if type(file_row[i]) is bool else None
+        broken(lambda c, i=i, wrong=wrong: c["files"].update({"/p/app.py": file_row[:i] + (wrong,) + file_row[i + 1:]}))
+    broken(lambda c: c["files"].update({"/p/app.py": file_row[:-1]}))
+    broken(lambda c: c["files"].update({"/p/app.py": file_row[:3] + (("mixpanel", 5),) + file_row[4:]}))
+    broken(lambda c: c["files"].update({5: file_row}))
+    project_row = plain["projects"]["/p"]
+    for i in (0, 1, 5):  # a digest that is not a string, in each mapping of digests
+        broken(lambda c, i=i: c["projects"].update({"/p": project_row[:i] + ({"/p/app.py": 7},) + project_row[i + 1:]}))
+    broken(lambda c: c["projects"].update({"/p": project_row[:2] + (("app:track", None),) + project_row[3:]}))
+    for i in range(len(row)):
+        broken(lambda c, i=i: c["projects"]["/p"][4].update({"/p/app.py": [row[:i] + (object,) + row[i + 1:]]}))

@@ -3,12 +3,16 @@ locations it carries (where the data was read, the project functions a call goes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from textwrap import dedent
+
+import pytest
 
 from conftest import lint
 
 from leaklint.api import check_source
+from leaklint.output import MODULES
 
 MULTI_LINE = dedent("""
     import mixpanel
@@ -210,6 +214,46 @@ def test_related_locations_in_the_output_formats(tmp_path):
     [issue] = json.loads(run_cli("check", ".", "--output-format", "gitlab", cwd=root).stdout)
     assert issue["other_locations"][2] == {"path": "shop/events.py", "lines": {"begin": 5, "end": 5}}
 
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_a_format_declares_whether_it_shows_related_locations(name):
+    """A run looks the wrappers' definitions up only for a format that shows them: each format's flag must
+    say whether a related location changes what it prints."""
+    from leaklint.findings import Finding, Related
+    from leaklint.output import formatter, shows_related
+
+    plain = Finding("app.py", 3, 5, "LL001", "email sent to Mixpanel", source_line="mp.track(email)")
+    related = replace(plain, related=(Related("events.py", 7, 1, "through shop.events.emit"),))
+    render = formatter(name)
+    assert (render([related]) != render([plain])) == shows_related(name)
+
+
+def test_the_definitions_are_not_looked_up_for_an_output_without_related_locations(tmp_path, monkeypatch):
+    from leaklint import wrappers
+    from leaklint.api import check_files, discover_paths
+    from leaklint.config import Configs
+
+    root, configs = shop(tmp_path), Configs()
+    files = discover_paths([root], configs).files
+    [finding] = check_files(files, configs, given=[root]).findings
+    assert "through shop.events.emit" in [r.message for r in finding.related]
+    monkeypatch.setattr(wrappers, "definitions", lambda text: pytest.fail("parsed for related locations"))
+    [bare] = check_files(files, configs, given=[root], related=False).findings
+    assert [r.message for r in bare.related] == ["email read here: user.email"]
+    assert (bare.line, bare.col, bare.code, bare.message) == (finding.line, finding.col, finding.code, finding.message)
+
+
+def test_a_report_file_that_shows_related_locations_gets_them_under_a_concise_output(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    root = shop(tmp_path)
+    result = run_cli("check", ".", "-o", "json:report.json", "--statistics", cwd=root)
+    assert "LL001" in result.stdout
+    [item] = json.loads((root / "report.json").read_text())
+    assert "through shop.events.emit" in [r["message"] for r in item["related"]]
 
 def test_ci_fingerprints_do_not_move_with_the_line(tmp_path):
     import json

@@ -103,10 +103,12 @@ def _nearest(files: list[Path], config: Path | None, configs: Configs, named: se
 
 
 def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), data: dict[Path, bytes] | None = None,
-                jobs: int = 1, cache: bool = False, progress: Progress | None = None) -> Run:
+                jobs: int = 1, cache: bool = False, progress: Progress | None = None, related: bool = True) -> Run:
     """Findings for the files, each project (and configuration) indexed once.  `data` holds the content of
     files not to be read from disk, by `Path.absolute()`; when one of the `given` folders holds a project's
-    root, the files of that project are all here already.  `progress` is told what the run is doing."""
+    root, the files of that project are all here already.  `progress` is told what the run is doing.
+    `related=False`: the findings lack the definitions of the functions they go through (an output that
+    does not show related locations; finding those parses the modules)."""
     from .cache import Cache
     from .project import Project
     from .wrappers import with_wrappers
@@ -133,7 +135,7 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
         shown, in_tests = outside_tests(project.findings(), project, settings)
         if progress is not None:
             progress.set("reporting")
-        run.findings.extend(with_wrappers(shown, project.sources, project.checker.load))
+        run.findings.extend(with_wrappers(shown, project.sources, project.checker.load) if related else shown)
         run.in_tests += in_tests
         run.notes.extend(project.notes)
         for source in project.sources:

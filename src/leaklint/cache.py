@@ -149,18 +149,22 @@ def _plain(data: CacheData) -> dict:
 FINDING_TYPES = (int, int, str, str, int, int, str, str, str, tuple, tuple, tuple, str)
 
 
+FILE_TYPES = (int, int, str, tuple, bool, bool, bool, str)
+PROJECT_TYPES = (dict, dict, tuple, dict, dict, dict)
+
+
 def _cache_data(raw: object) -> CacheData:
-    """Raises TypeError or ValueError on anything but what `_plain` writes."""
+    """Raises TypeError or ValueError on anything but what `_plain` writes.  (A warm run loads thousands
+    of rows: each is checked by comparing its types at once, each list of strings by joining it.)"""
     raw = _typed(raw, dict)
     files = {}
     for path, row in _typed(raw["files"], dict).items():
-        size, mtime_ns, digest, words, literal, marked, vendor, error = _row(row, (int, int, str, tuple, bool, bool, bool,
-                                                                                   str))
-        files[_typed(path, str)] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, vendor,
-                                             error)
+        size, mtime_ns, digest, words, literal, marked, vendor, error = _row(row, FILE_TYPES)
+        files[path] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, vendor, error)
+    _strings(files)
     projects = {}
     for root, row in _typed(raw["projects"], dict).items():
-        relevant, watched, interesting, index_data, found, seen = _row(row, (dict, dict, tuple, dict, dict, dict))
+        relevant, watched, interesting, index_data, found, seen = _row(row, PROJECT_TYPES)
         findings = {_typed(p, str): [_row(r, FINDING_TYPES) for r in _typed(rows, list)] for p, rows in found.items()}
         projects[_typed(root, str)] = ProjectEntry(_digests(relevant), frozenset(_strings(interesting)), index_data,
                                                    findings, _digests(watched), _digests(seen))
@@ -174,17 +178,22 @@ def _typed(value, kind: type):
 
 
 def _row(row, kinds: tuple) -> tuple:
-    if len(_typed(row, tuple)) != len(kinds):
-        raise ValueError("a row of the wrong length")
-    return tuple(_typed(value, kind) for value, kind in zip(row, kinds))
+    """`row` when it is a tuple of exactly `kinds` (`bool` is not `int`)."""
+    if type(row) is not tuple or tuple(map(type, row)) != kinds:
+        raise TypeError("a row of the wrong shape")
+    return row
 
 
-def _strings(values) -> list[str]:
-    return [_typed(v, str) for v in values]
+def _strings(values):
+    """`values` when every one is a `str` (joining them raises TypeError on anything else)."""
+    "".join(values)
+    return values
 
 
 def _digests(mapping: dict) -> dict[str, str]:
-    return {_typed(p, str): _typed(d, str) for p, d in mapping.items()}
+    _strings(mapping)
+    _strings(mapping.values())
+    return mapping
 
 
 # -- keys -----------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def check(args: argparse.Namespace) -> int:
     from .cli_color import in_color
     from .cli_report import (EXIT_CLEAN, check_reports, crashed, exit_code, plural, print_summary, show_diff,
                              show_fixes, statistics, write_reports)
-    from .output import formatter
+    from .output import formatter, shows_related
 
     progress = progress_for(args)  # from now: the run's first second shows nothing
     paths, configs, found, stdin = inputs(args)
@@ -126,8 +126,11 @@ def check(args: argparse.Namespace) -> int:
     reports = check_reports(args.reports)
     use_cache = not (args.no_cache or stdin or args.fix or args.diff or args.add_noqa)  # it keeps no fixes, nor text
     jobs = 1 if stdin else (args.jobs or cpu_count())
+    # where wrappers are defined is looked up (parsing their modules) only for an output that shows it
+    shown_formats = [name for name, _ in reports] + ([] if args.statistics else [args.output_format])
+    related = any(map(shows_related, shown_formats))
     checked = check_with_progress(progress, found.files, configs, given=paths, data=stdin, jobs=jobs,
-                                  cache=use_cache)
+                                  cache=use_cache, related=related)
     findings = checked.findings
     if args.write_baseline is not None:
         baseline.write(args.write_baseline, findings)
@@ -155,7 +158,7 @@ def check(args: argparse.Namespace) -> int:
         if args.show_fixes:
             show_fixes(fixed)
         if done.changed_files:  # report what is left where it now stands in the rewritten files
-            again = check_with_progress(progress, found.files, configs, given=paths, jobs=jobs)
+            again = check_with_progress(progress, found.files, configs, given=paths, jobs=jobs, related=related)
             findings, notes = baseline.new_only(again.findings, recorded), again.notes
             in_tests, baselined = again.in_tests, len(again.findings) - len(findings)
     remaining = [f for f in findings if not any(f is x for x in fixed)]

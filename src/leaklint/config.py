@@ -118,11 +118,12 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def config_in(folder: Path) -> Path | None:
+def config_in(folder: Path | str) -> Path | None:
     """The configuration file in `folder` itself, if any."""
     for name in CONFIG_FILES:
-        path = folder / name
-        if path.is_file():
+        where = os.path.join(folder, name)  # a walk asks for every folder: no Path until one is there
+        if os.path.isfile(where):
+            path = Path(where)
             if name != "pyproject.toml" or (_mentions_leaklint(path) and _table(_read(path), path) is not None):
                 return path
     return None
@@ -314,7 +315,7 @@ class Configs:
             return None
         if folder not in self._files:  # each folder looked at once, however many files and subfolders ask
             parent = os.path.dirname(folder)
-            found = config_in(Path(folder))
+            found = config_in(folder)
             self._files[folder] = found if found is not None or parent == folder else self.file_in(parent)
         return self._files[folder]
 

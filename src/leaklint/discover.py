@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from .config import Settings
@@ -27,22 +28,40 @@ class Discovery:
     errors: list[str] = field(default_factory=list)   # one line each: missing paths and the like
 
 
+# A line of plain characters (no wildcard, escape, class or space): matched by comparing strings, no regex
+_PLAIN = re.compile(r"[^*?\[\]\\\s]+")
+
+
 @dataclass(frozen=True)
 class IgnorePattern:
-    """One line of an ignore file, translated by `pathspec` (git's wildcard rules, escapes, trailing spaces)."""
+    """One line of an ignore file, translated by `pathspec` (git's wildcard rules, escapes, trailing spaces).
+    The common shapes (`name`, `*.ext`, `prefix*`, `/some/path`) are matched as strings; the regex of any
+    other is compiled only when the union of its file's patterns matched."""
 
     regex: str                         # matches a whole path, relative to the ignore file's folder
     ignores: bool                      # False: a negation (`!`), which takes the path back
     folders_only: bool                 # the line ends with `/`
     on_name: bool                      # no `/` in it: it matches a name in any folder, so the name alone
+    shape: str = ""                    # "name", "suffix", "prefix" or "path": `text` is compared; "": the regex
+    text: str = ""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "matches", re.compile(self.regex).match)
+    @functools.cached_property
+    def matches(self) -> Callable[[str], bool]:
+        """Whether the name (`on_name`) or the relative path matches."""
+        if self.shape in ("name", "path"):
+            return self.text.__eq__
+        if self.shape == "suffix":
+            return lambda subject: subject.endswith(self.text)
+        if self.shape == "prefix":
+            return lambda subject: subject.startswith(self.text)
+        try:
+            match = re.compile(self.regex).match
+        except re.error:  # a range backwards (`[z-a]`): a class of nothing, so the line matches nothing
+            return lambda subject: False
+        return lambda subject: match(subject) is not None
 
     @classmethod
     def of(cls, line: str) -> "IgnorePattern | None":
-        from pathspec import GitIgnoreSpec  # imported only for a tree that has ignore files
-
         core = line.rstrip(" ")
         core = line if core.endswith("\\") else core  # an escaped trailing space is part of the name
         folders_only = core.endswith("/") and core.strip("!/") != ""
@@ -50,13 +69,39 @@ class IgnorePattern:
         # pathspec matches a path or anything below it (`a/**` matches `a/`); the walk asks about each path
         # itself, so `a/**` is spelled as what it ignores, everything inside `a`
         core = core + "/*" if core.endswith("/**") else core
-        patterns = GitIgnoreSpec.from_lines([core]).patterns
-        if not patterns or patterns[0].include is None:
+        regex, include = _translate(core)
+        if regex is None or include is None:
             return None  # a blank line or a comment
         # Its group for "a folder above the path matched" (a `/` and what follows) never matches here.
-        regex = re.sub(r"\(\?P<\w+>/\)", "(?!)", patterns[0].regex.pattern)
+        regex = re.sub(r"\(\?P<\w+>/\)", "(?!)", regex)
         regex = ".+" if regex == "." else regex  # `*` and `**`: every path
-        return cls(f"(?:{regex})\\Z", patterns[0].include, folders_only, "/" not in core)
+        on_name = "/" not in core
+        shape = _shape(core if include else core[1:], on_name)
+        return cls(f"(?:{regex})\\Z", include, folders_only, on_name, *shape)
+
+
+def _translate(line: str) -> tuple[str | None, bool | None]:
+    """The regex (not compiled) and include flag that `pathspec`'s gitignore rules give a line."""
+    try:
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
+    except ImportError:  # pathspec before 1.0
+        from pathspec.patterns.gitwildmatch import GitWildMatchPattern as Pattern
+    try:
+        return Pattern.pattern_to_regex(line)
+    except ValueError:  # a line git cannot read either (`!` alone): it ignores nothing
+        return None, None
+
+
+def _shape(body: str, on_name: bool) -> tuple[str, str]:
+    """How a pattern's text (its `!` taken off) can be matched without a regex: ("", "") when it cannot."""
+    if _PLAIN.fullmatch(body):
+        return ("name", body) if on_name else ("path", body[1:] if body.startswith("/") else body)
+    if on_name and body.count("*") == 1 and _PLAIN.fullmatch(body.strip("*")):
+        if body.startswith("*"):
+            return "suffix", body[1:]
+        if body.endswith("*"):
+            return "prefix", body[:-1]
+    return "", ""
 
 
 @dataclass(frozen=True)
@@ -69,16 +114,36 @@ class GitIgnore:
     patterns: tuple[IgnorePattern, ...]
 
     def __post_init__(self) -> None:
-        # One regex on the name and one on the path for all the patterns: most entries match none, and go at once.
-        object.__setattr__(self, "_names", _any_regex([p.regex for p in self.patterns if p.on_name]))
-        object.__setattr__(self, "_paths", _any_regex([p.regex for p in self.patterns if not p.on_name]))
+        # Most entries match none of the patterns: plain ones are looked up, the others share one regex on
+        # the name and one on the path (compiled when first needed).
+        object.__setattr__(self, "_names", frozenset(self._texts("name")))
+        object.__setattr__(self, "_paths", frozenset(self._texts("path")))
+        object.__setattr__(self, "_suffixes", tuple(self._texts("suffix")))
+        object.__setattr__(self, "_prefixes", tuple(self._texts("prefix")))
+        object.__setattr__(self, "_inside", self.base + os.sep)
+
+    def _texts(self, shape: str) -> list[str]:
+        return [p.text for p in self.patterns if p.shape == shape]
+
+    @functools.cached_property
+    def _regexes(self) -> tuple[Callable[[str], object], Callable[[str], object]]:
+        return (_any_regex([p.regex for p in self.patterns if p.on_name and not p.shape]),
+                _any_regex([p.regex for p in self.patterns if not p.on_name and not p.shape]))
+
+    def _any(self, name: str, rel: str) -> bool:
+        if (name in self._names or rel in self._paths or name.endswith(self._suffixes)
+                or name.startswith(self._prefixes)):
+            return True
+        on_names, on_paths = self._regexes
+        return on_names(name) is not None or on_paths(rel) is not None
 
     def verdict(self, path: str, name: str, is_dir: bool, ignored: bool) -> bool:
         """`ignored` as these patterns leave it (the last pattern that matches decides)."""
-        if not path.startswith(self.base + os.sep):
+        if not path.startswith(self._inside):
             return ignored
-        rel = path[len(self.base) + 1:].replace(os.sep, "/")
-        if self._names(name) is None and self._paths(rel) is None:
+        rel = path[len(self._inside):]
+        rel = rel if os.sep == "/" else rel.replace(os.sep, "/")
+        if not self._any(name, rel):
             return ignored
         for pattern in reversed(self.patterns):
             if (is_dir or not pattern.folders_only) and pattern.matches(name if pattern.on_name else rel):
@@ -244,7 +309,7 @@ def walk(folder: str, absolute: str, rules: list[GitIgnore], excluded: Excludes,
     """Depth-first, sorted by name.  `visited` holds the real paths of folders entered through links,
     so a symlink loop is entered once."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        entries = sorted(os.scandir(folder), key=attrgetter("name"))
     except OSError:
         return
     if gitignore:

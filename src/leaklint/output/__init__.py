@@ -27,3 +27,8 @@ MODULES = {
 
 def formatter(name: str) -> Formatter:
     return importlib.import_module(f"{__name__}.{MODULES[name]}").render
+
+
+def shows_related(name: str) -> bool:
+    """Whether a format shows related locations (a run for one that does not need not look them up)."""
+    return importlib.import_module(f"{__name__}.{MODULES[name]}").SHOWS_RELATED

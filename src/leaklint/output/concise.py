@@ -9,6 +9,9 @@ if TYPE_CHECKING:
 from ..findings import Finding
 
 
+SHOWS_RELATED = False  # it leaves out the related locations
+
+
 def render(findings: Sequence[Finding]) -> str:
     return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {'[*] ' if f.fixable else ''}{f.message}\n"
                    for f in findings)

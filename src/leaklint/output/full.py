@@ -10,6 +10,9 @@ if TYPE_CHECKING:
 from ..findings import Finding
 
 
+SHOWS_RELATED = True  # its findings carry the related locations
+
+
 def render(findings: Sequence[Finding]) -> str:
     out = []
     for f in findings:

@@ -12,6 +12,7 @@ from ..rules import Severity, severity
 from .ci import place
 
 COMMAND = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warning"}
+SHOWS_RELATED = False  # it leaves out the related locations
 
 
 def _data(text: str) -> str:

@@ -12,6 +12,7 @@ from ..rules import Severity, severity
 from .ci import fingerprint, fingerprints, place
 
 SEVERITY = {Severity.HIGH: "major", Severity.MEDIUM: "major", Severity.INFO: "minor"}
+SHOWS_RELATED = True  # its findings carry the related locations
 
 
 def render(findings: Sequence[Finding]) -> str:

@@ -10,5 +10,8 @@ if TYPE_CHECKING:
 from ..findings import Finding
 
 
+SHOWS_RELATED = True  # its findings carry the related locations
+
+
 def render(findings: Sequence[Finding]) -> str:
     return json.dumps([f.as_dict() for f in findings], indent=2) + "\n"

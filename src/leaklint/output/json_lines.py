@@ -10,5 +10,8 @@ if TYPE_CHECKING:
 from ..findings import Finding
 
 
+SHOWS_RELATED = True  # its findings carry the related locations
+
+
 def render(findings: Sequence[Finding]) -> str:
     return "".join(json.dumps(f.as_dict()) + "\n" for f in findings)

@@ -10,6 +10,9 @@ from xml.etree import ElementTree as ET
 from ..findings import Finding
 
 
+SHOWS_RELATED = False  # it leaves out the related locations
+
+
 def render(findings: Sequence[Finding]) -> str:
     root = ET.Element("testsuites", name="leaklint", tests=str(max(len(findings), 1)), failures=str(len(findings)))
     by_file: dict[str, list[Finding]] = {}

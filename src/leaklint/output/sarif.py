@@ -22,6 +22,7 @@ LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "error", Severity.INFO: "warni
 # GitHub ranks security alerts by this score; leaking personal data to a third party is high. INFO rules
 # are about leaklint's view of the code (a file it cannot read): no security alert, so no score.
 SCORE = {Severity.HIGH: "7.5", Severity.MEDIUM: "6.5"}
+SHOWS_RELATED = True  # its findings carry the related locations
 
 
 def _rule(rule) -> dict:
