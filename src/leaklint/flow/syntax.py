@@ -47,16 +47,13 @@ def _evaluated(literal: str) -> str | bytes | None:
         return None
 
 
-_PLAIN_PREFIXES = frozenset({"", "r", "u", "b", "br", "rb"})
-
-
 def _plain(literal: str) -> str | bytes | None:
     """The value of a one-line literal without escapes, read off its text; None for any other."""
     at = next((i for i, c in enumerate(literal[:3]) if c in "'\""), -1)
-    prefix = literal[:at].lower()
-    if at < 0 or prefix not in _PLAIN_PREFIXES or literal[-1:] != literal[at]:
+    prefix = literal[:at].lower()   # as libcst parsed it: none, r, u, b, br or rb
+    if at < 0 or prefix.strip("rub") or (len(prefix) > 1 and "u" in prefix) or literal[-1:] != literal[at]:
         return None
-    triple = literal[at:at + 3] in ("'''", '"""') and len(literal) >= at + 6
+    triple = literal[at:at + 3] == literal[at] * 3 and len(literal) >= at + 6
     quote = 3 if triple else 1
     body = literal[at + quote:len(literal) - quote]
     if "\\" in body or "\n" in body or "\r" in body or (not triple and literal[at] in body):
