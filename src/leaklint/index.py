@@ -213,10 +213,11 @@ def _within(ref: str, modules: set[str]) -> bool:
 def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None,
               seen: dict[str, dict] | None = None, order: dict | None = None) -> bool:
     """Walk every relevant module, callees first, updating the index as each module is done;
-    True when the index changed.  Walking in import order lets most chains settle in one round.
-    `at(source)` is told which module is being walked.  `seen` keeps, per module, the questions its last
-    walk asked the index and their answers (`reads`): a module the index still answers alike is not walked
-    again (its walk would give the same facts and reports)."""
+    True when the index changed.  Walking each module after those it imports and those that answered it
+    last time (`index_order`) lets most chains settle in one round.  `at(source)` is told which module is
+    being walked.  `seen` keeps, per module, the questions its last walk asked the index and their answers
+    (`reads`): a module the index still answers alike is not walked again (its walk would give the same
+    facts and reports).  `order` keeps the walk order's edges from one round to the next."""
     before = _key(index)
     index.forget_attributes()  # other processes' facts may have been merged in since
     index._by_method = None  # functions may have been merged in from other processes since
