@@ -73,3 +73,37 @@ def test_the_index_of_part_of_a_project_is_not_cached(tmp_path, monkeypatch):
     whole = run_cli("check", ".", cwd=root)   # a cold run: the partial index was not taken for the whole
     assert whole.stdout.count("\n") > one.stdout.count("\n") > 0
     assert run_cli("check", ".", "--no-cache", cwd=root).stdout == whole.stdout
+
+
+def test_a_run_asked_about_most_of_a_project_indexes_all_of_it_and_is_warm_next_time(tmp_path, monkeypatch):
+    """`leaklint check src/` where `src` holds most of the project: the index of a part is never stored
+    (it would pass for the whole), so such a run indexes the whole project, and the next one is a hit."""
+    from leaklint import api, project as project_module
+
+    root = make("synthetic", tmp_path / "synthetic")
+    (root / "tools").mkdir()
+    (root / "tools" / "report.py").write_text("import sys\n\nprint(sys.argv)\n")   # no import of synth
+    (root / "manage.py").write_text("import os\n")
+    folder = root / "synth"
+    every = discover([root], Settings()).files
+    inside = [p for p in every if folder in p.parents]
+    assert len(every) > len(inside) and 2 * len(inside) >= len(every)
+    used: list[tuple[str, int, int]] = []
+    findings = project_module.Project.findings
+
+    def noted(self):
+        try:
+            return findings(self)
+        finally:
+            used.append((self.cache_use, len(self.pool), len(self.sources)))
+
+    monkeypatch.setattr(project_module.Project, "findings", noted)
+    monkeypatch.chdir(root)
+    first = api.check_paths([Path("synth")], cache=True).findings
+    second = api.check_paths([Path("synth")], cache=True).findings
+    assert [u[0] for u in used] == ["miss", "hit"]
+    assert used[0][1] == used[0][2]   # the whole project was the pool
+    assert [(f.path, f.line, f.code) for f in second] == [(f.path, f.line, f.code) for f in first]
+    assert first
+    whole = {(f.path, f.line, f.code) for f in api.check_paths([Path(".")], cache=False).findings}
+    assert {(f.path, f.line, f.code) for f in first} <= whole

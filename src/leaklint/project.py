@@ -225,7 +225,8 @@ class Project:
         from .reach import reachable
 
         asked = [s for s in self.sources if s.display in self.wanted]
-        if len(asked) < len(self.sources):
+        # A few files: what they reach.  Half the project or more (`check src/`): all of it, storable.
+        if 2 * len(asked) < len(self.sources):
             for source in self.sources:
                 self.checker.facts(source)
             self.pool = reachable(asked, self.sources)
