@@ -118,6 +118,13 @@ def first_run(rows: dict, tree: Tree, command: list[str]) -> list[dict] | None:
         return None
 
 
+def clear_caches(root: Path) -> None:
+    """Every project's cache under `root`: a tree may hold several projects (polar's `server/`), each
+    caching at its own root, and a run that leaves one behind is not cold."""
+    for cache in list(root.rglob(".leaklint_cache")):
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def bench_tree(tree: Tree, args, peers_bin: Path) -> dict:
     files = checked_files(tree)
     progress(f"{tree.name}: {len(files)} files in {tree.root}")
@@ -125,10 +132,8 @@ def bench_tree(tree: Tree, args, peers_bin: Path) -> dict:
         raise ValueError("no Python files to check")
     rows: dict[str, dict] = {}
     jobs = ["--jobs", str(args.jobs)]
-    cache = tree.root / ".leaklint_cache"
-
     def clear() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
+        clear_caches(tree.root)
 
     check = [*LEAKLINT, "check", *tree.targets, "-q", "--exit-zero", *jobs]
     timed(rows, "read floor", [sys.executable, "-c", FLOOR, *tree.targets], args.repeat, tree)

@@ -132,3 +132,18 @@ def test_a_partial_run_keeps_the_other_parts_of_the_last_results_marked_as_older
     assert now["scale"]["measured"] == earlier["machine"]
     assert "measured then at `abc1234`" in report.scale_table(now["scale"])[0]
     run.carry_over(now, tmp_path / "missing.json")   # no earlier results: nothing to keep
+
+
+def test_clearing_a_tree_removes_every_projects_cache(tmp_path):
+    """A tree of several projects (polar: `server/`, `dev/cli/`) caches at each project's root; the cold,
+    first and unseen-file runs are only that if all of them are gone."""
+    import run
+
+    for folder in ("", "server", "dev/cli"):
+        cache = tmp_path / folder / ".leaklint_cache"
+        (cache / "sub").mkdir(parents=True)
+        (cache / "sub" / "data").write_text("x")
+    (tmp_path / "server" / "app.py").write_text("x = 1\n")
+    run.clear_caches(tmp_path)
+    assert not list(tmp_path.rglob(".leaklint_cache"))
+    assert (tmp_path / "server" / "app.py").exists()
