@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
     Formatter = Callable[[Sequence[Finding]], str]
 
-# Format name -> module with a `render(findings) -> str`; imported only when used (start-up time).
+# Format name -> module with a `render(findings) -> str` and `SHOWS_RELATED`; imported only when used
+# (start-up time).
 MODULES = {
     "concise": "concise",
     "full": "full",
@@ -26,9 +27,13 @@ MODULES = {
 
 
 def formatter(name: str) -> Formatter:
-    return importlib.import_module(f"{__name__}.{MODULES[name]}").render
+    return _module(name).render
 
 
 def shows_related(name: str) -> bool:
     """Whether a format shows related locations (a run for one that does not need not look them up)."""
-    return importlib.import_module(f"{__name__}.{MODULES[name]}").SHOWS_RELATED
+    return _module(name).SHOWS_RELATED
+
+
+def _module(name: str):
+    return importlib.import_module(f"{__name__}.{MODULES[name]}")
