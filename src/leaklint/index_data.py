@@ -20,7 +20,7 @@ def to_data(index: ProjectIndex) -> dict:
                     for m in index.modules.values())
     functions = tuple((s.qualname, s.module, s.method, _sink_data(s.sink) if s.sink else None,
                        _pii_data(s.returns.pii),
-                       tuple(w.what for w in s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)),
+                       _wholes_data(s.returns.wholes), s.key, s.passes, tuple(map(_param_data, s.params)),
                        _elements_data(s.returns.elements))
                       for s in index.functions.values())
     return {"modules": modules, "functions": functions, "classes": tuple(sorted(index.classes)), "rounds": index.rounds}
@@ -57,6 +57,10 @@ def _pii_from(data: tuple) -> tuple:
     return tuple(Evidence(PiiKind(kind), _text(what), None, _text(matched)) for kind, what, matched in data)
 
 
+def _wholes_data(wholes: tuple) -> tuple[str, ...]:
+    return tuple(w.what for w in wholes)
+
+
 def _wholes_from(data: tuple) -> tuple:
     return tuple(Whole(_text(what), None) for what in data)
 
@@ -65,7 +69,7 @@ def _elements_data(elements: tuple[Value, ...] | None) -> tuple | None:
     """Per element of a returned tuple: its evidence, whole objects and the parameters reaching it."""
     if elements is None:
         return None
-    return tuple((_pii_data(e.pii), tuple(w.what for w in e.wholes), e.params) for e in elements)
+    return tuple((_pii_data(e.pii), _wholes_data(e.wholes), e.params) for e in elements)
 
 
 def _elements_from(data: tuple | None) -> tuple[Value, ...] | None:
@@ -111,10 +115,16 @@ def _key_from(key: tuple) -> tuple:
     conditions its parameters reach sinks under, then per element of a returned tuple its evidence, whole
     objects and parameters."""
     flows, pii, wholes, passes, conditions, elements = key
-    return (tuple(tuple(map(_text, f)) for f in flows), tuple(tuple(map(_text, p)) for p in pii),
-            tuple(map(_text, wholes)), tuple(map(_text, passes)), _conditions_from(conditions),
-            tuple((tuple(tuple(map(_text, p)) for p in e_pii), tuple(map(_text, e_wholes)), tuple(map(_text, e_params)))
-                  for e_pii, e_wholes, e_params in elements))
+    return (_rows(flows), _rows(pii), _texts(wholes), _texts(passes), _conditions_from(conditions),
+            tuple((_rows(e_pii), _texts(e_wholes), _texts(e_params)) for e_pii, e_wholes, e_params in elements))
+
+
+def _texts(data: tuple) -> tuple[str, ...]:
+    return tuple(map(_text, data))
+
+
+def _rows(data: tuple) -> tuple[tuple[str, ...], ...]:
+    return tuple(map(_texts, data))
 
 
 def _conditions_from(data: tuple) -> tuple:

@@ -60,10 +60,9 @@ class FunctionFacts:
     def key(self) -> tuple:
         """What callers see of this function; rounds stop when no key changes."""
         return (tuple(sorted((p, f.role.value, f.target, f.via, f.implies) for p, f in self.flows.items())),
-                _data_key(self.returns), tuple(sorted(w.what for w in self.returns.wholes)),
-                tuple(sorted(self.passes)), conditions(self.flows),
-                tuple((_data_key(e), tuple(sorted(w.what for w in e.wholes)), tuple(sorted(e.params)))
-                      for e in self.elements or ()))
+                _data_key(self.returns), _wholes_key(self.returns), tuple(sorted(self.passes)),
+                conditions(self.flows),
+                tuple((_data_key(e), _wholes_key(e), tuple(sorted(e.params))) for e in self.elements or ()))
 
 
 @dataclass(frozen=True)
@@ -169,6 +168,10 @@ def _without_nodes(value: Value) -> Value:
 
 def _data_key(value: Value) -> tuple:
     return tuple(sorted((e.kind.value, e.what) for e in value.pii))
+
+
+def _wholes_key(value: Value) -> tuple:
+    return tuple(sorted(w.what for w in value.wholes))
 
 
 def signature(facts: FunctionFacts) -> tuple[Param, ...]:
