@@ -149,10 +149,8 @@ def _position(index: cst.BaseSlice) -> int | None:
     number = value.expression if negative else value
     if not isinstance(number, cst.Integer):
         return None
-    try:
-        return -int(number.value, 0) if negative else int(number.value, 0)
-    except ValueError:  # `01`, `1_000`: not worth reading
-        return None
+    value = int(number.value, 0)   # any integer literal the parser accepts: `1_000`, `0x10`
+    return -value if negative else value
 
 
 @lru_cache(maxsize=1 << 14)
