@@ -53,17 +53,18 @@ def test_workers_find_exactly_what_one_process_finds(corpus, jobs, always_share)
     assert len(alone) > 20
 
 
-def test_the_index_sent_to_workers_holds_no_syntax_tree(corpus, always_share, monkeypatch):
-    """The index goes to every worker before each round: what each process keeps of its own modules'
-    syntax (the walk order's edges, say) must stay out of it, or each round pickles whole trees."""
+def test_what_goes_to_workers_holds_no_syntax_tree(corpus, always_share, monkeypatch):
+    """The index goes to each worker before its first round, then the facts walked elsewhere before each
+    round: what each process keeps of its own modules' syntax (the walk order's edges, say) must stay out
+    of both, or each round pickles whole trees."""
     import pickle
 
     sent = []
-    dumps = pickle.dumps
-    monkeypatch.setattr(parallel.pickle, "dumps", lambda obj, *a, **k: sent.append(dumps(obj, *a, **k)) or sent[-1])
+    update = parallel.Worker._update
+    monkeypatch.setattr(parallel.Worker, "_update", lambda self: sent.append(update(self)) or sent[-1])
     findings(corpus, 2)
-    assert len(sent) >= 2
-    assert not any(b"libcst" in blob for blob in sent)
+    assert [kind for kind, _ in sent[:2]] == ["index", "facts"]  # the whole index once, then what changed
+    assert not any(b"libcst" in pickle.dumps(data) for _, data in sent)
 
 
 @pytest.mark.parametrize("tree", ["demo_shop", "wrapped_app"])
@@ -103,6 +104,30 @@ def test_a_dying_worker_is_replaced_and_its_file_reported(corpus, always_share, 
     assert "worker process analysing this file died (exit code 70)" in died[0][4]
     # Everything else is as one process finds it (the victim's own findings are lost with it).
     assert [f for f in shared if f[0] != victim] == [f for f in alone if f[0] != victim]
+
+
+def test_a_worker_dying_in_a_later_round_is_replaced_with_the_whole_index(corpus, always_share, monkeypatch,
+                                                                          tmp_path):
+    """After its first round a worker gets only the facts walked elsewhere; its replacement has no index,
+    so it must get the whole of it again, and the run ends as one process's would."""
+    alone, _ = findings(corpus, 1)
+    catch_up, main = parallel.Share.catch_up, os.getpid()
+    died_once, kinds = tmp_path / "died", tmp_path / "updates"
+
+    def dying_catch_up(self, update):
+        with kinds.open("a") as out:
+            out.write(update[0] + "\n")
+        if os.getpid() != main and update[0] == "facts" and not died_once.exists():
+            died_once.touch()
+            os._exit(70)  # between files: none is to blame
+        return catch_up(self, update)
+
+    monkeypatch.setattr(parallel.Share, "catch_up", dying_catch_up)
+    shared, project = findings(corpus, 2)
+    assert died_once.exists() and project.shares.workers == []
+    # the replacement was sent the whole index, and went on from there
+    assert kinds.read_text().split()[:3] == ["index", "facts", "index"]
+    assert shared == alone
 
 
 def test_jobs_flag(tmp_path):

@@ -1,8 +1,10 @@
 """`--jobs`: the files that matter, shared out between this process and worker processes.
 
 Each share parses its files once and keeps their syntax trees; what crosses between processes is small
-and portable: the index (summaries, no trees) going out before each round, each module's new facts and
-the final findings (their fixes as offsets, see findings.Wrap) coming back.  With one job the only share is this process's, on the same path.
+and portable: the index (summaries, no trees) going out before a worker's first round, then before each
+round only the facts of the modules walked elsewhere since; the facts of the modules each share walked
+coming back; the final findings (their fixes as offsets, see findings.Wrap).  With one job the only share
+is this process's, on the same path.
 
 A worker that dies (the native parser crashing on some file, the kernel killing it) is replaced: the
 file it was on is reported as LL902 and the rest of its share is parsed again by the new worker.
@@ -56,6 +58,8 @@ class Share:
         self.seen: dict[str, dict] | None = None if os.environ.get("LEAKLINT_EXHAUSTIVE") == "1" else {}
         self.at = at or (lambda position: None)   # which file of a command is being worked on
         self.order: dict[str, tuple] = {}   # the walk order's edges per module (`index_order.walk_order`)
+        self.index = None   # in a worker: the index, kept from round to round (see `catch_up`)
+        self.walked: set[str] = set()   # the modules the last round walked
 
     def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
         from .index_order import local_imports
@@ -81,9 +85,27 @@ class Share:
 
         sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
         positions = {display: i for i, display in enumerate(self.sources)}
-        run_round(self.checker, index, sources, self.reports, lambda source: self.at(positions[source.display]),
-                  self.seen, self.order)
-        return module_facts(index, {s.info.name for s in sources if s.info.name}) if facts else None
+        self.walked = set()
+
+        def at(source) -> None:
+            self.walked.add(source.info.name)
+            self.at(positions[source.display])
+
+        run_round(self.checker, index, sources, self.reports, at, self.seen, self.order)
+        self.walked.discard("")
+        # (a module not walked has the facts the other processes already took)
+        return module_facts(index, self.walked) if facts else None
+
+    def catch_up(self, update: tuple) -> object:
+        """In a worker, before a round: the whole index the first time, then the facts of the modules walked
+        elsewhere since its last round (pickling the whole index for every round cost more than the walks of
+        a late round)."""
+        kind, data = update
+        if kind == "index":
+            self.index = pickle.loads(data)
+        else:
+            merge(self.index, data)
+        return self.index
 
     def findings(self, wanted: frozenset[str]) -> dict[str, list[Finding]]:
         """Findings as plain data (fixes included), which cross back to the main process as they are."""
@@ -98,8 +120,9 @@ class Share:
 def module_facts(index, names: set[str]) -> dict:
     """What `index` knows of the modules `names`: the part of a round one share contributes."""
     functions = [f for f in index.functions.values() if f.module in names]
-    return {"modules": {n: index.modules[n] for n in names if n in index.modules},
-            "functions": functions, "classes": {c for c in index.classes if c.rpartition(".")[0] in names}}
+    modules = {n: index.modules[n] for n in names if n in index.modules}
+    # (a module's facts name its classes, nested ones too)
+    return {"modules": modules, "functions": functions, "classes": set().union(*(m.classes for m in modules.values()))}
 
 
 def merge(index, facts: dict) -> None:
@@ -124,6 +147,8 @@ class Worker:
         self.last_round: tuple | None = None  # replayed before findings, which need its reports
         self.pending: tuple = ()
         self.restarts = 0
+        self.index = None       # this process's index, which the worker's copy follows
+        self.stale: set[str] = set()   # modules walked elsewhere since the worker's last round
         self._start()
 
     def _start(self) -> None:
@@ -135,6 +160,7 @@ class Worker:
         context = multiprocessing.get_context(start_method())
         self.position = context.RawValue("i", -1)   # the file it is on, read after a death
         self.conn, child = context.Pipe()
+        self.primed = False   # whether it holds a copy of the index
         self.process = context.Process(target=serve, args=(self.checker, child, self.position, os.getpid()),
                                        daemon=True, name="leaklint-worker")
         _RUNNING[self.conn] = self.process
@@ -147,15 +173,34 @@ class Worker:
         if command == "parse":
             self.owned.extend(args[0])
         self.pending = (command, args)
-        if command == "round" and args[1] is None:
+        if command == "round" and args[0] is None:
             self.last_round = args
         self._send(command, args)
+
+    def round(self, index, only: frozenset[str] | None) -> None:
+        """Start a round: the worker catches up with `index` (see `Share.catch_up`), then walks."""
+        self.index = index
+        self.send("round", only)
+
+    def walked_elsewhere(self, modules: set[str]) -> None:
+        self.stale |= modules
 
     def _send(self, command: str, args: tuple) -> None:
         if command == "parse":
             args = (self._alive(args[0]), *args[1:])
+        elif command == "round":
+            args = (self._update(), *args)
         self.position.value = -1
         self.conn.send((command, args))
+
+    def _update(self) -> tuple:
+        """What the worker needs to hold this process's index: all of it the first time (and after a
+        restart), else the facts of the modules walked elsewhere since."""
+        if not self.primed:
+            self.primed, self.stale = True, set()
+            return "index", pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
+        names, self.stale = self.stale, set()
+        return "facts", module_facts(self.index, names)
 
     def result(self):
         command, args = self.pending
@@ -291,7 +336,7 @@ def serve(checker: Checker, conn, position, parent: int) -> None:
                 return 0
             try:
                 if command == "round":
-                    args = (pickle.loads(args[0]), *args[1:])
+                    args = (share.catch_up(args[0]), *args[1:])
                 result = getattr(share, command)(*args)
             except Exception as err:  # noqa: BLE001 - reported by the main process as one line
                 result, kind = f"{type(err).__name__}: {err}", "raised"
@@ -353,13 +398,16 @@ class Shares:
 
         before = _key(index)
         busy = [w for i, w in enumerate(self.workers, 1) if only is None or any(self.owner.get(d) == i for d in only)]
-        if busy:
-            blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-            for worker in busy:
-                worker.send("round", blob, only)
-        self.local.round(index, only, facts=False)
         for worker in busy:
-            merge(index, worker.result())
+            worker.round(index, only)
+        self.local.round(index, only, facts=False)
+        walked: dict[Worker | None, set[str]] = {None: self.local.walked}
+        for worker in busy:
+            facts = worker.result()
+            merge(index, facts)
+            walked[worker] = set(facts["modules"]) | {f.module for f in facts["functions"]}
+        for worker in self.workers:  # each worker's copy of the index is to learn what the others walked
+            worker.walked_elsewhere(set().union(*(names for by, names in walked.items() if by is not worker)))
         return _key(index) != before
 
     def findings(self, wanted: set[str]) -> dict[str, list[Finding]]:
