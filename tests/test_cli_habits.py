@@ -356,3 +356,34 @@ def test_the_documented_pre_commit_rev_is_this_version():
     assert revs == [f"v{__version__}"]
     assert re.findall(r"^\s*- repo:\s*(\S+)", text, re.MULTILINE) == [REPOSITORY]  # the project's own address
     assert run_cli("--version").stdout.strip() == f"leaklint {__version__}"
+
+
+def test_the_command_leaves_at_once_with_all_its_output(tmp_path):
+    """The command exits without tearing the run down (`cli.entry`): what it printed must all be there
+    when its output is a pipe (block-buffered), and its exit code kept."""
+    for i in range(300):
+        write(tmp_path, f"app/m{i}.py", LEAK)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-m", "leaklint", "check", ".", "--output-format", "json"],
+                            cwd=tmp_path, capture_output=True, text=True, env=buffered, timeout=120)
+    assert result.returncode == 1
+    found = json.loads(result.stdout)
+    assert len({f["filename"] for f in found}) == 300
+    assert run_cli("check", ".", "--exit-zero", "-q", cwd=tmp_path).returncode == 0
+    # printed, not written: left in the buffer unless flushed on the way out
+    listed = subprocess.run([sys.executable, "-m", "leaklint", "check", "--show-files", "."], cwd=tmp_path,
+                            capture_output=True, text=True, env=buffered, timeout=120)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 300
+    rules = subprocess.run([sys.executable, "-m", "leaklint", "rules"], capture_output=True, text=True,
+                           env=buffered, timeout=120)
+    assert rules.stdout == run_cli("rules").stdout and "LL001" in rules.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback():
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen([sys.executable, "-m", "leaklint", "rules"], env=buffered,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # gone before anything is written, like `| head -0`
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
