@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from leaklint import parallel
+from leaklint import parallel, parallel_share
 from leaklint.config import Settings, find_config, load
 from leaklint.discover import discover
 from leaklint.engine import Checker
@@ -111,7 +111,7 @@ def test_a_worker_dying_in_a_later_round_is_replaced_with_the_whole_index(corpus
     """After its first round a worker gets only the facts walked elsewhere; its replacement has no index,
     so it must get the whole of it again, and the run ends as one process's would."""
     alone, _ = findings(corpus, 1)
-    catch_up, main = parallel.Share.catch_up, os.getpid()
+    catch_up, main = parallel_share.Share.catch_up, os.getpid()
     died_once, kinds = tmp_path / "died", tmp_path / "updates"
 
     def dying_catch_up(self, update):
@@ -122,7 +122,7 @@ def test_a_worker_dying_in_a_later_round_is_replaced_with_the_whole_index(corpus
             os._exit(70)  # between files: none is to blame
         return catch_up(self, update)
 
-    monkeypatch.setattr(parallel.Share, "catch_up", dying_catch_up)
+    monkeypatch.setattr(parallel_share.Share, "catch_up", dying_catch_up)
     shared, project = findings(corpus, 2)
     assert died_once.exists() and project.shares.workers == []
     # the replacement was sent the whole index, and went on from there

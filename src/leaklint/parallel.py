@@ -21,11 +21,11 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
 
 from .collector import RUN_THRESHOLDS
 from .engine import Checker, Source, internal_error
 from .findings import Finding
+from .parallel_share import Parsed, Share, merge, module_facts
 
 # Below this much text to parse, starting workers costs more than it saves.
 MIN_BYTES = 150_000
@@ -34,106 +34,6 @@ MIN_BYTES = 150_000
 # closes them, else its own pipe would never report end-of-file when this process dies.
 _RUNNING: dict = {}
 STOPPING = threading.Event()   # set on Ctrl-C: a worker that goes away is not replaced
-
-
-@dataclass
-class Parsed:
-    """What the project learns of a file a share parsed."""
-
-    display: str
-    error: Finding | None
-    imports: frozenset[str]   # project modules it imports (to follow one level of helpers)
-    digest: str
-
-
-class Share:
-    """The files one process owns: parsed once, walked each round, turned into findings at the end."""
-
-    def __init__(self, checker: Checker, at=None):
-        self.checker = checker
-        self.sources: dict[str, Source] = {}
-        self.reports: dict[str, list] = {}
-        # what each module's last walk read of the index (`reads`); the reference path walks every module
-        # in every round (`LEAKLINT_EXHAUSTIVE=1`, to compare with)
-        self.seen: dict[str, dict] | None = None if os.environ.get("LEAKLINT_EXHAUSTIVE") == "1" else {}
-        self.at = at or (lambda position: None)   # which file of a command is being worked on
-        self.order: dict[str, tuple] = {}   # the walk order's edges per module (`index_order.walk_order`)
-        self.index = None   # in a worker: the index, kept from round to round (see `catch_up`)
-        self.walked: set[str] = set()   # the modules the last round walked
-
-    def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
-        from .index_order import local_imports
-
-        out = []
-        for position, source in enumerate(sources):
-            self.at(position)
-            imports: set[str] = set()
-            try:
-                self.checker.parse(source)
-                if source.module is not None:
-                    imports = local_imports(source, modules)
-            except Exception as err:  # noqa: BLE001 - one file's failure is its finding, not the run's
-                source.error, source.module = internal_error(source.display, err), None
-            self.sources[source.display] = source
-            out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
-        return out
-
-    def round(self, index, only: frozenset[str] | None = None, facts: bool = True) -> dict | None:
-        """Walk this share's modules (or the `only` ones) against `index`, updating it; their facts for
-        another process's index (this process's share updates that index itself)."""
-        from .index import run_round
-
-        sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
-        positions = {display: i for i, display in enumerate(self.sources)}
-        self.walked = set()
-
-        def at(source) -> None:
-            self.walked.add(source.info.name)
-            self.at(positions[source.display])
-
-        run_round(self.checker, index, sources, self.reports, at, self.seen, self.order)
-        self.walked.discard("")
-        # (a module not walked has the facts the other processes already took)
-        return module_facts(index, self.walked) if facts else None
-
-    def catch_up(self, update: tuple) -> object:
-        """In a worker, before a round: the whole index the first time, then the facts of the modules walked
-        elsewhere since its last round (pickling the whole index for every round cost more than the walks of
-        a late round)."""
-        kind, data = update
-        if kind == "index":
-            self.index = pickle.loads(data)
-        else:
-            merge(self.index, data)
-        return self.index
-
-    def findings(self, wanted: frozenset[str]) -> dict[str, list[Finding]]:
-        """Findings as plain data (fixes included), which cross back to the main process as they are."""
-        out = {}
-        for position, (display, source) in enumerate(self.sources.items()):
-            if display in wanted:
-                self.at(position)
-                out[display] = self.checker.findings(source, self.reports.get(display, []))
-        return out
-
-
-def module_facts(index, names: set[str]) -> dict:
-    """What `index` knows of the modules `names`: the part of a round one share contributes."""
-    functions = [f for f in index.functions.values() if f.module in names]
-    modules = {n: index.modules[n] for n in names if n in index.modules}
-    # (a module's facts name its classes, nested ones too)
-    return {"modules": modules, "functions": functions, "classes": set().union(*(m.classes for m in modules.values()))}
-
-
-def merge(index, facts: dict) -> None:
-    """Take another share's modules' facts into `index`."""
-    names = set(facts["modules"]) | {f.module for f in facts["functions"]}
-    for qualname in [q for q, f in index.functions.items() if f.module in names]:
-        del index.functions[qualname]
-    index.modules.update(facts["modules"])
-    index.functions.update({f.qualname: f for f in facts["functions"]})
-    index.classes |= facts["classes"]
-    index.changed()
 
 
 class Worker:
