@@ -57,6 +57,8 @@ WRITE_WORDS = frozenset({"create", "update", "upsert", "send", "submit", "push",
 FIX = "check what the host's tracking call does with the data; send an opaque id, or wrap the payload in scrub(...)"
 
 
+# (asked again for each file whenever the project's set of leads grows: kept per file's words)
+@functools.lru_cache(maxsize=8192)
 def imports_host_tracking(words: frozenset[str], local_roots: frozenset[str]) -> bool:
     """From the words of a file's import statements (`prefilter.import_words`, absolute imports' roots
     marked "^"), whether it may import a tracking module from outside the project and the standard
