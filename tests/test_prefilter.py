@@ -82,3 +82,22 @@ def test_importing_a_lead_by_name(text, own):
     prefilter = Prefilter(()).with_leads(LEADS)
     is_package = text.startswith("from .orders")
     assert prefilter.imports_module(import_words(text), own, is_package) is ((text, own) in BRINGS)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from leaklint.prefilter import LeadPrefilter  # noqa: E402
+
+_PART = st.sampled_from(["a", "b", "ab", "app", "tel", "c"])
+_MODULE = st.lists(_PART, min_size=1, max_size=4).map(".".join)
+
+
+@given(_MODULE, st.lists(_MODULE, max_size=4))
+def test_a_bare_import_brings_a_lead_of_any_module_above_it(imported, lead_modules):
+    """`import a.b.c` reaches what `a.b` holds: the module imported is a lead or sits inside one,
+    `a.bc` being no module above `a.b` (nor `a.b` above `a.bc.d`)."""
+    prefilter = LeadPrefilter({m: {"track"} for m in lead_modules})
+    words = frozenset({f"={imported}:"})
+    inside = any(imported == m or imported.startswith(m + ".") for m in lead_modules)
+    above = any(m.startswith(imported + ".") for m in lead_modules)  # a package holding a lead
+    assert prefilter.imports_module(words, "other.module") == (inside or above)

@@ -164,7 +164,7 @@ class LeadPrefilter(Prefilter):
             mentions = _always
         else:
             mentions = functools.partial(self._named_or_passed_on, mentions, words, own)
-        for written, name in import_entries(words):
+        for written, name in _entries(words) if isinstance(words, frozenset) else import_entries(words):
             if self._brings_lead(absolute_module(written, own, is_package), name, mentions):
                 return True
             if not (is_package or written.startswith(".")) and self._brings_sibling_lead(written, name, own, mentions):
@@ -187,8 +187,7 @@ class LeadPrefilter(Prefilter):
 
     def _brings_lead(self, module: str, name: str, mentions: "Callable[[str], bool]") -> bool:
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
-            return module in self.leads or module in self.holding or any(
-                module.startswith(m + ".") for m in self.leads)
+            return module in self.leads or module in self.holding or _inside(module, self.leads)
         if name in self.plain.get(module, ()):
             return True
         members = self.members.get(module, {})
@@ -202,6 +201,15 @@ class LeadPrefilter(Prefilter):
         return target in self.holding
 
 
+def _inside(module: str, modules: "dict[str, set[str]]") -> bool:
+    """`module` is inside one of `modules` (`a.b.c` is inside `a.b` and `a`)."""
+    while "." in module:
+        module = module.rpartition(".")[0]
+        if module in modules:
+            return True
+    return False
+
+
 def _always(word: str) -> bool:
     return True
 
@@ -213,6 +221,12 @@ def import_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
         if word.startswith(IMPORT_PREFIX):
             written, _, name = word[1:].partition(":")
             yield written, name
+
+
+@functools.lru_cache(maxsize=8192)
+def _entries(words: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """`import_entries`, kept per file's words: a file is asked again each time the project's leads grow."""
+    return tuple(import_entries(words))
 
 
 def imported_names(words: Iterable[str], own: str, is_package: bool,
