@@ -1,5 +1,5 @@
 """Parsing for speed without changing what is parsed: libcst's validation of each node is skipped while
-leaklint parses (its parser builds valid trees), and the garbage collector runs less often during a run."""
+leaklint parses (its parser builds valid trees), and the garbage collector is off during a run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 
 from leaklint import analysis
-from leaklint.collector import RUN_THRESHOLDS, fewer_collections
+from leaklint.collector import collector_off
 
 SOURCES = sorted((Path(analysis.__file__).parent).rglob("*.py"))
 
@@ -60,11 +60,38 @@ def test_a_failed_parse_turns_validation_back_on():
         cst.Name("")
 
 
-def test_the_collector_runs_less_often_during_a_run_and_as_before_after():
-    before = gc.get_threshold()
-    with fewer_collections():
-        assert gc.get_threshold() == RUN_THRESHOLDS
-    assert gc.get_threshold() == before
-    with pytest.raises(RuntimeError), fewer_collections():
+def test_the_collector_is_off_during_a_run_and_as_before_after():
+    assert gc.isenabled()
+    with collector_off():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_off():
         raise RuntimeError
-    assert gc.get_threshold() == before
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_off():
+            pass
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()
+
+
+def test_a_walk_leaves_no_cycle_behind():
+    """With the collector off, what a walk built must go when nothing holds it any more: its walker
+    is freed by reference counting alone."""
+    import weakref
+
+    from harness import _source
+
+    from leaklint.config import Settings
+    from leaklint.engine import Checker
+
+    checker = Checker(Settings())
+    source = _source("import mixpanel\nmp = mixpanel.Mixpanel('t')\n\ndef f(user):\n    mp.track(user.id, 'x', {'e': user.email})\n")
+    with collector_off():
+        reports, walker = checker.walk(source, checker.options, on_sink=lambda use, scope: None)
+        assert reports and walker is not None
+        gone = weakref.ref(walker)
+        del walker
+        assert gone() is None

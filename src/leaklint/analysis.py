@@ -179,6 +179,9 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
     walker.on_done = on_done
     walker.declarations = not source.text or "global" in source.text or "nonlocal" in source.text
     walker.run(source.module)
+    # `on_call` holds the walker: without that cycle, the walk's values are freed as soon as the caller is
+    # done with it, not at the collector's next full pass (see `collector`)
+    walker.on_call = walker.on_return = walker.on_done = None
     for check in checker.module_checks:
         reports.extend(check(source.module, source.text, options))
     return reports, walker

@@ -26,13 +26,11 @@ def entry() -> None:
     trees, the index) that the interpreter would otherwise collect and free one by one on the way out,
     for nothing: over half a second after a cold run's output.  Nothing is pending by then (the cache and
     any fixes are written, the workers stopped) but the output streams, flushed here.  The cyclic collector
-    keeps the run's thresholds throughout (see `collector`), as nothing outlives this process."""
+    stays off (see `collector`): nothing outlives this process but the language server, which turns it on."""
     import gc
     import os
 
-    from .collector import RUN_THRESHOLDS
-
-    gc.set_threshold(*RUN_THRESHOLDS)
+    gc.disable()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -22,7 +22,6 @@ import sys
 import threading
 import time
 
-from .collector import RUN_THRESHOLDS
 from .engine import Checker, Source, internal_error
 from .findings import Finding
 from .parallel_share import Parsed, Share, merge, module_facts
@@ -223,7 +222,7 @@ def serve(checker: Checker, conn, position, parent: int) -> None:
     from .deep_stack import with_deep_stack
 
     die_with(parent)
-    gc.set_threshold(*RUN_THRESHOLDS)  # a worker lives for one run (see `collector`)
+    gc.disable()  # a worker lives for one run (see `collector`)
 
     def loop() -> int:
         share = Share(checker, lambda at: setattr(position, "value", at))

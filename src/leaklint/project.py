@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
-from .collector import fewer_collections
+from .collector import collector_off
 from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
@@ -77,7 +77,7 @@ class Project:
         return project
 
     def findings(self) -> list[Finding]:
-        with fewer_collections():
+        with collector_off():
             return self._findings()
 
     def _findings(self) -> list[Finding]:

@@ -344,5 +344,8 @@ def main() -> int:
 
         print("leaklint: error: the language server needs pygls: pip install 'leaklint[lsp]'", file=sys.stderr)
         return 2
+    import gc
+
+    gc.enable()  # a long-lived process: the command turned the collector off (see `cli.entry`)
     server.start_io()
     return 0
