@@ -35,7 +35,12 @@ class ModuleInfo:
 def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
     """Derive the module name by walking up through packages (`__init__.py`), or for a module in a folder
     without one, from its path below the project's source root (namespace packages); list local roots."""
-    folder, name = os.path.split(os.path.abspath(path))
+    return module_info_at(os.path.abspath(path), project_root)
+
+
+def module_info_at(absolute: str, project_root: Path | None) -> ModuleInfo:
+    """module_info() for a path already absolute and normal (`os.path.abspath`'s)."""
+    folder, name = os.path.split(absolute)
     stem = name.rsplit(".", 1)[0]
     package, roots, siblings = _folder_info(folder, str(project_root) if project_root is not None else None)
     parts = [*package, stem] if stem != "__init__" else list(package)
@@ -106,10 +111,18 @@ def _top_level_names(folder: str) -> frozenset[str]:
     for entry in entries:
         if entry.name.endswith((".py", ".pyi")):
             names.add(entry.name.rsplit(".", 1)[0])
-        elif os.path.isfile(os.path.join(entry.path, "__init__.py")) or (entry.name.isidentifier()
-                                                                          and _holds_modules(entry.path)):
+        elif _is_folder(entry) and (os.path.isfile(os.path.join(entry.path, "__init__.py"))
+                                    or (entry.name.isidentifier() and _holds_modules(entry.path))):
             names.add(entry.name)
     return frozenset(names)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Only a folder (or a link to one) can hold `__init__.py` or modules: other entries need no look."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _unpackaged_names(folder: str) -> frozenset[str]:
