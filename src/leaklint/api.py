@@ -66,19 +66,19 @@ def check_text(text: str, display: str = "example.py", settings: Settings | None
     return Project(Checker(settings or Settings()), [Source(display, text)]).findings()
 
 
-def discover_paths(paths: list[Path], configs: Configs) -> Discovery:
+def discover_paths(paths: list[Path], configs: Configs, remember: bool = False) -> Discovery:
     """The files to check: each given path walked under its nearest configuration, and a file found in a
-    folder dropped when the configuration nearest to it excludes it."""
+    folder dropped when the configuration nearest to it excludes it.  `remember`: see `discover`."""
     groups: dict[Path | None, list[Path]] = {}
     for path in paths:
         groups.setdefault(configs.file_of(path), []).append(path)
     if len(groups) == 1:  # the common case: one walk, which keeps each file once itself
         [(config, group)] = groups.items()
-        found = discover(group, configs.for_path(group[0]))
+        found = discover(group, configs.for_path(group[0]), remember)
         return Discovery(_nearest(found.files, config, configs, set(paths)), found.errors)
     out, seen = Discovery(), set()
     for config, group in groups.items():
-        found = discover(group, configs.for_path(group[0]))
+        found = discover(group, configs.for_path(group[0]), remember)
         out.errors += found.errors
         for file in _nearest(found.files, config, configs, set(paths)):
             if os.path.realpath(file) not in seen:
