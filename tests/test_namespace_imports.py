@@ -139,3 +139,9 @@ def test_only_folders_and_links_to_folders_are_top_level_packages(tmp_path):
     roots = module_info(tmp_path / "tracking_top.py", tmp_path).local_roots
     assert {"pkg", "ns", "linked", "tracking_top", "scripts"} <= roots
     assert not {"empty", "README", "dangling"} & roots
+
+
+def test_a_name_that_is_both_a_module_and_a_package_is_no_sibling(tmp_path):
+    scripts(tmp_path, **{"scripts/both.py": "", "scripts/both/__init__.py": "", "scripts/plain/m.py": "",
+                         "scripts/odd-name/__init__.py": ""})
+    assert module_info(tmp_path / "scripts/run.py", tmp_path).siblings == {"tracking", "run", "plain"}

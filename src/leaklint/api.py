@@ -184,15 +184,18 @@ def _checker(settings: Settings, cache_dir: Path | None) -> Checker:
 def _groups(files: list[Path], configs: Configs) -> dict[tuple, list[Path]]:
     """Files by the project they belong to (nearest pyproject.toml, setup.py/cfg or .git) and the
     configuration they are checked under, in a stable order."""
-    keys: dict[str, tuple] = {}  # folder as written -> (project root, configuration file)
+    lists: dict[str, list[Path]] = {}  # folder as written -> its group's list
+    roots: dict[str | None, Path | None] = {None: None}
     groups: dict[tuple, list[Path]] = {}
     for file in files:
         written = os.path.dirname(file)
-        if written not in keys:  # each folder made absolute and looked up once, not each of its files
+        if written not in lists:  # each folder made absolute and looked up once, not each of its files
             folder = os.path.abspath(written)
             root = root_of(folder)
-            keys[written] = (Path(root) if root is not None else None, configs.file_in(folder))
-        groups.setdefault(keys[written], []).append(file)
+            if root not in roots:
+                roots[root] = Path(root)
+            lists[written] = groups.setdefault((roots[root], configs.file_in(folder)), [])
+        lists[written].append(file)
     return groups
 
 

@@ -99,22 +99,29 @@ def _package_of(folder: str) -> tuple[tuple[str, ...], str]:
     return (*above, name), base
 
 
-@functools.lru_cache(maxsize=1024)
 def _top_level_names(folder: str) -> frozenset[str]:
     """Importable names in a folder: modules, packages, and namespace packages (a folder without
     `__init__.py` holding modules)."""
+    return _top_level(folder)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _top_level(folder: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`_top_level_names`, and which of them are packages (a folder with `__init__.py`)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return frozenset()
-    names = set()
+        return frozenset(), frozenset()
+    names, packages = set(), set()
     for entry in entries:
         if entry.name.endswith((".py", ".pyi")):
             names.add(entry.name.rsplit(".", 1)[0])
-        elif _is_folder(entry) and (os.path.isfile(os.path.join(entry.path, "__init__.py"))
-                                    or (entry.name.isidentifier() and _holds_modules(entry.path))):
-            names.add(entry.name)
-    return frozenset(names)
+        elif _is_folder(entry):
+            if os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                packages.add(entry.name)
+            if entry.name in packages or (entry.name.isidentifier() and _holds_modules(entry.path)):
+                names.add(entry.name)
+    return frozenset(names), frozenset(packages)
 
 
 def _is_folder(entry: os.DirEntry) -> bool:
@@ -128,7 +135,8 @@ def _is_folder(entry: os.DirEntry) -> bool:
 def _unpackaged_names(folder: str) -> frozenset[str]:
     """The names in a folder whose modules are named from their path (`_namespace_of`): modules and
     folders without `__init__.py`.  A package keeps its own name (`lib.tracking` for scripts/lib/)."""
-    return frozenset(n for n in _top_level_names(folder) if not os.path.isfile(os.path.join(folder, n, "__init__.py")))
+    names, packages = _top_level(folder)
+    return names - packages
 
 
 def _holds_modules(folder: str) -> bool:
