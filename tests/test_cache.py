@@ -3,6 +3,7 @@ written through a symlink, no source line is kept; and its results are those of 
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import random
@@ -254,14 +255,26 @@ def test_every_field_of_a_stored_row_is_checked_on_load():
     from copy import deepcopy
 
     from leaklint.cache import CacheData, FileEntry, ProjectEntry, _cache_data, _plain
+    from leaklint.source import Source
 
     row = (3, 4, "app.py", "LL001", 3, 9, "", "safe", "f1", ((1, 2, "defined here"),), ("a.b",),
            ("Mixpanel", "analytics", ("email",)), "new")
-    data = CacheData({"/p/app.py": FileEntry(10, 20, "d1", frozenset({"mixpanel"}), False, True, False)},
-                     {"/p": ProjectEntry({"/p/app.py": "d1"}, frozenset({"app:track"}), {}, {"/p/app.py": [row]},
-                                         {"/p/w.py": "d2"}, {"/p/app.py": "k1"})})
+    words = frozenset({"mixpanel", "^mixpanel", "=mixpanel:Mixpanel", "=.models:"})
+    data = CacheData({"/p/app.py": FileEntry(10, 20, "d1", words, False, True, False),
+                      "/p/empty.py": FileEntry(0, 20, "d0", frozenset(), False, False, False)},
+                     {"/p": ProjectEntry({"/p/app.py": "d1"}, frozenset({"app:track"}), {"modules": (("app", 1),)},
+                                         {"/p/app.py": [row]}, {"/p/w.py": "d2"}, {"/p/app.py": "k1"})})
     plain = _plain(data)
-    assert _cache_data(plain) == data
+    loaded = _cache_data(plain)
+    # the words and the index come back as stored, decoded only when asked for; all else as it was
+    assert marshal.loads(loaded.projects["/p"].index_data) == {"modules": (("app", 1),)}
+    assert Source("app.py", words=loaded.files["/p/app.py"].words).words == words
+    assert Source("empty.py", words=loaded.files["/p/empty.py"].words).words == frozenset()
+    loaded.projects["/p"].index_data = data.projects["/p"].index_data
+    for path, entry in data.files.items():
+        loaded.files[path].words = entry.words
+    assert loaded == data
+    assert _cache_data(_plain(_cache_data(plain))) == _cache_data(plain)  # saved again as loaded: the same
 
     def broken(change):
         copy = deepcopy(_plain(data))
@@ -270,6 +283,7 @@ def test_every_field_of_a_stored_row_is_checked_on_load():
             _cache_data(copy)
 
     file_row = plain["files"]["/p/app.py"]
+    broken(lambda c: c["projects"].update({"/p": c["projects"]["/p"][:3] + ({},) + c["projects"]["/p"][4:]}))
     for i in range(len(file_row)):  # an int for a bool, a bool for an int, a str for anything else
         wrong = True if type(file_row[i]) is int else 1 if type(file_row[i]) is bool else None
         broken(lambda c, i=i, wrong=wrong: c["files"].update({"/p/app.py": file_row[:i] + (wrong,) + file_row[i + 1:]}))

@@ -212,3 +212,61 @@ def test_a_linked_worktree_reads_its_repositorys_info_exclude_and_a_nested_repos
     # the outer repository's .gitignore stops where another repository starts, as git's does
     assert [p.name for p in discover([main / "vendored"], Settings()).files] == ["lib_gen.py"]
     assert sorted(p.name for p in discover([main], Settings()).files) == ["a.py", "lib_gen.py"]
+
+
+REMEMBERING = '''
+import sys
+from pathlib import Path
+from leaklint.config import Settings
+from leaklint.discover import discover
+found = discover([Path(".")], Settings(), remember=True)
+print(" ".join(sorted(p.as_posix() for p in found.files)), "pathspec" in sys.modules)
+'''
+
+
+def remembering_run(tree: Path, user_cache: Path) -> tuple[str, bool]:
+    """The files a new process finds in `tree`, and whether it imported pathspec to read the ignore lines."""
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", REMEMBERING], cwd=tree, capture_output=True, text=True,
+                            env={**os.environ, "XDG_CACHE_HOME": str(user_cache)}, check=True)
+    files, imported = result.stdout.split()[:-1], result.stdout.split()[-1]
+    return " ".join(files), imported == "True"
+
+
+@pytest.fixture
+def ignoring_tree(tmp_path) -> Path:
+    tree = tmp_path / "tree"
+    for name in ("app.py", "gen_1.py", "tools/x.py", "made/y.py"):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text("")
+    (tree / ".gitignore").write_text("gen_[0-9].py\nmade/\n")
+    return tree
+
+
+def test_ignore_lines_translated_once_are_not_translated_again(ignoring_tree, tmp_path):
+    first = remembering_run(ignoring_tree, tmp_path / "user")
+    assert first == ("app.py tools/x.py", True)
+    assert remembering_run(ignoring_tree, tmp_path / "user") == ("app.py tools/x.py", False)  # pathspec not imported
+    (ignoring_tree / ".gitignore").write_text("gen_[0-9].py\ntools/\n")  # a new line is translated, and kept
+    assert remembering_run(ignoring_tree, tmp_path / "user") == ("app.py made/y.py", True)
+    assert remembering_run(ignoring_tree, tmp_path / "user") == ("app.py made/y.py", False)
+
+
+def test_remembered_translations_not_signed_by_the_user_or_of_the_wrong_shape_are_ignored(ignoring_tree, tmp_path):
+    from leaklint import cache_io
+
+    remembering_run(ignoring_tree, tmp_path / "user")
+    [table] = (tmp_path / "user" / "leaklint" / "tables").glob("ignore-lines-*")
+    key = (tmp_path / "user" / "leaklint" / "key").read_bytes()
+    everything = {"gen_[0-9].py": (".*", True), "made/": (".*", True)}  # a forgery hiding every file
+    for data, signer in ((everything, b"0" * 64), ({"gen_[0-9].py": (".*", 1)}, key), ([1], key)):
+        cache_io.write(table.parent, table.name, data, signer)
+        assert remembering_run(ignoring_tree, tmp_path / "user") == ("app.py tools/x.py", True)
+
+
+def test_no_cache_keeps_no_translations(ignoring_tree, tmp_path):
+    run_cli("check", ".", "--no-cache", cwd=ignoring_tree, env={"XDG_CACHE_HOME": str(tmp_path / "user")})
+    assert not (tmp_path / "user" / "leaklint" / "tables").exists()
+    run_cli("check", ".", cwd=ignoring_tree, env={"XDG_CACHE_HOME": str(tmp_path / "user")})
+    assert list((tmp_path / "user" / "leaklint" / "tables").glob("ignore-lines-*"))

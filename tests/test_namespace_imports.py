@@ -128,3 +128,20 @@ def test_the_lead_prefilter_reads_a_bare_import_as_a_sibling_too():
     assert not leads.imports_module(words, "other.run")
     assert not leads.imports_module(words, "scripts", is_package=True)   # an __init__.py: a package
     assert not leads.imports_module(import_words("from .tracking import send\n"), "elsewhere.run")
+
+
+def test_only_folders_and_links_to_folders_are_top_level_packages(tmp_path):
+    """A plain file, even one named like a package, is never looked into; a link to a package is one."""
+    scripts(tmp_path, **{"pkg/__init__.py": "", "ns/mod.py": "", "empty/notes.txt": "", "README": "",
+                         "tracking_top.py": ""})
+    (tmp_path / "linked").symlink_to(tmp_path / "pkg", target_is_directory=True)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    roots = module_info(tmp_path / "tracking_top.py", tmp_path).local_roots
+    assert {"pkg", "ns", "linked", "tracking_top", "scripts"} <= roots
+    assert not {"empty", "README", "dangling"} & roots
+
+
+def test_a_name_that_is_both_a_module_and_a_package_is_no_sibling(tmp_path):
+    scripts(tmp_path, **{"scripts/both.py": "", "scripts/both/__init__.py": "", "scripts/plain/m.py": "",
+                         "scripts/odd-name/__init__.py": ""})
+    assert module_info(tmp_path / "scripts/run.py", tmp_path).siblings == {"tracking", "run", "plain"}

@@ -66,19 +66,19 @@ def check_text(text: str, display: str = "example.py", settings: Settings | None
     return Project(Checker(settings or Settings()), [Source(display, text)]).findings()
 
 
-def discover_paths(paths: list[Path], configs: Configs) -> Discovery:
+def discover_paths(paths: list[Path], configs: Configs, remember: bool = False) -> Discovery:
     """The files to check: each given path walked under its nearest configuration, and a file found in a
-    folder dropped when the configuration nearest to it excludes it."""
+    folder dropped when the configuration nearest to it excludes it.  `remember`: see `discover`."""
     groups: dict[Path | None, list[Path]] = {}
     for path in paths:
         groups.setdefault(configs.file_of(path), []).append(path)
     if len(groups) == 1:  # the common case: one walk, which keeps each file once itself
         [(config, group)] = groups.items()
-        found = discover(group, configs.for_path(group[0]))
+        found = discover(group, configs.for_path(group[0]), remember)
         return Discovery(_nearest(found.files, config, configs, set(paths)), found.errors)
     out, seen = Discovery(), set()
     for config, group in groups.items():
-        found = discover(group, configs.for_path(group[0]))
+        found = discover(group, configs.for_path(group[0]), remember)
         out.errors += found.errors
         for file in _nearest(found.files, config, configs, set(paths)):
             if os.path.realpath(file) not in seen:
@@ -184,15 +184,18 @@ def _checker(settings: Settings, cache_dir: Path | None) -> Checker:
 def _groups(files: list[Path], configs: Configs) -> dict[tuple, list[Path]]:
     """Files by the project they belong to (nearest pyproject.toml, setup.py/cfg or .git) and the
     configuration they are checked under, in a stable order."""
-    keys: dict[str, tuple] = {}  # folder as written -> (project root, configuration file)
+    lists: dict[str, list[Path]] = {}  # folder as written -> its group's list
+    roots: dict[str | None, Path | None] = {None: None}
     groups: dict[tuple, list[Path]] = {}
     for file in files:
         written = os.path.dirname(file)
-        if written not in keys:  # each folder made absolute and looked up once, not each of its files
+        if written not in lists:  # each folder made absolute and looked up once, not each of its files
             folder = os.path.abspath(written)
             root = root_of(folder)
-            keys[written] = (Path(root) if root is not None else None, configs.file_in(folder))
-        groups.setdefault(keys[written], []).append(file)
+            if root not in roots:
+                roots[root] = Path(root)
+            lists[written] = groups.setdefault((roots[root], configs.file_in(folder)), [])
+        lists[written].append(file)
     return groups
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 from . import cache_io
 from .findings import Finding, Flow, Related
 
-FORMAT = 8  # bumped whenever what is stored changes shape
+FORMAT = 9  # bumped whenever what is stored changes shape
 
 
 @dataclass
@@ -33,7 +34,7 @@ class FileEntry:
     size: int
     mtime_ns: int
     digest: str
-    words: frozenset[str]          # words of the import statements
+    words: frozenset[str] | str    # words of the import statements (as stored: joined by spaces)
     literal: bool                  # holds one of the settings' literals
     marked: bool                   # holds a leaklint suppression or skip comment
     vendor: bool                   # imports an HTTP client and names a vendor's API
@@ -44,7 +45,8 @@ class FileEntry:
 class ProjectEntry:
     relevant: dict[str, str]                       # absolute path -> digest of the files that were parsed
     interesting: frozenset[str]                    # names leading to a sink, as "module:name"
-    index_data: object                             # index.ProjectIndex as plain data (`index_data.to_data`)
+    index_data: object                             # index.ProjectIndex as plain data (`index_data.to_data`),
+                                                   # or as stored: that data marshalled, decoded by `index()`
     findings: dict[str, list[tuple]] = field(default_factory=dict)   # absolute path -> `finding_data` rows
     watched: dict[str, str] = field(default_factory=dict)  # path -> digest: importers of a lead not analysed
                                                            # that the build did not parse
@@ -55,7 +57,8 @@ class ProjectEntry:
         """The index (importing the analysis modules, which loading the cache itself does not)."""
         from .index_data import from_data
 
-        return from_data(self.index_data)
+        data = self.index_data
+        return from_data(marshal.loads(data) if type(data) is bytes else data)
 
 
 @dataclass
@@ -139,18 +142,28 @@ def _flow(row: tuple) -> Flow | None:
 
 # -- plain data out and back, checked ----------------------------------------------------------
 def _plain(data: CacheData) -> dict:
-    files = {p: (e.size, e.mtime_ns, e.digest, tuple(sorted(e.words)), e.literal, e.marked, e.vendor, e.error)
+    """A warm run loads every file's row but uses few files' words and no index: the words are kept as one
+    string (an import's words never hold a space), the index as marshalled bytes, both cheap to load."""
+    files = {p: (e.size, e.mtime_ns, e.digest, _joined(e.words), e.literal, e.marked, e.vendor, e.error)
              for p, e in data.files.items()}
-    projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), e.index_data, e.findings, e.seen)
-                for root, e in data.projects.items()}
+    projects = {root: (e.relevant, e.watched, tuple(sorted(e.interesting)), _index_bytes(e.index_data), e.findings,
+                       e.seen) for root, e in data.projects.items()}
     return {"files": files, "projects": projects}
+
+
+def _index_bytes(index_data: object) -> bytes:
+    return index_data if type(index_data) is bytes else marshal.dumps(index_data)
+
+
+def _joined(words: frozenset[str] | str) -> str:
+    return words if type(words) is str else " ".join(sorted(words))
 
 
 FINDING_TYPES = (int, int, str, str, int, int, str, str, str, tuple, tuple, tuple, str)
 
 
-FILE_TYPES = (int, int, str, tuple, bool, bool, bool, str)
-PROJECT_TYPES = (dict, dict, tuple, dict, dict, dict)
+FILE_TYPES = (int, int, str, str, bool, bool, bool, str)
+PROJECT_TYPES = (dict, dict, tuple, bytes, dict, dict)
 
 
 def _cache_data(raw: object) -> CacheData:
@@ -160,7 +173,7 @@ def _cache_data(raw: object) -> CacheData:
     files = {}
     for path, row in _typed(raw["files"], dict).items():
         size, mtime_ns, digest, words, literal, marked, vendor, error = _row(row, FILE_TYPES)
-        files[path] = FileEntry(size, mtime_ns, digest, frozenset(_strings(words)), literal, marked, vendor, error)
+        files[path] = FileEntry(size, mtime_ns, digest, words, literal, marked, vendor, error)
     _strings(files)
     projects = {}
     for root, row in _typed(raw["projects"], dict).items():

@@ -103,6 +103,36 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def package_digest(name: str) -> str | None:
+    """An installed package's own code (its files' names, sizes and times), found without importing it;
+    None when it is not installed as a folder."""
+    from importlib.util import find_spec
+
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    top = spec.submodule_search_locations[0]
+    digest = hashlib.sha256(f"{sys.version_info[:2]}\0{top}".encode())
+    for folder, subfolders, files in os.walk(top):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for file in sorted(f for f in files if f.endswith(".py")):
+            info = os.stat(os.path.join(folder, file))
+            digest.update(f"{os.path.relpath(os.path.join(folder, file), top)} {info.st_size} {info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def read_user_table(name: str) -> object | None:
+    """What `write_user_table` kept under `name`, if this user's key signed it."""
+    key = user_key()
+    return read(key_folder() / "tables" / name, key) if key is not None else None
+
+
+def write_user_table(name: str, data: object) -> bool:
+    """Keep `data` between runs and projects, in the user's leaklint folder beside the key, signed."""
+    key = user_key()
+    return key is not None and write(key_folder() / "tables", name, data, key)
+
+
 def usable(directory: Path) -> bool:
     """A cache folder that is missing, or a real folder of this user (not a symlink, not a file)."""
     try:
@@ -127,7 +157,7 @@ def read(path: Path, key: bytes) -> object | None:
                 return None
             data = handle.read(MAX_BYTES + 1)
         start = len(MAGIC) + 65
-        body = data[start:]
+        body = memoryview(data)[start:]  # megabytes: signed and decoded where they are, not copied
         if not data.startswith(MAGIC) or data[start - 1:start] != b"\n" or \
                 not hmac.compare_digest(data[len(MAGIC):start - 1], _sign(key, path.name, body)):
             return None
@@ -160,9 +190,11 @@ def write(directory: Path, relative: str, data: object, key: bytes) -> bool:
         return False
 
 
-def _sign(key: bytes, name: str, body: bytes) -> bytes:
+def _sign(key: bytes, name: str, body: bytes | memoryview) -> bytes:
     """Bound to the file's name, so that a signed file cannot stand in for another one."""
-    return hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest().encode()
+    signature = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    signature.update(body)
+    return signature.hexdigest().encode()
 
 
 def _make_folder(folder: Path, tag: bool = False) -> bool:

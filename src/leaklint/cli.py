@@ -116,7 +116,7 @@ def inputs(args: argparse.Namespace):
     paths = list(args.paths or configured_paths(configs))
     for path in paths:
         configs.for_path(path)
-    return paths, configs, discover_paths(paths, configs), {}
+    return paths, configs, discover_paths(paths, configs, remember=not getattr(args, "no_cache", False)), {}
 
 
 def configured_paths(configs: Configs) -> list[Path]:

@@ -80,7 +80,21 @@ class IgnorePattern:
         return cls(f"(?:{regex})\\Z", include, folders_only, on_name, *shape)
 
 
+# An ignore line -> pathspec's (regex, include) for it.  Kept between runs beside the user's key (see
+# `discover`): importing pathspec is a good part of a warm run, and the lines of a tree seldom change.
+_TRANSLATED: dict[str, tuple[str | None, bool | None]] = {}
+_STORED: set[str] = set()    # the lines the file kept between runs holds
+MAX_REMEMBERED = 20_000      # more lines than that: only those of the last run are kept
+
+
 def _translate(line: str) -> tuple[str | None, bool | None]:
+    found = _TRANSLATED.get(line)
+    if found is None:
+        found = _TRANSLATED[line] = _pathspec_translate(line)
+    return found
+
+
+def _pathspec_translate(line: str) -> tuple[str | None, bool | None]:
     """The regex (not compiled) and include flag that `pathspec`'s gitignore rules give a line."""
     try:
         from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
@@ -249,9 +263,51 @@ def _any_match(globs: tuple[str, ...]):
     return re.compile("|".join(fnmatch.translate(g) for g in globs)).match
 
 
-def discover(paths: list[Path], settings: Settings) -> Discovery:
+@functools.lru_cache(maxsize=1)
+def _ignore_lines_table() -> str | None:
+    """The name the translations are kept under: pathspec's own code is part of it (another version of
+    it translates afresh)."""
+    from . import cache_io
+
+    code = cache_io.package_digest("pathspec")
+    return f"ignore-lines-1-{code}" if code is not None else None
+
+
+def _read_remembered() -> None:
+    from . import cache_io
+
+    name = _ignore_lines_table()
+    stored = cache_io.read_user_table(name) if name is not None else None
+    if type(stored) is dict and all(type(line) is str and (found == (None, None) or type(found) is tuple
+                                                           and tuple(map(type, found)) == (str, bool))
+                                    for line, found in stored.items()):
+        _STORED.update(stored)
+        _TRANSLATED.update({line: found for line, found in stored.items() if line not in _TRANSLATED})
+
+
+def _write_remembered(new: set[str]) -> None:
+    from . import cache_io
+
+    name = _ignore_lines_table()
+    lines = set(_TRANSLATED) if len(_TRANSLATED) <= MAX_REMEMBERED else new
+    if name is not None and cache_io.write_user_table(name, {line: _TRANSLATED[line] for line in lines}):
+        _STORED.clear()
+        _STORED.update(lines)
+
+
+def discover(paths: list[Path], settings: Settings, remember: bool = False) -> Discovery:
     """Every file to check, each once, in a stable order.  Paths named explicitly are always checked
-    (unless `force_exclude`)."""
+    (unless `force_exclude`).  `remember`: pathspec's translations of the ignore lines are read from and
+    kept in the user's leaklint folder (signed, as the cache is)."""
+    if remember and not _STORED:
+        _read_remembered()
+    found = _discover(paths, settings)
+    if remember and not _STORED.issuperset(_TRANSLATED):
+        _write_remembered(set(_TRANSLATED) - _STORED)
+    return found
+
+
+def _discover(paths: list[Path], settings: Settings) -> Discovery:
     out = Discovery()
     seen: set[str] = set()
     excluded = Excludes.of(settings.exclude + settings.extend_exclude, (settings.root or Path.cwd()).absolute())

@@ -35,7 +35,12 @@ class ModuleInfo:
 def module_info(path: Path | str, project_root: Path | None) -> ModuleInfo:
     """Derive the module name by walking up through packages (`__init__.py`), or for a module in a folder
     without one, from its path below the project's source root (namespace packages); list local roots."""
-    folder, name = os.path.split(os.path.abspath(path))
+    return module_info_at(os.path.abspath(path), project_root)
+
+
+def module_info_at(absolute: str, project_root: Path | None) -> ModuleInfo:
+    """module_info() for a path already absolute and normal (`os.path.abspath`'s)."""
+    folder, name = os.path.split(absolute)
     stem = name.rsplit(".", 1)[0]
     package, roots, siblings = _folder_info(folder, str(project_root) if project_root is not None else None)
     parts = [*package, stem] if stem != "__init__" else list(package)
@@ -94,28 +99,44 @@ def _package_of(folder: str) -> tuple[tuple[str, ...], str]:
     return (*above, name), base
 
 
-@functools.lru_cache(maxsize=1024)
 def _top_level_names(folder: str) -> frozenset[str]:
     """Importable names in a folder: modules, packages, and namespace packages (a folder without
     `__init__.py` holding modules)."""
+    return _top_level(folder)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _top_level(folder: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`_top_level_names`, and which of them are packages (a folder with `__init__.py`)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return frozenset()
-    names = set()
+        return frozenset(), frozenset()
+    names, packages = set(), set()
     for entry in entries:
         if entry.name.endswith((".py", ".pyi")):
             names.add(entry.name.rsplit(".", 1)[0])
-        elif os.path.isfile(os.path.join(entry.path, "__init__.py")) or (entry.name.isidentifier()
-                                                                          and _holds_modules(entry.path)):
-            names.add(entry.name)
-    return frozenset(names)
+        elif _is_folder(entry):
+            if os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                packages.add(entry.name)
+            if entry.name in packages or (entry.name.isidentifier() and _holds_modules(entry.path)):
+                names.add(entry.name)
+    return frozenset(names), frozenset(packages)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Only a folder (or a link to one) can hold `__init__.py` or modules: other entries need no look."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _unpackaged_names(folder: str) -> frozenset[str]:
     """The names in a folder whose modules are named from their path (`_namespace_of`): modules and
     folders without `__init__.py`.  A package keeps its own name (`lib.tracking` for scripts/lib/)."""
-    return frozenset(n for n in _top_level_names(folder) if not os.path.isfile(os.path.join(folder, n, "__init__.py")))
+    names, packages = _top_level(folder)
+    return names - packages
 
 
 def _holds_modules(folder: str) -> bool:

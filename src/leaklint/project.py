@@ -19,7 +19,7 @@ from .collector import collector_off
 from .discover import discover
 from .engine import Checker, Source, printable, unreadable
 from .findings import Finding
-from .layout import module_info
+from .layout import module_info_at
 from .prefilter import absolute_module, import_entries, imported_names
 from .suppress import source_lines
 
@@ -376,7 +376,7 @@ def _source(checker: Checker, path: Path, display: str, root: Path | None, data:
             cache: Cache | None) -> Source:
     """A source from the cache's facts when the file is unchanged (not read now), else read."""
     absolute = os.path.abspath(path)
-    info = module_info(absolute, root)
+    info = module_info_at(absolute, root)
     if cache is None or data is not None:
         return checker.read(path, display, info, data)
     try:

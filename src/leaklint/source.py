@@ -58,6 +58,22 @@ def decode(data: bytes) -> tuple[str, str]:
         raise Unreadable(f"cannot decode as {err.encoding}: invalid byte at offset {err.start}") from None
 
 
+class _Words:
+    """`Source.words`, which the cache gives as its stored text ("a b c"): split into a set when first
+    read, since a warm run reads the words of few files."""
+
+    def __get__(self, source, owner=None):
+        if source is None:
+            return None  # the field's default
+        words = source.__dict__["_words"]
+        if type(words) is str:
+            words = source.__dict__["_words"] = frozenset(words.split(" ")) if words else frozenset()
+        return words
+
+    def __set__(self, source, words) -> None:
+        source.__dict__["_words"] = words
+
+
 @dataclass
 class Source:
     """One file on its way through the pipeline."""
@@ -70,7 +86,7 @@ class Source:
     path: Path | None = None
     encoding: str = "utf-8"           # to write a fixed file back as it was ("utf-8-sig" keeps a BOM)
     digest: str = ""                  # of the bytes read, to notice a file changed before a fix is written
-    words: frozenset[str] | None = None  # words of its import statements (from the cache, or computed once)
+    words: frozenset[str] | None = _Words()  # words of its import statements (from the cache, or computed once)
     literal: bool | None = None          # holds a risky setting's literal
     marked: bool | None = None           # holds a leaklint comment (suppression, skip-file)
     vendor: bool | None = None           # imports an HTTP client and names a vendor's API (host or name)
