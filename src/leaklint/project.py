@@ -131,7 +131,7 @@ class Project:
             module, _, name = lead.rpartition(":")
             by_module.setdefault(module, set()).add(name)
         prefilter = self.checker.prefilter.with_leads(by_module, self.imported_from)
-        return {os.path.abspath(s.path): s for s in (self.sources if among is None else among)
+        return {s.absolute: s for s in (self.sources if among is None else among)
                 if s.path is not None and s.error is None and self.checker.relevant(s, prefilter)}
 
     def _from_cache(self, entry: ProjectEntry) -> bool:
@@ -139,7 +139,7 @@ class Project:
         changed and their summaries came out the same.  False: the caller builds everything.
         The files leading to an interesting module are either those the build parsed or those it
         watched (left unparsed); a new one, or a watched one that changed, means building again."""
-        by_path = {os.path.abspath(s.path): s for s in self.sources if s.path is not None}
+        by_path = {s.absolute: s for s in self.sources if s.path is not None}
         # A file unchanged in text and place since the entry was stored joins the closure as it did then
         moved = {p: closure_key(s) for p, s in by_path.items() if entry.seen.get(p) != closure_key(s)}
         if not self._still_covers(entry, by_path, moved):
@@ -206,8 +206,8 @@ class Project:
         relevant = [s for s in self.sources if s.display in owned and s.path is not None and s.digest]
         # computed once: findings() hands the same lists out for the asked-for files
         self.computed = self.shares.findings({s.display for s in relevant})
-        findings = {os.path.abspath(s.path): [finding_data(f) for f in self.computed[s.display]] for s in relevant}
-        digests = {os.path.abspath(s.path): owned[s.display].digest or s.digest for s in relevant}
+        findings = {s.absolute: [finding_data(f) for f in self.computed[s.display]] for s in relevant}
+        digests = {s.absolute: owned[s.display].digest or s.digest for s in relevant}
         from .index_data import to_data
 
         interesting = frozenset(f"{module}:{name}" for module, names in self.index.leads(self.checker.leads_to_sink).items()
@@ -215,7 +215,7 @@ class Project:
         # A file the closure names that the build did not parse (it keeps growing the closure, so normally
         # none) is watched: the next run can then tell that nothing changed (else it would never be a hit).
         watched = {p: s.digest for p, s in self._closure(set(interesting)).items() if p not in digests}
-        seen = {os.path.abspath(s.path): closure_key(s) for s in self.sources if s.path is not None}
+        seen = {s.absolute: closure_key(s) for s in self.sources if s.path is not None}
         self.cache.put_project(str(self.root), ProjectEntry(digests, interesting, to_data(self.index), findings,
                                                             watched, seen))
         self.cache_use = "miss"
@@ -386,9 +386,9 @@ def _source(checker: Checker, path: Path, display: str, root: Path | None, data:
     entry = cache.file(absolute, stat)
     if entry is not None:
         source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words, literal=entry.literal,
-                        marked=entry.marked, vendor=entry.vendor, loaded=False)
-        if entry.error:
-            source.error = unreadable(display, entry.error)
+                        marked=entry.marked, vendor=entry.vendor, loaded=False,
+                        error=unreadable(display, entry.error) if entry.error else None)
+        source.absolute = absolute
         return source
     source = checker.read(path, display, info)
     if source.error is None:

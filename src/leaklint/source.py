@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 import tokenize
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .findings import Finding
@@ -92,3 +94,8 @@ class Source:
     vendor: bool | None = None           # imports an HTTP client and names a vendor's API (host or name)
     loaded: bool = True                  # False: known from the cache only; the text is read on demand
     name: str = ""                       # the name as given, unescaped (what a patch must find)
+
+    @cached_property
+    def absolute(self) -> str:
+        """The absolute path ("" without one), worked out once: a run looks every file up by it."""
+        return os.path.abspath(self.path) if self.path is not None else ""
