@@ -18,7 +18,7 @@ import libcst as cst
 from .catalogue import Catalogue
 from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
-from .index_order import walk_order
+from .index_order import owner, walk_order
 from .reads import NotedSinks, Question, asked, recording
 from .rules.host_wrapper import HOST
 from .rules.unreadable import internal_error
@@ -160,7 +160,7 @@ class ProjectIndex(NameLookup):
                     there = f"{name}.{bound}"
                     if not (v.local and v.ref) or there in leads:
                         continue
-                    if _within(v.ref, known):
+                    if owner(v.ref, known):
                         added[there] = name
                     else:   # a re-export of a holder holds what it holds, by the same member
                         # (only the first: it is all a file must name, and a cycle of re-exports stays finite)
@@ -199,15 +199,6 @@ def _prefixes_from(qualname: str, module: str) -> list[str]:
     for part in rest:
         out.append(f"{out[-1]}.{part}")
     return out
-
-
-def _within(ref: str, modules: set[str]) -> bool:
-    """`ref` is one of `modules` or inside one (`a.b.c` is inside `a.b`)."""
-    while ref:
-        if ref in modules:
-            return True
-        ref = ref.rpartition(".")[0]
-    return False
 
 
 def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None,

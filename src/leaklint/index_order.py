@@ -83,9 +83,7 @@ class _Providers:
             return self.named[kind].get(name, set())
         found = self.owners.get(name)
         if found is None:
-            module = name
-            while module and module not in self.modules:
-                module = module.rpartition(".")[0]
+            module = owner(name, self.modules)
             found = self.owners[name] = {module} if module else set()
         return found
 
@@ -98,9 +96,15 @@ def local_imports(source, modules) -> set[str]:
         for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 for binding in imports.bindings(small):
-                    target = binding.target
-                    while target and target not in modules:
-                        target = target.rpartition(".")[0]
+                    target = owner(binding.target, modules)
                     if target and target != source.info.name:
                         found.add(target)
     return found
+
+
+def owner(ref: str, names) -> str:
+    """The one of `names` that `ref` is or is inside (`a.b.c` is inside `a.b` and `a`: the longest is
+    given), else ""."""
+    while ref and ref not in names:
+        ref = ref.rpartition(".")[0]
+    return ref
