@@ -19,6 +19,7 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
@@ -94,12 +95,9 @@ def code_digest() -> str:
     # The PII vocabulary lives in the runtime scrubber's package, found without running it.
     runtime = find_spec("leaklint_scrub")
     for package in (Path(__file__).parent, Path(runtime.origin).parent if runtime and runtime.origin else None):
-        for folder, subfolders, files in os.walk(package) if package is not None else ():
-            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-            for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    digest.update(f"{package.name}/{os.path.relpath(path, package)}\0".encode() + handle.read() + b"\0")
+        for path in _code_files(package, (".py", ".toml")) if package is not None else ():
+            with open(path, "rb") as handle:
+                digest.update(f"{package.name}/{os.path.relpath(path, package)}\0".encode() + handle.read() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -113,12 +111,18 @@ def package_digest(name: str) -> str | None:
         return None
     top = spec.submodule_search_locations[0]
     digest = hashlib.sha256(f"{sys.version_info[:2]}\0{top}".encode())
-    for folder, subfolders, files in os.walk(top):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for file in sorted(f for f in files if f.endswith(".py")):
-            info = os.stat(os.path.join(folder, file))
-            digest.update(f"{os.path.relpath(os.path.join(folder, file), top)} {info.st_size} {info.st_mtime_ns}\0".encode())
+    for path in _code_files(top, (".py",)):
+        info = os.stat(path)
+        digest.update(f"{os.path.relpath(path, top)} {info.st_size} {info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def _code_files(package: str | Path, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """A package's files with these suffixes, in a stable order (`__pycache__` left out)."""
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(f for f in files if f.endswith(suffixes)):
+            yield os.path.join(folder, name)
 
 
 def read_user_table(name: str) -> object | None:
