@@ -38,7 +38,7 @@ class Run:
     def for_file(self, path: Path) -> list[Finding]:
         """The findings of one file, named by any path to it."""
         absolute = os.path.abspath(path)
-        shown = {d for d, s in self.sources.items() if s.path is not None and os.path.abspath(s.path) == absolute}
+        shown = {d for d, s in self.sources.items() if s.path is not None and s.absolute == absolute}
         return [f for f in self.findings if f.path in shown]
 
 
