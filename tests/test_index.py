@@ -147,3 +147,50 @@ def test_what_does_not_lead_to_a_sink():
     assert not any(_CHECKER.leads_to_sink(ref) for ref in (
         "sentry_sdk.scrubber.DEFAULT_DENYLIST", "requests.exceptions.RequestException", "requests"))
     assert all(_CHECKER.leads_to_sink(ref) for ref in ("mixpanel.Mixpanel", "sentry_sdk", "requests.Session"))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from leaklint.flow import Value  # noqa: E402
+from leaklint.index import _prefixes_from, _with_re_exports  # noqa: E402
+from leaklint.index_names import ModuleFacts  # noqa: E402
+from leaklint.index_order import owner  # noqa: E402
+
+_MODULES = ("app", "app.tel", "app.views", "app.api", "lib")
+_NAME = st.sampled_from(["track", "Tracker", "Tracker.client", "tel", "mp", "x"])
+_REF = st.tuples(st.sampled_from(_MODULES), st.sampled_from(["", "track", "Tracker", "Tracker.client", "tel", "mp"])) \
+    .map(lambda t: f"{t[0]}.{t[1]}" if t[1] else t[0])
+
+
+def _re_exports_by_definition(leads: dict[str, str], modules: dict[str, ModuleFacts]) -> dict[str, str]:
+    """Every pass looks at every name the modules bind (what `_with_re_exports` does with less work)."""
+    while True:
+        under: dict[str, set[str]] = {}
+        for q, module in leads.items():
+            for prefix in _prefixes_from(q, module):
+                under.setdefault(prefix, set()).add(q[len(prefix):])
+        added: dict[str, str] = {}
+        for name, module in modules.items():
+            for bound, v in module.names.items():
+                there = f"{name}.{bound}"
+                if not (v.local and v.ref) or there in leads:
+                    continue
+                if owner(v.ref, set(leads)):
+                    added[there] = name
+                else:
+                    added.update((m, name) for m in {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(v.ref, ())}
+                                 if m not in leads)
+        if not added:
+            return leads
+        leads.update(added)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_MODULES), st.dictionaries(_NAME, st.tuples(_REF, st.booleans()), max_size=4),
+                       max_size=5),
+       st.dictionaries(_REF, st.sampled_from(_MODULES), max_size=3))
+def test_re_exports_of_leads_are_found_as_by_looking_at_every_name_each_pass(bindings, leads):
+    """Looking again only at the names bound to what the last pass added finds what looking at all finds."""
+    modules = {m: ModuleFacts(m, {n: Value(ref=ref, local=local) for n, (ref, local) in names.items()}, frozenset())
+               for m, names in bindings.items()}
+    assert _with_re_exports(dict(leads), modules) == _re_exports_by_definition(dict(leads), modules)

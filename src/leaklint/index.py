@@ -145,30 +145,7 @@ class ProjectIndex(NameLookup):
             # to its importers would parse most of the plugin (callers in modules analysed anyway are checked).
             if summary.sink is not None and not (summary.sink.category == HOST and len(summary.sink.chain) > 1):
                 leads[summary.qualname] = summary.module
-        while True:  # re-exports, and re-exports of those
-            # What holds a lead: its module, and the classes between (`from app import telemetry`, then
-            # `telemetry.mp`; `from app.tel import Tracker`, then `Tracker().client`).  Not the packages
-            # above its module: `import app.views` binds `app` without re-exporting anything.
-            under: dict[str, set[str]] = {}   # holder -> the rest of the paths of the leads it holds
-            for q, module in leads.items():
-                for prefix in _prefixes_from(q, module):
-                    under.setdefault(prefix, set()).add(q[len(prefix):])
-            known = set(leads)
-            added: dict[str, str] = {}
-            for name, module in self.modules.items():
-                for bound, v in module.names.items():
-                    there = f"{name}.{bound}"
-                    if not (v.local and v.ref) or there in leads:
-                        continue
-                    if owner(v.ref, known):
-                        added[there] = name
-                    else:   # a re-export of a holder holds what it holds, by the same member
-                        # (only the first: it is all a file must name, and a cycle of re-exports stays finite)
-                        members = {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(v.ref, ())}
-                        added.update((member, name) for member in members if member not in leads)
-            if not added:
-                return _by_module(leads)
-            leads.update(added)
+        return _by_module(_with_re_exports(leads, self.modules))
 
     def _sdk_leads(self, leads_to_sink: Callable[[str], bool]) -> dict[str, str]:
         """SDK objects the modules bind (on their classes too), and their classes extending an SDK class."""
@@ -190,6 +167,48 @@ def _by_module(leads: dict[str, str]) -> dict[str, set[str]]:
     for qualname, module in leads.items():
         out.setdefault(module, set()).add(".".join(qualname[len(module) + 1:].split(".", 2)[:2]))
     return out
+
+
+def _with_re_exports(leads: dict[str, str], modules: dict[str, ModuleFacts]) -> dict[str, str]:
+    """`leads` (qualified name -> its module) and the names re-exporting one, or what holds one: its module
+    and the classes between (`from app import telemetry`, then `telemetry.mp`; `from app.tel import Tracker`,
+    then `Tracker().client`), and re-exports of these.  Not the packages above a lead's module: `import
+    app.views` binds `app` without re-exporting anything.  Each pass looks again only at the names bound to
+    what the pass before added: the others would add what they added then."""
+    bound_to: dict[str, list[tuple[str, str]]] = {}   # a project name -> (a name bound to it, that one's module)
+    for name, module in modules.items():
+        for bound, v in module.names.items():
+            if v.local and v.ref:
+                bound_to.setdefault(v.ref, []).append((f"{name}.{bound}", name))
+    within: dict[str, list[str]] = {}   # a name -> the names bound to that are it or inside it
+    for ref in bound_to:
+        prefix = ref
+        while prefix:
+            within.setdefault(prefix, []).append(ref)
+            prefix = prefix.rpartition(".")[0]
+    under: dict[str, set[str]] = {}   # holder -> the rest of the paths of the leads it holds
+    fresh, refs = dict(leads), list(bound_to)
+    while fresh:
+        for q, module in fresh.items():
+            for prefix in _prefixes_from(q, module):
+                under.setdefault(prefix, set()).add(q[len(prefix):])
+        added: dict[str, str] = {}
+        for ref in refs:
+            inside = owner(ref, leads)
+            for there, name in bound_to[ref]:
+                if there in leads:
+                    continue
+                if inside:
+                    added[there] = name
+                else:   # a re-export of a holder holds what it holds, by the same member
+                    # (only the first: it is all a file must name, and a cycle of re-exports stays finite)
+                    members = {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(ref, ())}
+                    added.update((member, name) for member in members if member not in leads)
+        leads.update(added)
+        fresh = added
+        refs = sorted({r for q in added for r in within.get(q, ())}
+                      | {p for q, module in added.items() for p in _prefixes_from(q, module) if p in bound_to})
+    return leads
 
 
 def _prefixes_from(qualname: str, module: str) -> list[str]:
