@@ -72,3 +72,39 @@ def test_a_chain_against_the_name_order_settles_in_one_round_with_the_same_findi
     # by the import order alone, round 2 walks a before m has changed, and round 3 walks it again
     monkeypatch.setattr(idx, "walk_order", lambda sources, seen=None, index=None, memo=None: walk_order(sources))
     assert rounds(seen={}, order={}) == (6, 3, found)
+
+
+SINGLETON = {
+    "app.service": """
+        class Service:
+            def contact(self, user):
+                return user.email
+
+        service = Service()
+        """,
+    "app.views": """
+        import mixpanel
+        from app.service import service
+        mp = mixpanel.Mixpanel("token")
+
+        def signup(user):
+            mp.track("id", "signed up", {"to": service.contact(user)})
+        """,
+}
+
+
+def test_a_module_instance_of_its_own_class_needs_no_second_walk():
+    """`service = Service()` below `class Service`: the module's classes are known from its syntax before
+    its walk, so the walk does not learn them halfway and run again (a service module's usual shape)."""
+    def settle(seen, order):
+        mods = [_source(text, name, ROOTS, display=name.replace(".", "/") + ".py") for name, text in SINGLETON.items()]
+        index, found = idx.ProjectIndex(), {}
+        for _ in range(idx.MAX_ROUNDS):
+            if not idx.run_round(_CHECKER, index, mods, found, seen=seen, order=order):
+                break
+        return index.walks, {d: [r.code for r in reports] for d, reports in found.items()}
+
+    walks, found = settle(seen={}, order={})
+    assert found["app/views.py"] == ["LL001"]
+    assert walks == 2
+    assert settle(seen=None, order=None)[1] == found   # every module walked in every round: the same findings

@@ -251,6 +251,10 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
             else:
                 index.put_function(scope.qualname, fresh.get(scope.qualname), catalogue)
 
+        if source.info.name:
+            # Its classes are known from its syntax: told before its walk, `service = Service()` below
+            # `class Service` does not learn halfway that `Service` is a class, and walk again for it.
+            _add_classes(index, source.info.name, _classes(source.module, source.info.name))
         index.walks += 1
         with recording() as noted:
             file_reports, walker = checker.walk(
@@ -280,11 +284,18 @@ def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
     facts = index.modules[name] = ModuleFacts.of(name, {**walker.module_env.names, **walker.members},
                                                  module_classes, checker.sdk_roots, walker.bases,
                                                  frozenset(walker.properties))
-    if facts != before or not module_classes <= index.classes:
-        index.changed(name, *(module_classes - index.classes))
-        index.classes |= module_classes
+    if facts != before:
+        index.changed(name)
+    _add_classes(index, name, module_classes)
     if before is None or before.members != facts.members:
         index.forget_attributes()
+
+
+def _add_classes(index: ProjectIndex, module: str, classes) -> None:
+    new = set(classes) - index.classes
+    if new:
+        index.changed(module, *new)
+        index.classes |= new
 
 
 def _key(index: ProjectIndex) -> tuple:
