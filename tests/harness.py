@@ -90,15 +90,23 @@ def sink_calls(text: str) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
 def project_index(modules: dict[str, str]):
     """The index of a project given as {dotted module name: text}, built in rounds as the engine does;
     returns (index, {module name: its reports as `CODE message`})."""
+    index, found = settled(modules)
+    return index, {name: _described(found[name.replace(".", "/") + ".py"]) for name in modules}
+
+
+def settled(modules: dict[str, str], **kept):
+    """Rounds over the modules {dotted module name: text} until the index is stable; `kept` are
+    `run_round`'s memories from round to round (`seen`, `order`, `functions`; none: every module walked
+    whole in every round).  Returns (index, {file: its reports})."""
     from leaklint import index as idx
 
     roots = frozenset(name.split(".", 1)[0] for name in modules)
     sources = [_source(text, name, roots, display=name.replace(".", "/") + ".py") for name, text in modules.items()]
     index, found = idx.ProjectIndex(), {}
     for _ in range(idx.MAX_ROUNDS):
-        if not idx.run_round(_CHECKER, index, sources, found):
+        if not idx.run_round(_CHECKER, index, sources, found, **kept):
             break
-    return index, {s.info.name: _described(found[s.display]) for s in sources}
+    return index, found
 
 
 def assert_project_reports(modules: dict[str, str], expected: dict[str, list[str]]) -> None:

@@ -3,7 +3,7 @@ that answered their last walk's questions, so that a change travels down a chain
 
 from __future__ import annotations
 
-from harness import _CHECKER, _source
+from harness import _CHECKER, _source, settled
 
 from leaklint import index as idx
 from leaklint.index_order import walk_order
@@ -53,12 +53,9 @@ def test_imports_first_then_who_answered():
     assert [s.info.name for s in walk_order(mods, seen, index)] == ["app.z", "app.m", "app.a"]
 
 
-def rounds(seen, order):
+def rounds(seen, order, modules=MODULES):
     """Rounds until the index is stable: (walks, rounds, the report codes of each module)."""
-    mods, index, found = sources(), idx.ProjectIndex(), {}
-    for _ in range(idx.MAX_ROUNDS):
-        if not idx.run_round(_CHECKER, index, mods, found, seen=seen, order=order):
-            break
+    index, found = settled(modules, seen=seen, order=order)
     return index.walks, index.rounds, {d: [r.code for r in reports] for d, reports in found.items()}
 
 
@@ -96,15 +93,7 @@ SINGLETON = {
 def test_a_module_instance_of_its_own_class_needs_no_second_walk():
     """`service = Service()` below `class Service`: the module's classes are known from its syntax before
     its walk, so the walk does not learn them halfway and run again (a service module's usual shape)."""
-    def settle(seen, order):
-        mods = [_source(text, name, ROOTS, display=name.replace(".", "/") + ".py") for name, text in SINGLETON.items()]
-        index, found = idx.ProjectIndex(), {}
-        for _ in range(idx.MAX_ROUNDS):
-            if not idx.run_round(_CHECKER, index, mods, found, seen=seen, order=order):
-                break
-        return index.walks, {d: [r.code for r in reports] for d, reports in found.items()}
-
-    walks, found = settle(seen={}, order={})
+    walks, _, found = rounds(seen={}, order={}, modules=SINGLETON)
     assert found["app/views.py"] == ["LL001"]
     assert walks == 2
-    assert settle(seen=None, order=None)[1] == found   # every module walked in every round: the same findings
+    assert rounds(seen=None, order=None, modules=SINGLETON)[2] == found   # every module walked every round

@@ -4,6 +4,7 @@ libcst, walk with the rules, and turn reports into findings (positions computed 
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 import threading
 from dataclasses import replace
@@ -156,9 +157,10 @@ def parse(source: Source) -> None:
             source.error = unreadable(source.display, str(err), err.line, err.col)
 
 
-def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=None, on_done=None) \
+def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=None, on_done=None, around=None) \
         -> tuple[list[Report], Walker]:
-    """Run the rules over one parsed module; `on_sink(use, scope)`, `on_return` and `on_done` feed the index."""
+    """Run the rules over one parsed module; `on_sink(use, scope)`, `on_return` and `on_done` feed the index;
+    `around(reports, walker, job, walk)` is told of each function to walk (see `Walker.around`)."""
     reports: list[Report] = []
     walker: Walker
 
@@ -177,11 +179,12 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
 
     walker = Walker(options, Imports(source.info), on_call, on_return)
     walker.on_done = on_done
+    walker.around = functools.partial(around, reports) if around is not None else None
     walker.declarations = not source.text or "global" in source.text or "nonlocal" in source.text
     walker.run(source.module)
     # `on_call` holds the walker: without that cycle, the walk's values are freed as soon as the caller is
     # done with it, not at the collector's next full pass (see `collector`)
-    walker.on_call = walker.on_return = walker.on_done = None
+    walker.on_call = walker.on_return = walker.on_done = walker.around = None
     for check in checker.module_checks:
         reports.extend(check(source.module, source.text, options))
     return reports, walker

@@ -19,6 +19,7 @@ from .catalogue import Catalogue
 from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
 from .index_order import owner, walk_order
+from .index_replay import Replay, Walked
 from .reads import NotedSinks, Question, asked, recording
 from .rules.host_wrapper import HOST
 from .rules.unreadable import internal_error
@@ -221,13 +222,16 @@ def _prefixes_from(qualname: str, module: str) -> list[str]:
 
 
 def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=None,
-              seen: dict[str, dict] | None = None, order: dict | None = None) -> bool:
+              seen: dict[str, dict] | None = None, order: dict | None = None,
+              functions: dict[str, Walked] | None = None) -> bool:
     """Walk every relevant module, callees first, updating the index as each module is done;
     True when the index changed.  Walking each module after those it imports and those that answered it
     last time (`index_order`) lets most chains settle in one round.  `at(source)` is told which module is
     being walked.  `seen` keeps, per module, the questions its last walk asked the index and their answers
     (`reads`): a module the index still answers alike is not walked again (its walk would give the same
-    facts and reports).  `order` keeps the walk order's edges from one round to the next."""
+    facts and reports).  `order` keeps the walk order's edges from one round to the next.  `functions`
+    keeps what each function's last walk did: a module walked again replays those still answered alike
+    (`index_replay`)."""
     before = _key(index)
     index.forget_attributes()  # other processes' facts may have been merged in since
     index._by_method = None  # functions may have been merged in from other processes since
@@ -255,15 +259,16 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
             # Its classes are known from its syntax: told before its walk, `service = Service()` below
             # `class Service` does not learn halfway that `Service` is a class, and walk again for it.
             _add_classes(index, source.info.name, _classes(source.module, source.info.name))
+        replay = Replay(source, functions, lambda questions: index.still_answers(questions, catalogue))
+        hooks = replay.hooks(lambda use, scope, facts_for=facts_for: record_flows(facts_for(scope), use, scope),
+                             lambda scope, value, facts_for=facts_for: record_return(facts_for(scope), value))
         index.walks += 1
         with recording() as noted:
-            file_reports, walker = checker.walk(
-                source, options,
-                on_sink=lambda use, scope: record_flows(facts_for(scope), use, scope),
-                on_return=lambda scope, value: record_return(facts_for(scope), value),
-                on_done=done if source.info.name else None)
+            file_reports, walker = checker.walk(source, options, on_sink=hooks[0], on_return=hooks[1],
+                                                on_done=done if source.info.name else None, around=replay.around)
         if seen is not None:
             seen[source.display] = noted
+        replay.keep(walker)
         reports[source.display] = file_reports
         name = source.info.name
         if name and walker is not None:

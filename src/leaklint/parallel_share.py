@@ -37,6 +37,8 @@ class Share:
         self.seen: dict[str, dict] | None = None if os.environ.get("LEAKLINT_EXHAUSTIVE") == "1" else {}
         self.at = at or (lambda position: None)   # which file of a command is being worked on
         self.order: dict[str, tuple] = {}   # the walk order's edges per module (`index_order.walk_order`)
+        # what each function's last walk did, replayed when its module is walked again (`index_replay`)
+        self.functions: dict | None = None if self.seen is None else {}
         self.index = None   # in a worker: the index, kept from round to round (see `catch_up`)
         self.walked: set[str] = set()   # the modules the last round walked
 
@@ -70,7 +72,7 @@ class Share:
             self.walked.add(source.info.name)
             self.at(positions[source.display])
 
-        run_round(self.checker, index, sources, self.reports, at, self.seen, self.order)
+        run_round(self.checker, index, sources, self.reports, at, self.seen, self.order, self.functions)
         self.walked.discard("")
         # (a module not walked has the facts the other processes already took)
         return module_facts(index, self.walked) if facts else None

@@ -44,6 +44,42 @@ def recording() -> Iterator[dict[Question, object]]:
         _current = previous
 
 
+def current() -> dict[Question, object] | None:
+    """The questions the walk under way has noted so far."""
+    return _current
+
+
+def note_all(questions: dict[Question, object]) -> None:
+    """`note` each of `questions` with its answer."""
+    for question, answer in questions.items():
+        note(question, answer)
+
+
+@contextmanager
+def nested() -> Iterator[dict[Question, object]]:
+    """Collect the questions noted while the block runs apart (one function's), then note them in the
+    recording under way too."""
+    global _current
+    outer, _current = _current, {}
+    try:
+        yield _current
+    finally:
+        inner, _current = _current, outer
+        if outer is not None:
+            note_all(inner)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Questions asked while the block runs are not the walk's (a check of answers kept from before)."""
+    global _current
+    outer, _current = _current, None
+    try:
+        yield
+    finally:
+        _current = outer
+
+
 def asked(method: Callable[[object, str], T]) -> Callable[[object, str], T]:
     """A question of the index's, of one name: noted with its answer when a walk is recording."""
     kind = method.__name__

@@ -78,6 +78,10 @@ class Walker(QuietBindings):
         # Told when the module's own statements are done (None), then each function: what is known of the
         # module so far can be shown to the rest of its walk (a helper defined above the code calling it).
         self.on_done: DoneHook | None = None
+        # Told of each function to walk, with the walk to run or not: `around(walker, job, walk)` (a walk
+        # of a module again can replay what a function's last walk did, `index_replay`).
+        self.around: Callable | None = None
+        self.late = False   # walking callbacks handed to an SDK again
 
     def run(self, module: cst.Module) -> None:
         self.block(module.body, Evaluator(self.options, self.module_env, self.on_call), weak=False)
@@ -87,9 +91,13 @@ class Walker(QuietBindings):
         while self._pending:  # functions run after their enclosing scope, so they see its final names
             job = self._pending.pop(0)
             walked[job.scope.qualname] = job
-            self.function(job)
+            if self.around is not None:
+                self.around(self, job, self.function)
+            else:
+                self.function(job)
             if not self._pending:  # callbacks handed to an SDK below them: again, seeing the SDK object
                 self._pending = [walked.pop(q) for q in late_callbacks(self.module_env) if q in walked]
+                self.late = self.late or bool(self._pending)
 
     def function(self, job: _Pending) -> None:
         scope = job.scope
