@@ -116,3 +116,16 @@ def test_a_name_defined_twice_replays_each_definition_from_its_own_walk(monkeypa
     every = settle(monkeypatch, modules, seen=None, order=None, functions=None)
     assert (reports, facts) == every[1:]
     assert sum("phone" in message for _, message in reports["app/a.py"]) == 1
+
+
+def test_module_statements_answered_differently_but_binding_the_same_replay_the_functions(monkeypatch):
+    """The module's own statements asked for `summary` too, whose answer changed; what they bound did not
+    change, so its functions still see what they saw."""
+    modules = dict(MODULES)
+    modules["app.a"] = MODULES["app.a"] + """
+        mp.track("id", "booted", {"about": BOOT.summary()})
+        """
+    walked, reports, facts = settle(monkeypatch, modules, seen={}, order={}, functions={})
+    assert walked["app.a.report"] == 2 and walked["app.a.signup"] == 1
+    every = settle(monkeypatch, modules, seen=None, order=None, functions=None)
+    assert (reports, facts) == every[1:]
