@@ -5,8 +5,9 @@ functions asked nothing that changed, and walked again they would give the same 
 So what each function's walk did is kept (its questions with their answers, its reports, the facts it
 handed to the index), and the next walk of the module replays a function from that instead of walking it,
 when all of these hold:
-- the module's own statements left the same names as last time (their questions got the same answers, or
-  what they bound is equal to what they bound then);
+- the module's own statements asked the same questions and got the same answers as last time, so what
+  they bound is as it was (comparing what they bound instead is not enough: two classes of one name share
+  their entries in the module's members, while each one's methods see that class's own attributes);
 - the function's questions get the same answers now, at its turn (the functions walked before it in this
   walk may have changed what the index says of the module itself);
 - it is a module-level function or a method of a module-level class, declaring no `global` or `nonlocal`,
@@ -41,7 +42,6 @@ class Walked:
 
     module: object                # the syntax tree walked (a module parsed again starts afresh)
     module_questions: dict        # asked by its own statements, before any function
-    module_state: tuple           # what its own statements left for its functions (`_state`)
     functions: dict[int, Kept]    # by the id of the function's node in that tree (a name can be defined twice)
 
 
@@ -58,7 +58,6 @@ class Replay:
         self.still_answers = still_answers    # questions -> whether the index answers them alike now
         self.kept: dict[int, Kept] = {}
         self.module_questions: dict | None = None
-        self.module_state: tuple = ()
         self.same_module = False
         self.clean = True      # no walk so far in this walk changed anything outside itself
         self.late = False      # a callback was walked a second time
@@ -80,10 +79,8 @@ class Replay:
     def _around(self, reports: list, walker, job, walk) -> None:
         """Walk the function `job` (`walk(job)`), or replay it."""
         if self.module_questions is None:   # the first function: the module's own statements are done
-            self.module_questions, self.module_state = dict(reads.current() or {}), _state(walker)
-            last = self.last
-            self.same_module = last is not None and (last.module_questions == self.module_questions
-                                                     or last.module_state == self.module_state)
+            self.module_questions = dict(reads.current() or {})
+            self.same_module = self.last is not None and self.last.module_questions == self.module_questions
         self.late = self.late or walker.late
         own = job.parent is walker.module_env and job.declared == ([], []) and not self.late
         kept = self.last.functions.get(id(job.scope.node)) if own and self.clean and self.same_module else None
@@ -122,16 +119,7 @@ class Replay:
         """After the walk: what its functions did, for the module's next walk (not when it failed, walked
         no function, or walked a callback twice)."""
         if self.functions is not None and walker is not None and not self.late and self.module_questions is not None:
-            self.functions[self.source.display] = Walked(self.module, self.module_questions, self.module_state,
-                                                         self.kept)
-
-
-def _state(walker) -> tuple:
-    """What a function of the module can see of it, by value: its names, what it told an SDK, its classes'
-    members, bases and properties."""
-    env = walker.module_env
-    return (dict(env.names), dict(env.elsewhere), dict(env.told or {}), dict(walker.members), dict(walker.bases),
-            frozenset(walker.properties))
+            self.functions[self.source.display] = Walked(self.module, self.module_questions, self.kept)
 
 
 def _outside(walker) -> tuple:
