@@ -80,3 +80,20 @@ def test_an_answer_that_changes_during_a_walk_never_holds():
     assert noted[("returns", "app.g")] is reads.VARIED
     reads.note(("lookup", "app.h"), 3)  # not recording: nothing kept
     assert ("lookup", "app.h") not in noted
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_host_wrapper_report_made_before_the_project_had_a_sink_is_not_kept(tmp_path, monkeypatch, jobs):
+    """`aaa` is walked before `shop.tele.send` becomes a derived sink.  Until then `shop` is no root the
+    catalogue knows, so `shop.hosttrack.segment.track` (not in the repository) looks like a host's tracking
+    call; afterwards it is known as part of a project with sinks.  Which one it is was read from the
+    catalogue: noted as a question, so that `aaa` is walked again as walking every module would."""
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    write_tree(tmp_path, {
+        "pyproject.toml": "", "backend/shop/__init__.py": "",
+        "backend/shop/tele.py": "import mixpanel\n\nmp = mixpanel.Mixpanel('token')\n\n\n"
+                                "def send(user_id, props):\n    mp.track(user_id, 'event', props)\n",
+        "aaa.py": "from shop.hosttrack import segment\n\n\ndef report(user):\n    segment.track(user.email)\n"})
+    slow, _ = run(tmp_path, jobs, monkeypatch, exhaustive=True)
+    fast, _ = run(tmp_path, jobs, monkeypatch, exhaustive=False)
+    assert fast == slow

@@ -90,6 +90,8 @@ class ProjectIndex(NameLookup):
                 now = tuple(dict.get(catalogue.sinks, name) or ())
             elif kind == "instance_class":
                 now = catalogue.instance_class(name)
+            elif kind == "root":   # (a derived sink's root counts: see `rules.host_wrapper`)
+                now = name in catalogue.roots
             else:
                 now = getattr(self, kind)(name)
             if now != answer:

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
-Question = tuple[str, str]   # (what is asked: a `ProjectIndex` method or "sinks"/"instance_class", of what)
+Question = tuple[str, str]   # (what is asked: a `ProjectIndex` method or "sinks"/"instance_class"/"root", of what)
 
 _current: dict[Question, object] | None = None
 

@@ -30,6 +30,7 @@ import re
 import sys
 from textwrap import dedent
 
+from ..reads import note
 from . import Report, Rule
 
 # Methods that send an event, a profile or an identity in the analytics SDKs and the wrappers around them.
@@ -163,7 +164,11 @@ def _known(ref: str, ev) -> bool:
     parts = ref.split(".")
     project = ev.options.project
     owner = ".".join(parts[:2]) if len(parts) > 2 else parts[0]
-    return parts[0] in ev.options.catalogue.roots or project is None or project.lookup(owner) is not None
+    # The catalogue's roots grow with the project's derived sinks: a read of the project, noted like one
+    # (else a module walked before the sink was derived keeps what it concluded then, `reads`).
+    catalogued = parts[0] in ev.options.catalogue.roots
+    note(("root", parts[0]), catalogued)
+    return catalogued or project is None or project.lookup(owner) is not None
 
 
 def _carrying(call, ev):
