@@ -154,7 +154,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 from leaklint.flow import Value  # noqa: E402
 from leaklint.index import _prefixes_from, _with_re_exports  # noqa: E402
 from leaklint.index_names import ModuleFacts  # noqa: E402
-from leaklint.index_order import owner  # noqa: E402
+from leaklint.prefilter import owner  # noqa: E402
 
 _MODULES = ("app", "app.tel", "app.views", "app.api", "lib")
 _NAME = st.sampled_from(["track", "Tracker", "Tracker.client", "tel", "mp", "x"])

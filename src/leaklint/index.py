@@ -18,8 +18,9 @@ import libcst as cst
 from .catalogue import Catalogue
 from .flow import Value, merge_all
 from .index_names import ModuleFacts, NameLookup
-from .index_order import owner, walk_order
+from .index_order import walk_order
 from .index_replay import Replay, Walked
+from .prefilter import owner
 from .reads import NotedSinks, Question, asked, recording
 from .rules.host_wrapper import HOST
 from .rules.unreadable import internal_error

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .prefilter import owner
 from .resolve import Imports
 
 
@@ -100,11 +101,3 @@ def local_imports(source, modules) -> set[str]:
                     if target and target != source.info.name:
                         found.add(target)
     return found
-
-
-def owner(ref: str, names) -> str:
-    """The one of `names` that `ref` is or is inside (`a.b.c` is inside `a.b` and `a`: the longest is
-    given), else ""."""
-    while ref and ref not in names:
-        ref = ref.rpartition(".")[0]
-    return ref

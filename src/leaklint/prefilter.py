@@ -187,7 +187,7 @@ class LeadPrefilter(Prefilter):
 
     def _brings_lead(self, module: str, name: str, mentions: "Callable[[str], bool]") -> bool:
         if not name:  # `import a.b.c`: reaches what a, a.b and a.b.c hold
-            return module in self.leads or module in self.holding or _inside(module, self.leads)
+            return bool(owner(module, self.leads)) or module in self.holding
         if name in self.plain.get(module, ()):
             return True
         members = self.members.get(module, {})
@@ -201,13 +201,12 @@ class LeadPrefilter(Prefilter):
         return target in self.holding
 
 
-def _inside(module: str, modules: "dict[str, set[str]]") -> bool:
-    """`module` is inside one of `modules` (`a.b.c` is inside `a.b` and `a`)."""
-    while "." in module:
-        module = module.rpartition(".")[0]
-        if module in modules:
-            return True
-    return False
+def owner(ref: str, names) -> str:
+    """The one of `names` that `ref` is or is inside (`a.b.c` is inside `a.b` and `a`: the longest is
+    given), else ""."""
+    while ref and ref not in names:
+        ref = ref.rpartition(".")[0]
+    return ref
 
 
 def _always(word: str) -> bool:
