@@ -99,6 +99,9 @@ class Replay:
             walker.on_done(walker, job.scope)
 
     def _walk(self, own: bool, reports: list, walker, job, walk) -> None:
+        if not self.clean:   # nothing after an unclean walk is kept: no record to make
+            walk(job)
+            return
         before, start, pending = _outside(walker), len(reports), len(walker._pending)
         self._told = told = []
         try:
@@ -108,7 +111,7 @@ class Replay:
             self._told = None
         if _outside(walker) != before:
             self.clean = False
-        elif own and self.clean and len(walker._pending) == pending:
+        elif own and len(walker._pending) == pending:
             self.kept[id(job.scope.node)] = Kept(questions, reports[start:], told)
 
     def _holds(self, kept: Kept) -> bool:
