@@ -250,18 +250,19 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
         def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
             return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
 
-        def done(walker, scope, fresh=fresh, source=source) -> None:
+        # Its classes are known from its syntax: told before its walk, `service = Service()` below
+        # `class Service` does not learn halfway that `Service` is a class, and walk again for it.
+        classes = frozenset(_classes(source.module, source.info.name)) if source.info.name else frozenset()
+        _add_classes(index, source.info.name, classes)
+
+        def done(walker, scope, fresh=fresh, source=source, classes=classes) -> None:
             # What the module's walk found so far, shown to the rest of it: its names after its statements,
             # each function's summary once it is walked.
             if scope is None:
-                _add_module_names(checker, index, source, walker)
+                _add_module_names(checker, index, source, walker, classes)
             else:
                 index.put_function(scope.qualname, fresh.get(scope.qualname), catalogue)
 
-        if source.info.name:
-            # Its classes are known from its syntax: told before its walk, `service = Service()` below
-            # `class Service` does not learn halfway that `Service` is a class, and walk again for it.
-            _add_classes(index, source.info.name, _classes(source.module, source.info.name))
         replay = Replay(source, functions, lambda questions: index.still_answers(questions, catalogue))
         hooks = replay.hooks(lambda use, scope, facts_for=facts_for: record_flows(facts_for(scope), use, scope),
                              lambda scope, value, facts_for=facts_for: record_return(facts_for(scope), value))
@@ -276,7 +277,7 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
         name = source.info.name
         if name and walker is not None:
             try:
-                _add_module_names(checker, index, source, walker)
+                _add_module_names(checker, index, source, walker, classes)
                 index.replace_functions(name, fresh, catalogue)
             except Exception as err:  # noqa: BLE001 - one module's summary failing must not lose the run
                 source.error = internal_error(source.display, err)
@@ -284,17 +285,15 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     return _key(index) != before
 
 
-def _add_module_names(checker, index: ProjectIndex, source, walker) -> None:
-    """What a walked module binds, for the index: its classes and names."""
+def _add_module_names(checker, index: ProjectIndex, source, walker, classes: frozenset[str]) -> None:
+    """What a walked module binds, for the index: its names, and its `classes` (told to the index before
+    its walk)."""
     name = source.info.name
-    module_classes = frozenset(_classes(source.module, name))
     before = index.modules.get(name)
     facts = index.modules[name] = ModuleFacts.of(name, {**walker.module_env.names, **walker.members},
-                                                 module_classes, checker.sdk_roots, walker.bases,
-                                                 frozenset(walker.properties))
+                                                 classes, checker.sdk_roots, walker.bases, frozenset(walker.properties))
     if facts != before:
         index.changed(name)
-    _add_classes(index, name, module_classes)
     if before is None or before.members != facts.members:
         index.forget_attributes()
 
