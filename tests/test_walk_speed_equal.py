@@ -1,8 +1,9 @@
 """The index keeps answers to save work in a walk; each kept answer must be the one it would work out again.
 
 Random modules (re-exports, cycles between them, class members, classes extending classes, properties)
-change one at a time, as a round changes them, between look-ups: every answer the index gives from memory is
-compared with a fresh index's over the same facts.
+change one at a time, as a round changes them, or several at once, as another process's facts are merged
+in, between look-ups: every answer the index gives from memory is compared with a fresh index's over the
+same facts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from leaklint.flow import Value
 from leaklint.index import ProjectIndex
 from leaklint.index_names import ModuleFacts
+from leaklint.parallel_share import merge
 from leaklint.pii import PiiKind
 from leaklint.flow.values import Evidence
 from leaklint.summaries import Summary
@@ -93,6 +95,51 @@ def test_answers_kept_between_changes_are_those_worked_out_again(steps):
             assert index.looked_up(ref) == fresh(index).looked_up(ref), ref
             attr = ref.rpartition(".")[2]
             assert index.attribute_named(attr) == fresh(index).attribute_named(attr), attr
+
+
+@st.composite
+def merged(draw) -> dict:
+    """What another process sends after a round: some modules' facts, their functions and classes."""
+    names = draw(st.lists(st.sampled_from(MODULES), min_size=1, max_size=3, unique=True))
+    modules = {name: draw(module_facts(name)) for name in names}
+    functions = [Summary(qualname, name, True, None, summary(qualname, tainted).returns, (qualname, tainted))
+                 for name in names
+                 for qualname, tainted in draw(st.dictionaries(st.sampled_from([f"{name}.C.p", f"{name}.C.client",
+                                                                                f"{name}.x"]),
+                                                               st.booleans(), max_size=3)).items()]
+    return {"modules": modules, "functions": functions, "classes": set().union(*(m.classes for m in modules.values()))}
+
+
+@given(st.lists(st.one_of(st.tuples(merged(), st.booleans()), st.lists(st.sampled_from(ASKED), min_size=1, max_size=8)),
+                min_size=1, max_size=10))
+def test_answers_kept_across_merges_are_those_worked_out_again(steps):
+    index = ProjectIndex()
+    for step in steps:
+        if isinstance(step, tuple):
+            facts, same_modules = step
+            if same_modules:  # a module walked again elsewhere binds the same: only its functions differ
+                facts["modules"] = {name: index.modules.get(name, module) for name, module in facts["modules"].items()}
+                facts["classes"] = set().union(*(m.classes for m in facts["modules"].values()))
+            merge(index, facts)
+            index.forget_attributes()  # as each round starts
+            continue
+        for ref in step:
+            assert index.looked_up(ref) == fresh(index).looked_up(ref), ref
+            attr = ref.rpartition(".")[2]
+            assert index.attribute_named(attr) == fresh(index).attribute_named(attr), attr
+
+
+def test_a_merge_forgets_a_property_whose_function_changed_though_its_module_binds_the_same():
+    """Another process walked `app.m` again: it binds the same names, but the property's return changed."""
+    index = ProjectIndex()
+    facts = ModuleFacts("app.m", {"C": Value(ref="app.m.C", local=True)}, frozenset({"app.m.C"}), {}, frozenset({"C.p"}))
+    plain, tainted = summary("app.m.C.p", False), summary("app.m.C.p", True)
+    merge(index, {"modules": {"app.m": facts}, "functions": [plain], "classes": {"app.m.C"}})
+    assert index.looked_up("app.m.C.p") == plain.returns
+    index.looked_up("app.m.C")
+    merge(index, {"modules": {"app.m": facts}, "functions": [tainted], "classes": {"app.m.C"}})
+    assert "app.m.C" in index._found   # kept: nothing it read changed
+    assert index.looked_up("app.m.C.p") == tainted.returns == fresh(index).looked_up("app.m.C.p")
 
 
 def test_a_name_looked_up_inside_a_cycle_is_not_kept_as_cut_short():

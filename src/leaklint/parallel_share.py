@@ -107,11 +107,20 @@ def module_facts(index, names: set[str]) -> dict:
 
 
 def merge(index, facts: dict) -> None:
-    """Take another share's modules' facts into `index`."""
+    """Take another share's modules' facts into `index`.  Only the look-ups that read a module, function
+    or class whose facts differ are forgotten, as when this process walks a module itself: forgetting them
+    all at each merge made every round after the first look each name up again (on weblate, two jobs spent
+    four times one job's time re-asking last walks' questions)."""
     names = set(facts["modules"]) | {f.module for f in facts["functions"]}
-    for qualname in [q for q, f in index.functions.items() if f.module in names]:
+    before = {q: f for q, f in index.functions.items() if f.module in names}
+    after = {f.qualname: f for f in facts["functions"]}
+    changed = {q for q in before.keys() | after.keys() if before.get(q) != after.get(q)}
+    changed |= {n for n, m in facts["modules"].items() if index.modules.get(n) != m}
+    changed |= facts["classes"] - index.classes
+    for qualname in before:
         del index.functions[qualname]
     index.modules.update(facts["modules"])
-    index.functions.update({f.qualname: f for f in facts["functions"]})
+    index.functions.update(after)
     index.classes |= facts["classes"]
-    index.changed()
+    if changed:  # (`changed()` with no name forgets every look-up)
+        index.changed(*changed)
