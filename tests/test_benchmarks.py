@@ -147,3 +147,24 @@ def test_clearing_a_tree_removes_every_projects_cache(tmp_path):
     run.clear_caches(tmp_path)
     assert not list(tmp_path.rglob(".leaklint_cache"))
     assert (tmp_path / "server" / "app.py").exists()
+
+
+def test_parse_share_splits_the_parsed_files_by_whether_they_were_reported(tmp_path):
+    import parse_share
+
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "track.py").write_text(
+        "import mixpanel\nmp = mixpanel.Mixpanel('t')\n\n\ndef signed_up(user):\n"
+        "    mp.track(user.id, 'signup', {'email': user.email})\n")
+    (tmp_path / "shop" / "names.py").write_text("def full_name(user):\n    return user.first_name\n")
+    (tmp_path / "shop" / "views.py").write_text(
+        "from shop.track import signed_up\nfrom shop.names import full_name\n\n\n"
+        "def view(user):\n    signed_up(user)\n    return full_name(user)\n")
+    (tmp_path / "shop" / "unrelated.py").write_text("X = 1\n")
+    row = parse_share.measure(tmp_path)
+    # track.py reports, and views.py through the wrapper; names.py, views.py's helper, only feeds the index;
+    # unrelated.py imports nothing and is never parsed
+    assert row["files"] == 3 and row["reported"] == 2
+    assert row["libcst"] > 0 and row["cpython"] > 0 and 0 < row["libcst reported"] < row["libcst"]
+    assert set(row["phases"]) >= {"read", "parse", "index", "report"}
