@@ -166,5 +166,5 @@ def test_parse_share_splits_the_parsed_files_by_whether_they_were_reported(tmp_p
     # track.py reports, and views.py through the wrapper; names.py, views.py's helper, only feeds the index;
     # unrelated.py imports nothing and is never parsed
     assert row["files"] == 3 and row["reported"] == 2
-    assert row["libcst"] > 0 and row["cpython"] > 0 and 0 < row["libcst reported"] < row["libcst"]
+    assert row["leaklint"] > 0 and row["cpython"] > 0 and 0 < row["leaklint reported"] < row["leaklint"]
     assert set(row["phases"]) >= {"read", "parse", "index", "report"}
