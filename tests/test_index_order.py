@@ -3,10 +3,17 @@ that answered their last walk's questions, so that a change travels down a chain
 
 from __future__ import annotations
 
+import textwrap
+
+import pytest
 from harness import _CHECKER, _source, settled
 
 from leaklint import index as idx
+from leaklint import parallel
+from leaklint.config import Settings
+from leaklint.engine import Checker
 from leaklint.index_order import walk_order
+from leaklint.project import Project
 
 ROOTS = frozenset({"app"})
 
@@ -97,3 +104,69 @@ def test_a_module_instance_of_its_own_class_needs_no_second_walk():
     assert found["app/views.py"] == ["LL001"]
     assert walks == 2
     assert rounds(seen=None, order=None, modules=SINGLETON)[2] == found   # every module walked every round
+
+
+# `UsernameField` is defined in a module walked after the models when the order is reversed: told only at
+# its module's walk, `User.username` read as a helper's result named like a person's name, and the cycle of
+# look-ups by method name (`Profile.get_absolute_url` asks for any `get_absolute_url`, its own included)
+# kept that first answer alive.
+GHOST = {
+    "app/fields.py": """
+        import analytics
+
+        class UsernameField:
+            def __init__(self, max_length=150):
+                self.max_length = max_length
+        """,
+    "app/models.py": """
+        import analytics
+        from app.fields import UsernameField
+
+        class User:
+            username = UsernameField()
+
+            def get_absolute_url(self):
+                return self.username
+
+        class Profile:
+            def __init__(self, owner):
+                self.owner = owner
+
+            def get_absolute_url(self):
+                return self.owner.get_absolute_url()
+        """,
+    "app/track.py": """
+        import analytics
+        from app.models import Profile
+
+        def page_seen(page: Profile):
+            analytics.track("anonymous", "page seen", {"url": page.get_absolute_url()})
+        """,
+    "app/health.py": """
+        import analytics
+
+        def ping():
+            analytics.track("anonymous", "ping", {})
+        """,   # (two jobs share out four files or more)
+}
+
+
+def project_findings(root, jobs: int) -> list[tuple]:
+    files = sorted(root.rglob("*.py"))
+    project = Project.from_files(Checker(Settings()), root, [(f, str(f.relative_to(root))) for f in files],
+                                 discover_root=False, jobs=jobs)
+    return sorted((f.path, f.line, f.code, f.message) for f in project.findings())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_findings_do_not_depend_on_the_walk_order(tmp_path, monkeypatch, jobs):
+    """With two jobs the models and the fields may sit in different processes' shares: each process's
+    index is told every class parsed anywhere before its first walk."""
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)   # workers for these few small files too
+    for path, text in GHOST.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text))
+    one_job = project_findings(tmp_path, 1)
+    assert project_findings(tmp_path, jobs) == one_job
+    monkeypatch.setattr(idx, "walk_order", lambda *args, **kwargs: list(reversed(walk_order(*args, **kwargs))))
+    assert project_findings(tmp_path, jobs) == one_job

@@ -250,10 +250,9 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
         def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
             return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
 
-        # Its classes are known from its syntax: told before its walk, `service = Service()` below
-        # `class Service` does not learn halfway that `Service` is a class, and walk again for it.
-        classes = frozenset(_classes(source.module, source.info.name)) if source.info.name else frozenset()
-        _add_classes(index, source.info.name, classes)
+        # Its classes are known from its syntax (`add_classes`); a caller that parsed it has told them already.
+        classes = frozenset(classes_of(source.module, source.info.name)) if source.info.name else frozenset()
+        add_classes(index, classes)
 
         def done(walker, scope, fresh=fresh, source=source, classes=classes) -> None:
             # What the module's walk found so far, shown to the rest of it: its names after its statements,
@@ -298,11 +297,21 @@ def _add_module_names(checker, index: ProjectIndex, source, walker, classes: fro
         index.forget_attributes()
 
 
-def _add_classes(index: ProjectIndex, module: str, classes) -> None:
+def add_classes(index: ProjectIndex, classes) -> None:
+    """Tell the index classes known from a module's syntax, before any walk.  Told only as each defining
+    module was walked, a module walked earlier (in a cycle, or in another process's share) would read
+    `UsernameField(...)` as a helper's call and `self.username` as a person's name, and a cycle of
+    by-name look-ups could keep that stale evidence alive: the findings would depend on the walk order."""
     new = set(classes) - index.classes
     if new:
-        index.changed(module, *new)
+        index.changed(*{p for name in new for p in _prefixes(name)})
         index.classes |= new
+
+
+def _prefixes(name: str) -> list[str]:
+    """`a.m.C` -> `a`, `a.m`, `a.m.C`: a look-up of any of them may have read whether `C` is a class."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _key(index: ProjectIndex) -> tuple:
@@ -312,7 +321,8 @@ def _key(index: ProjectIndex) -> tuple:
     return functions, names, bases
 
 
-def _classes(module: cst.Module, prefix: str) -> list[str]:
+def classes_of(module: cst.Module, prefix: str) -> list[str]:
+    """The classes a module defines, nested ones too, by qualified name (`prefix.C`, `prefix.C.Inner`)."""
     out = []
     stack: list[tuple[str, cst.CSTNode]] = [(prefix, module)]
     while stack:

@@ -48,6 +48,7 @@ class Worker:
         self.restarts = 0
         self.index = None       # this process's index, which the worker's copy follows
         self.stale: set[str] = set()   # modules walked elsewhere since the worker's last round
+        self.classes: set[str] = set()  # the classes the worker's copy knows (told before walks)
         self._start()
 
     def _start(self) -> None:
@@ -96,10 +97,13 @@ class Worker:
         """What the worker needs to hold this process's index: all of it the first time (and after a
         restart), else the facts of the modules walked elsewhere since."""
         if not self.primed:
-            self.primed, self.stale = True, set()
+            self.primed, self.stale, self.classes = True, set(), set(self.index.classes)
             return "index", pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
         names, self.stale = self.stale, set()
-        return "facts", module_facts(self.index, names)
+        facts = module_facts(self.index, names)
+        facts["classes"] |= self.index.classes - self.classes   # those of files parsed since
+        self.classes |= facts["classes"]
+        return "facts", facts
 
     def result(self):
         command, args = self.pending
@@ -268,7 +272,10 @@ class Shares:
         self.load = [0]                        # text dealt to each share so far
         self.parsed: dict[str, Parsed] = {}
 
-    def parse(self, sources: list[Source]) -> None:
+    def parse(self, sources: list[Source], index) -> None:
+        """Parse `sources` across the shares; the classes they define are told to `index` before any walk."""
+        from .index import add_classes
+
         if self.jobs > 1 and not self.workers and worth_sharing(sources, self.jobs):
             self.workers = [Worker(self.checker) for _ in range(self.jobs - 1)]
             self.load += [0] * len(self.workers)
@@ -289,6 +296,7 @@ class Shares:
         for parsed in results:
             self.parsed[parsed.display] = parsed
             by_display[parsed.display].error = parsed.error
+        add_classes(index, {name for parsed in results for name in parsed.classes})
 
     def round(self, index, only: frozenset[str] | None = None) -> bool:
         """One round over every share (each walks its modules against the index as it was at the start);

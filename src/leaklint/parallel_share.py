@@ -23,6 +23,7 @@ class Parsed:
     error: Finding | None
     imports: frozenset[str]   # project modules it imports (to follow one level of helpers)
     digest: str
+    classes: frozenset[str] = frozenset()   # the classes it defines (`index.add_classes`)
 
 
 class Share:
@@ -43,20 +44,24 @@ class Share:
         self.walked: set[str] = set()   # the modules the last round walked
 
     def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
+        from .index import classes_of
         from .index_order import local_imports
 
         out = []
         for position, source in enumerate(sources):
             self.at(position)
             imports: set[str] = set()
+            classes: frozenset[str] = frozenset()
             try:
                 self.checker.parse(source)
                 if source.module is not None:
                     imports = local_imports(source, modules)
+                    if source.info.name:
+                        classes = frozenset(classes_of(source.module, source.info.name))
             except Exception as err:  # noqa: BLE001 - one file's failure is its finding, not the run's
                 source.error, source.module = internal_error(source.display, err), None
             self.sources[source.display] = source
-            out.append(Parsed(source.display, source.error, frozenset(imports), source.digest))
+            out.append(Parsed(source.display, source.error, frozenset(imports), source.digest, classes))
         return out
 
     def round(self, index, only: frozenset[str] | None = None, facts: bool = True) -> dict | None:

@@ -340,7 +340,7 @@ class Project:
         start = time.perf_counter()
         if self.progress is not None:
             self.progress.parsing(self.shares, sources)
-        self.shares.parse(sources)
+        self.shares.parse(sources, self.index)
         self.timings["parse"] += time.perf_counter() - start
 
     def run_round(self, only: frozenset[str] | None = None) -> bool:
