@@ -6,6 +6,7 @@ from pathlib import Path
 from textwrap import dedent
 
 from conftest import ROOT, check_files, run_cli
+from leaklint.index import MAX_ROUNDS
 
 APP = ROOT / "fixtures" / "wrapped_app"
 VIEWS = APP / "src" / "acme" / "views" / "orders.py"
@@ -119,10 +120,10 @@ def test_client_bound_on_one_branch_only(tmp_path):
     assert finding.code == "LL001" and "Mixpanel people_set" in finding.message
 
 
-def _wrapper_chain(callers_first: bool) -> str:
-    """w11 -> w10 -> ... -> w0 -> Mixpanel track, each wrapper defined above (or below) the one it calls."""
+def _wrapper_chain(callers_first: bool, depth: int = 12) -> str:
+    """w{depth-1} -> ... -> w0 -> Mixpanel track, each wrapper defined above (or below) the one it calls."""
     wrappers = [["def w0(u, props):", "    mp.track(u.pk, 'x', props)"]]
-    wrappers += [[f"def w{i}(u, props):", f"    w{i - 1}(u, props)"] for i in range(1, 12)]
+    wrappers += [[f"def w{i}(u, props):", f"    w{i - 1}(u, props)"] for i in range(1, depth)]
     ordered = reversed(wrappers) if callers_first else wrappers
     return "\n".join(["from mixpanel import Mixpanel", "mp = Mixpanel('t')", *(line for w in ordered for line in w)]) + "\n"
 
@@ -130,11 +131,12 @@ def _wrapper_chain(callers_first: bool) -> str:
 def test_depth_bound_is_reported(tmp_path):
     # Callers first: each round of the index learns one more level of the chain.
     # (`use` imports the client too, so it is analysed from the first round: the bound then ends the rounds)
-    write_tree(tmp_path, {"pyproject.toml": "", "deep.py": _wrapper_chain(callers_first=True),
-                          "use.py": "from deep import w11, w3, mp\ndef v(u):\n    w3(u, {'email': u.email})\n"
-                                    "    w11(u, {'email': u.email})\n"})
+    deepest = MAX_ROUNDS + 3
+    write_tree(tmp_path, {"pyproject.toml": "", "deep.py": _wrapper_chain(callers_first=True, depth=deepest + 1),
+                          "use.py": f"from deep import w{deepest}, w3, mp\ndef v(u):\n    w3(u, {{'email': u.email}})\n"
+                                    f"    w{deepest}(u, {{'email': u.email}})\n"})
     result = run_cli("check", "use.py", cwd=tmp_path)
-    assert "wrapper chains deeper than 8 calls were not followed further" in result.stderr
+    assert f"wrapper chains deeper than {MAX_ROUNDS} calls were not followed further" in result.stderr
     assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["3"]
 
 
