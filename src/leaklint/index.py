@@ -306,15 +306,9 @@ def add_classes(index: ProjectIndex, classes) -> None:
     `UsernameField(...)` as a helper's call and `self.username` as a person's name, and a cycle of
     by-name look-ups could keep that stale evidence alive: the findings would depend on the walk order."""
     new = set(classes) - index.classes
-    if new:
-        index.changed(*{p for name in new for p in _prefixes(name)})
+    if new:   # (a look-up that asks whether `C` is a class has read the name `C`: see `NameLookup._follow`)
+        index.changed(*new)
         index.classes |= new
-
-
-def _prefixes(name: str) -> list[str]:
-    """`a.m.C` -> `a`, `a.m`, `a.m.C`: a look-up of any of them may have read whether `C` is a class."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _key(index: ProjectIndex) -> tuple:

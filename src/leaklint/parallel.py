@@ -48,7 +48,6 @@ class Worker:
         self.restarts = 0
         self.index = None       # this process's index, which the worker's copy follows
         self.stale: set[str] = set()   # modules walked elsewhere since the worker's last round
-        self.classes: set[str] = set()  # the classes the worker's copy knows (told before walks)
         self._start()
 
     def _start(self) -> None:
@@ -97,12 +96,11 @@ class Worker:
         """What the worker needs to hold this process's index: all of it the first time (and after a
         restart), else the facts of the modules walked elsewhere since."""
         if not self.primed:
-            self.primed, self.stale, self.classes = True, set(), set(self.index.classes)
+            self.primed, self.stale = True, set()
             return "index", pickle.dumps(self.index, protocol=pickle.HIGHEST_PROTOCOL)
         names, self.stale = self.stale, set()
         facts = module_facts(self.index, names)
-        facts["classes"] |= self.index.classes - self.classes   # those of files parsed since
-        self.classes |= facts["classes"]
+        facts["classes"] = set(self.index.classes)   # with those of the files parsed since (`Shares.parse`)
         return "facts", facts
 
     def result(self):
