@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from ast import literal_eval
 from functools import cache, lru_cache
 from typing import Iterator, Sequence
@@ -10,6 +11,7 @@ from typing import Iterator, Sequence
 import libcst as cst
 
 _EMPTY_MODULE = cst.Module(body=[])
+_SURROGATE = re.compile("[\ud800-\udfff]")   # Python refuses source text holding a lone surrogate
 
 
 def string_key(node: cst.CSTNode | None) -> str | None:
@@ -53,14 +55,26 @@ def _plain(literal: str) -> str | bytes | None:
     prefix = literal[:at].lower()   # as libcst parsed it: none, r, u, b, br or rb
     if at < 0 or prefix.strip("rub") or (len(prefix) > 1 and "u" in prefix) or literal[-1:] != literal[at]:
         return None
-    triple = literal[at:at + 3] == literal[at] * 3 and len(literal) >= at + 6
+    triple = literal[at:at + 3] == literal[-3:] == literal[at] * 3 and len(literal) >= at + 6
     quote = 3 if triple else 1
     body = literal[at + quote:len(literal) - quote]
-    if "\\" in body or "\n" in body or "\r" in body or (not triple and literal[at] in body):
+    if not _is_value(body, literal[at], triple):
         return None
     if "b" not in prefix:
         return body
     return body.encode() if body.isascii() else None
+
+
+def _is_value(body: str, mark: str, triple: bool) -> bool:
+    """Whether the text between a literal's quotes (`mark`, three of them when `triple`) is its value, as
+    Python reads it: no escape, no line break, no quote that would end the literal early (in a triple-quoted
+    one: three in a row, or one just before the closing three), and no lone surrogate, which Python refuses
+    in source text."""
+    if "\\" in body or "\n" in body or "\r" in body:
+        return False
+    if mark in body and (not triple or mark * 3 in body or body.endswith(mark)):
+        return False
+    return body.isascii() or not _SURROGATE.search(body)
 
 
 @lru_cache(maxsize=1 << 14)
