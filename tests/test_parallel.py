@@ -91,10 +91,10 @@ def test_a_dying_worker_is_replaced_and_its_file_reported(corpus, always_share, 
     # A file of the worker's share that has findings (the assignment is deterministic).
     victim = next(f[0] for f in alone if before.shares.owner.get(f[0]) == 1)
 
-    def dying_parse(self, source):
+    def dying_parse(self, source, lite=False):
         if os.getpid() != main and source.display == victim:
             os._exit(70)
-        return parse(self, source)
+        return parse(self, source, lite)
 
     monkeypatch.setattr(Checker, "parse", dying_parse)
     shared, project = findings(corpus, 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import sys
 import threading
 from dataclasses import replace
@@ -26,6 +27,9 @@ from .sinks import sink_use
 from .sinks_settings import setting_use
 from .source import Source, Unreadable
 from .walk import Walker
+from .lite import Unsupported, build as build_lite
+
+LITE = os.environ.get("LEAKLINT_LITE") != "0"   # "0": libcst for every module (the reference, to compare with)
 
 
 TOO_DEEP = "cannot parse: nested too deeply to analyse safely"
@@ -62,9 +66,11 @@ def _depth() -> int:
     return depth
 
 
-def parse_text(text: str) -> cst.Module:
+def parse_text(text: str, lite: bool = False) -> cst.Module:
     """Parse with libcst, after CPython's own parser has vetted the text: CPython refuses nesting that
-    would overflow libcst's native parser (a crash, not an exception), and words errors better."""
+    would overflow libcst's native parser (a crash, not an exception), and words errors better.
+    `lite`: build the tree from CPython's instead where it can (`lite`: for modules only walked for the
+    index, unless LEAKLINT_LITE=0)."""
     if "\x00" in text:
         raise Unreadable("cannot parse: source contains a null byte")
     python_error: SyntaxError | None = None
@@ -78,6 +84,11 @@ def parse_text(text: str) -> cst.Module:
         if need > MEMORY_LIMIT:
             raise Unreadable(f"not analysed: parsing it would take about {need / 1048576:,.0f} MB (it is too large "
                              f"or nested too deeply; the limit is {MEMORY_LIMIT // 1048576} MB)")
+        if lite and LITE:
+            try:
+                return build_lite(tree, text)
+            except (Unsupported, RecursionError):  # left to libcst, which may know better
+                pass
         del tree
     except SyntaxError as err:
         if "too many nested" in str(err.msg) or "too deeply nested" in str(err.msg):
@@ -148,11 +159,11 @@ def _kind(kind: type) -> tuple[bool, int, tuple[str, ...]]:
     return found
 
 
-def parse(source: Source) -> None:
-    """Parse a source in place; a failure becomes its LL900 finding."""
+def parse(source: Source, lite: bool = False) -> None:
+    """Parse a source in place; a failure becomes its LL900 finding.  `lite`: see `parse_text`."""
     if source.module is None and source.error is None:
         try:
-            source.module = parse_text(source.text)
+            source.module = parse_text(source.text, lite)
         except Unreadable as err:
             source.error = unreadable(source.display, str(err), err.line, err.col)
 

@@ -150,9 +150,9 @@ class Checker:
             source.error = unreadable(display, str(err))
         return source
 
-    def parse(self, source: Source) -> None:
+    def parse(self, source: Source, lite: bool = False) -> None:
         """Parse a source that matters; one too large to parse in reasonable time is reported instead
-        (libcst needs about 15 s per MB)."""
+        (libcst needs about 15 s per MB).  `lite`: a tree only for walks (see `analysis.parse_text`)."""
         self.load(source)
         size = len(source.text.encode("utf-8", "surrogatepass")) if source.error is None else 0
         if size > self.settings.max_file_size_kb * 1024:
@@ -161,7 +161,7 @@ class Checker:
             return
         from .analysis import parse
 
-        parse(source)
+        parse(source, lite)
 
     # -- checking --------------------------------------------------------------------------
     def walk(self, source: Source, options, **hooks):

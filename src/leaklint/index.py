@@ -248,43 +248,58 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
             continue
         if at is not None:
             at(source)
-        fresh: dict[str, FunctionFacts] = {}
-
-        def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
-            return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
-
-        # Its classes are known from its syntax (`add_classes`); a caller that parsed it has told them already.
-        classes = frozenset(classes_of(source.module, source.info.name)) if source.info.name else frozenset()
-        add_classes(index, classes)
-
-        def done(walker, scope, fresh=fresh, source=source, classes=classes) -> None:
-            # What the module's walk found so far, shown to the rest of it: its names after its statements,
-            # each function's summary once it is walked.
-            if scope is None:
-                _add_module_names(checker, index, source, walker, classes)
-            else:
-                index.put_function(scope.qualname, fresh.get(scope.qualname), catalogue)
-
-        replay = Replay(source, functions, lambda questions: index.still_answers(questions, catalogue))
-        hooks = replay.hooks(lambda use, scope, facts_for=facts_for: record_flows(facts_for(scope), use, scope),
-                             lambda scope, value, facts_for=facts_for: record_return(facts_for(scope), value))
         index.walks += 1
-        with recording() as noted:
-            file_reports, walker = checker.walk(source, options, on_sink=hooks[0], on_return=hooks[1],
-                                                on_done=done if source.info.name else None, around=replay.around)
-        if seen is not None:
-            seen[source.display] = noted
-        replay.keep(walker)
-        reports[source.display] = file_reports
-        name = source.info.name
-        if name and walker is not None:
-            try:
-                _add_module_names(checker, index, source, walker, classes)
-                index.replace_functions(name, fresh, catalogue)
-            except Exception as err:  # noqa: BLE001 - one module's summary failing must not lose the run
-                source.error = internal_error(source.display, err)
+        _walk(checker, index, source, reports, options, seen, functions)
     index.rounds += 1
     return _key(index) != before
+
+
+def walk_again(checker, index: ProjectIndex, source, reports: dict) -> None:
+    """Walk one module once more against `index` as it is (its reports anew), not counted as a round's walk."""
+    index.forget_attributes()  # (as at a round's start: other processes' facts may have been merged in)
+    index._by_method = None
+    catalogue = index.derived_sinks(checker.options.catalogue)
+    _walk(checker, index, source, reports, replace(checker.options, catalogue=catalogue, project=index), None, None)
+
+
+def _walk(checker, index: ProjectIndex, source, reports: dict, options, seen: dict | None,
+          functions: dict | None) -> None:
+    """Walk one module, its facts into `index` as each part is done, its reports into `reports`."""
+    catalogue = options.catalogue
+    fresh: dict[str, FunctionFacts] = {}
+
+    def facts_for(scope, fresh=fresh, module=source.info.name) -> FunctionFacts:
+        return fresh.setdefault(scope.qualname, FunctionFacts(scope, module))
+
+    # Its classes are known from its syntax (`add_classes`); a caller that parsed it has told them already.
+    classes = frozenset(classes_of(source.module, source.info.name)) if source.info.name else frozenset()
+    add_classes(index, classes)
+
+    def done(walker, scope, fresh=fresh, source=source, classes=classes) -> None:
+        # What the module's walk found so far, shown to the rest of it: its names after its statements,
+        # each function's summary once it is walked.
+        if scope is None:
+            _add_module_names(checker, index, source, walker, classes)
+        else:
+            index.put_function(scope.qualname, fresh.get(scope.qualname), catalogue)
+
+    replay = Replay(source, functions, lambda questions: index.still_answers(questions, catalogue))
+    hooks = replay.hooks(lambda use, scope, facts_for=facts_for: record_flows(facts_for(scope), use, scope),
+                         lambda scope, value, facts_for=facts_for: record_return(facts_for(scope), value))
+    with recording() as noted:
+        file_reports, walker = checker.walk(source, options, on_sink=hooks[0], on_return=hooks[1],
+                                            on_done=done if source.info.name else None, around=replay.around)
+    if seen is not None:
+        seen[source.display] = noted
+    replay.keep(walker)
+    reports[source.display] = file_reports
+    name = source.info.name
+    if name and walker is not None:
+        try:
+            _add_module_names(checker, index, source, walker, classes)
+            index.replace_functions(name, fresh, catalogue)
+        except Exception as err:  # noqa: BLE001 - one module's summary failing must not lose the run
+            source.error = internal_error(source.display, err)
 
 
 def _add_module_names(checker, index: ProjectIndex, source, walker, classes: frozenset[str]) -> None:
@@ -309,6 +324,15 @@ def add_classes(index: ProjectIndex, classes) -> None:
     if new:   # (a look-up that asks whether `C` is a class has read the name `C`: see `NameLookup._follow`)
         index.changed(*new)
         index.classes |= new
+
+
+def summary_key(index: ProjectIndex, module: str) -> tuple:
+    """What other modules see of `module`: its bindings and its functions' summaries."""
+    facts = index.modules.get(module)
+    names = facts.names_key() if facts else ()
+    classes = (tuple(sorted(facts.classes)), tuple(sorted(facts.bases.items())),
+               tuple(sorted(facts.properties))) if facts else ()
+    return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
 
 
 def _key(index: ProjectIndex) -> tuple:

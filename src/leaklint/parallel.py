@@ -90,7 +90,12 @@ class Worker:
         elif command == "round":
             args = (self._update(), *args)
         self.position.value = -1
-        self.conn.send((command, args))
+        try:
+            self.conn.send((command, args))
+        except OSError:
+            if STOPPING.is_set():   # Ctrl-C ended the worker under this send: the interruption says it all
+                raise KeyboardInterrupt from None
+            raise
 
     def _update(self) -> tuple:
         """What the worker needs to hold this process's index: all of it the first time (and after a
@@ -270,8 +275,9 @@ class Shares:
         self.load = [0]                        # text dealt to each share so far
         self.parsed: dict[str, Parsed] = {}
 
-    def parse(self, sources: list[Source], index) -> None:
-        """Parse `sources` across the shares; the classes they define are told to `index` before any walk."""
+    def parse(self, sources: list[Source], index, full: frozenset[str] = frozenset()) -> None:
+        """Parse `sources` across the shares (those named in `full` with libcst, see `Share.parse`); the
+        classes they define are told to `index` before any walk."""
         from .index import add_classes
 
         if self.jobs > 1 and not self.workers and worth_sharing(sources, self.jobs):
@@ -285,8 +291,8 @@ class Shares:
             self.owner[source.display] = share
         for worker, group in zip(self.workers, groups[1:]):
             if group:
-                worker.send("parse", group, self.modules)
-        results = self.local.parse(groups[0], self.modules)
+                worker.send("parse", group, self.modules, full)
+        results = self.local.parse(groups[0], self.modules, full)
         for worker, group in zip(self.workers, groups[1:]):
             if group:
                 results += worker.result()

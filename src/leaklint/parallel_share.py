@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .engine import Checker, Source, internal_error
 from .findings import Finding
+from .lite import LiteModule
 
 
 @dataclass
@@ -43,7 +44,8 @@ class Share:
         self.index = None   # in a worker: the index, kept from round to round (see `catch_up`)
         self.walked: set[str] = set()   # the modules the last round walked
 
-    def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
+    def parse(self, sources: list[Source], modules: frozenset[str], full: frozenset[str] = frozenset()) -> list[Parsed]:
+        """Parse `sources`: lite trees for the walks, libcst's for those named in `full`."""
         from .index import classes_of
         from .index_order import local_imports
 
@@ -53,7 +55,7 @@ class Share:
             imports: set[str] = set()
             classes: frozenset[str] = frozenset()
             try:
-                self.checker.parse(source)
+                self.checker.parse(source, lite=source.display not in full)
                 if source.module is not None:
                     imports = local_imports(source, modules)
                     if source.info.name:
@@ -69,6 +71,7 @@ class Share:
         another process's index (this process's share updates that index itself)."""
         from .index import run_round
 
+        self.index = index
         sources = [s for s in self.sources.values() if s.module is not None and (only is None or s.display in only)]
         positions = {display: i for i, display in enumerate(self.sources)}
         self.walked = set()
@@ -99,8 +102,21 @@ class Share:
         for position, (display, source) in enumerate(self.sources.items()):
             if display in wanted:
                 self.at(position)
+                if self.reports.get(display) and isinstance(source.module, LiteModule):
+                    self._walk_full(source)
                 out[display] = self.checker.findings(source, self.reports.get(display, []))
         return out
+
+    def _walk_full(self, source: Source) -> None:
+        """A module walked on a lite tree has something to report: parse it with libcst and walk it once
+        more against the settled index, so that positions, evidence and fixes come from libcst's tree.
+        The walk asks the index what the last one did and gets the same answers: the index is unchanged."""
+        from .index import walk_again
+
+        source.module = None
+        self.checker.parse(source)
+        if source.module is not None:
+            walk_again(self.checker, self.index, source, self.reports)
 
 
 def module_facts(index, names: set[str]) -> dict:

@@ -49,6 +49,7 @@ class Project:
         # The files an index built from scratch may draw on: every file, or for a run asked about a few
         # files, those their imports reach (see `reach`)
         self.pool: list[Source] = sources
+        self.full: frozenset[str] = frozenset()   # parsed with libcst, not `lite`: the few files a run asks about
         self.relevant: set[str] = set()   # the files analysed for leading to a sink (not only as helpers)
         self._imported_from: frozenset[tuple[str, str]] | None = None
         self._imports: dict[str, tuple[tuple[str, str], ...]] = {}   # display -> what it imports, by name
@@ -160,14 +161,15 @@ class Project:
         from . import index as idx
 
         index: idx.ProjectIndex = entry.index()
-        before = {p: _summary_key(index, by_path[p].info.name) for p in changed}
+        before = {p: idx.summary_key(index, by_path[p].info.name) for p in changed}
         self.index = index
         self.shares = self._shares(1)
+        self.full = frozenset(by_path[p].display for p in changed)
         self.parse([by_path[p] for p in sorted(changed)])
         for _ in range(idx.MAX_ROUNDS):
             if not self.run_round():
                 break
-        if any(_summary_key(index, by_path[p].info.name) != before[p] for p in changed):
+        if any(idx.summary_key(index, by_path[p].info.name) != before[p] for p in changed):
             self.cached.clear()
             self.shares.close()
             return False  # what others see of the changed files moved: their results may too
@@ -227,6 +229,7 @@ class Project:
         asked = [s for s in self.sources if s.display in self.wanted]
         # A few files: what they reach.  Half the project or more (`check src/`): all of it, storable.
         if 2 * len(asked) < len(self.sources):
+            self.full = frozenset(s.display for s in asked)
             for source in self.sources:
                 self.checker.facts(source)
             self.pool = reachable(asked, self.sources)
@@ -340,7 +343,7 @@ class Project:
         start = time.perf_counter()
         if self.progress is not None:
             self.progress.parsing(self.shares, sources)
-        self.shares.parse(sources, self.index)
+        self.shares.parse(sources, self.index, self.full)
         self.timings["parse"] += time.perf_counter() - start
 
     def run_round(self, only: frozenset[str] | None = None) -> bool:
@@ -350,15 +353,6 @@ class Project:
         changed = self.shares.round(self.index, only)
         self.timings["index"] += time.perf_counter() - start
         return changed
-
-
-def _summary_key(index, module: str) -> tuple:
-    """What other modules see of `module`: its bindings and its functions' summaries."""
-    facts = index.modules.get(module)
-    names = facts.names_key() if facts else ()
-    classes = (tuple(sorted(facts.classes)), tuple(sorted(facts.bases.items())),
-               tuple(sorted(facts.properties))) if facts else ()
-    return names, classes, tuple(sorted((q, f.key) for q, f in index.functions.items() if f.module == module))
 
 
 def closure_key(source: Source) -> str:

@@ -10,6 +10,8 @@ from typing import Iterator, Sequence
 
 import libcst as cst
 
+from ..lite_text import Where
+
 _EMPTY_MODULE = cst.Module(body=[])
 _SURROGATE = re.compile("[\ud800-\udfff]")   # Python refuses source text holding a lone surrogate
 
@@ -81,7 +83,8 @@ def _is_value(body: str, mark: str, triple: bool) -> bool:
 def code(node: cst.CSTNode) -> str:
     """The source of `node`, cut to 60 characters, for messages.  Kept for the nodes seen last (by
     identity: a node never changes), as each walk of a module describes the same nodes again."""
-    text = _EMPTY_MODULE.code_for_node(node)
+    where = getattr(node, "lpar", None)
+    text = where.text() if type(where) is Where else _EMPTY_MODULE.code_for_node(node)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -87,6 +87,9 @@ def literal(node) -> object:
 def _strings(module) -> list:
     import libcst as cst
 
+    if hasattr(module, "strings"):  # a lite tree lists them (libcst's visitors rebuild each node they pass)
+        return list(module.strings)
+
     class Collect(cst.CSTVisitor):
         def __init__(self) -> None:
             self.found: list[cst.SimpleString] = []

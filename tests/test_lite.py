@@ -1,0 +1,125 @@
+"""The lite tree (`lite`): libcst's node types built from CPython's `ast`.  Every field the walk reads, and
+what `flow.syntax.code` shows of every expression, is what libcst's own parser gives; the findings of a
+project are the same as when libcst parses every module (LEAKLINT_LITE=0)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import libcst as cst
+import pytest
+from test_determinism import RUN, make
+
+from conftest import ROOT
+from leaklint.analysis import parse_text
+from leaklint.flow.syntax import _fields, code
+from leaklint.lite import LiteModule, build
+from leaklint.lite_expressions import _PARENTHESIZED
+from leaklint.lite_text import Unsupported, Where
+
+# Shapes where the layout decides what libcst makes of the text.
+SNIPPETS = {
+    "parentheses": "x = ((a)) + (b)\nprint((a))\nf(a)(b)\n(a).b\nreturn_ = not (a or b) and c\nz = (a, b)\n",
+    "comment after a parenthesis": "def f():\n    return (\n        # why\n        a\n        and b\n    )\n",
+    "statement first on its line": "def f(p):\n    g()\n    (p / 'x').write_text('')\n",
+    "with parentheses": "with (a(b)):\n    pass\nwith (a as b, c):\n    pass\nwith (a) as b:\n    pass\n",
+    "generator as the only argument": "s = sum(x for x in y)\nt = f(\n    x for x in y\n)\nu = f((x for x in y))\n",
+    "chained boolean": "v = (a or b) and c and not d\nw = a and (b or c) and d or e\n",
+    "strings": "s = 'a' \"b\" '''c'''\nt = (\n    'x'  # one\n    'y'\n)\nb = rb'\\d' b'x'\nu = '\\'' \"\\\"\"\n",
+    "f-strings": "f'{a!r:>{w}} {b=} {{c}} {d[\"k\"]}'\nx = 'p' f'{q}' 'r'\ny = f'''{a}\n{b}'''\n",
+    "indentation in an expression": "class C:\n    def f(self):\n        return g(\n            a,\n            b,  # note\n        )\n",
+    "one-line suites": "if a: b = 1; c = 2\nelif d: pass\nelse:\n    if e: f()\nfor x in y: g(x)\n",
+    "definitions": "@d(1)\nasync def f(a, /, b=1, *c, d, e=2, **g) -> int:\n    await h(*c, k=1, **g)\n"
+                   "class K(B, metaclass=M, **kw): x: int = 1; y: str\nl = lambda a, *, b=2: a\n",
+    "statements": "from ..a.b import (c as d, e)\nfrom . import *\nimport a.b as c, d\nglobal g\ndel a, b\n"
+                  "assert a, 'm'\nraise A from B\nx += 1\nx[1:2, ::3] = y[a][b:]\ntry:\n    pass\nexcept (A, B) as e:\n"
+                  "    pass\nelse:\n    pass\nfinally:\n    pass\nwhile a:\n    break\nelse:\n    continue\n",
+    "comprehensions": "a = [x for x in y if x for z in w]\nb = {k: v for k, v in d.items()}\nc = {x async for x in y}\n"
+                      "d = {**a, 'b': 1}\ne = [*a, b]\nf = (y := 2)\n",
+    "non-ASCII columns": "café = 'é'; x = f(café, 'ü')\ny = {'naïve': café.attr}\n",
+    "line breaks: CR only": "def f(u):\r    return g(\r        u.email,\r    )\r",
+    "line breaks: CRLF": "def f(u):\r\n    return g(\r\n        u.email,\r\n    )\r\n",
+}
+# Parsed with libcst rather than built (the walk would see every field of it too).
+FALLBACKS = {"match": "match a:\n    case 1:\n        pass\n"}
+
+
+def differences(full, mine, path: str = "") -> list[str]:
+    """Where `mine` differs from libcst's `full`: a node's type, a field the walk may read, or its code."""
+    if type(full) is not type(mine) and not (type(full) is cst.Module and type(mine) is LiteModule):
+        return [f"{path}: {type(full).__name__} != {type(mine).__name__}"]
+    out: list[str] = []
+    if isinstance(full, cst.CSTNode):
+        if isinstance(full, cst.BaseExpression) and type(full) in _PARENTHESIZED and type(full) is not cst.StarredElement \
+                and not path.endswith("Del.target"):
+            if code(full) != code(mine):   # (libcst shows a starred element with its comma; `del (a, b)` oddly)
+                out.append(f"{path}: code {code(full)!r} != {code(mine)!r}")
+        for name in _fields(type(full)):
+            if name in ("trailing_whitespace", "second_colon") or (type(full) is cst.Module and name != "body"):
+                continue   # layout
+            out += differences(getattr(full, name), getattr(mine, name), f"{path}.{type(full).__name__}.{name}")
+    elif isinstance(full, (list, tuple)):
+        if len(full) != len(mine):
+            return [f"{path}: {len(full)} items != {len(mine)}"]
+        for i, (a, b) in enumerate(zip(full, mine)):
+            out += differences(a, b, f"{path}[{i}]")
+    elif full != mine:
+        out.append(f"{path}: {full!r} != {mine!r}")
+    return out
+
+
+def lite_and_full(text: str) -> tuple[cst.Module, cst.Module]:
+    return parse_text(text), build(compile(text, "<s>", "exec", flags=0x400, dont_inherit=True), text)
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_snippets_build_as_libcst_parses_them(name):
+    full, mine = lite_and_full(dedent(SNIPPETS[name]) if not name.startswith("line breaks") else SNIPPETS[name])
+    assert type(mine) is LiteModule
+    assert differences(full, mine) == []
+
+
+def test_the_project_s_own_files_build_as_libcst_parses_them():
+    files = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "fixtures").rglob("*.py"))
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert differences(*lite_and_full(text)) == [], path
+
+
+def test_syntax_left_to_libcst_is_parsed_by_libcst():
+    text = FALLBACKS["match"]
+    with pytest.raises(Unsupported):
+        build(compile(text, "<s>", "exec", flags=0x400, dont_inherit=True), text)
+    module = parse_text(text, lite=True)
+    assert type(module) is cst.Module and type(module.body[0]) is cst.Match
+
+
+def test_an_expression_s_place_reads_as_no_parentheses():
+    full, mine = lite_and_full("x = (a)\n")
+    value = mine.body[0].body[0].value
+    assert type(value.lpar) is Where and len(value.lpar) == 0 and list(value.lpar) == []
+    assert code(value) == "(a)" == code(full.body[0].body[0].value)
+
+
+def run(root: Path, *args: str, lite: str) -> tuple[int, str]:
+    env = {**os.environ, "LEAKLINT_LITE": lite}
+    done = subprocess.run([sys.executable, "-c", RUN, "check", ".", "--output-format", "full", "-q", "--no-cache",
+                           *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout
+
+
+@pytest.mark.parametrize("tree", ["demo_shop", "wrapped_app", "synthetic", "shared_methods", "late_interest"])
+def test_findings_are_those_of_libcst_everywhere(tree, tmp_path):
+    """Messages, evidence and related places included; the fixes too (`--diff`)."""
+    root = make(tree, tmp_path / tree)
+    reference = run(root, "--jobs", "1", lite="0")
+    assert reference[1]
+    assert run(root, "--jobs", "1", lite="1") == reference
+    assert run(root, "--jobs", "2", lite="1") == reference
+    assert run(root, "--diff", lite="1") == run(root, "--diff", lite="0")
