@@ -1,5 +1,6 @@
 """Whether a normal run finds exactly what the engine's reference path finds (`LEAKLINT_EXHAUSTIVE=1`:
-every module walked again in every round of the project index).
+every module walked again in every round of the project index; `LEAKLINT_LITE=0`: every module parsed
+with libcst, none as a lite tree).
 
     python benchmarks/identical.py PATH [PATH ...] [--jobs 2]
 
@@ -43,7 +44,8 @@ def compare(targets: list[str], cwd: Path | None = None, jobs: int = 2) -> dict:
     command = [*LEAKLINT, "check", *targets, "--output-format", "json", "--no-cache", "--exit-zero", "-q",
                "--jobs", str(jobs)]
     normal, normal_sample = findings_of(command, cwd, ENV)
-    exhaustive, exhaustive_sample = findings_of(command, cwd, {**ENV, "LEAKLINT_EXHAUSTIVE": "1"})
+    reference = {**ENV, "LEAKLINT_EXHAUSTIVE": "1", "LEAKLINT_LITE": "0"}
+    exhaustive, exhaustive_sample = findings_of(command, cwd, reference)
     only_normal, only_exhaustive = differences(normal, exhaustive)
     return {"identical": not only_normal and not only_exhaustive, "findings": len(normal),
             "only normal": only_normal, "only exhaustive": only_exhaustive,

@@ -114,10 +114,11 @@ def markdown(results: dict) -> str:
     if results.get("scale"):
         lines += scale_table(results["scale"]) + ["", "![cold milliseconds per file against project size](img/scale.png)",
                                                   ""]
+    reference = "`LEAKLINT_EXHAUSTIVE=1 LEAKLINT_LITE=0`"
     for name, outcome in results.get("identical", {}).items():
         lines.append(f"- {name}: " + (f"failed: {outcome['error']}" if "error" in outcome else
-                                      "identical findings with `LEAKLINT_EXHAUSTIVE=1`" if outcome["identical"] else
-                                      "findings DIFFER with `LEAKLINT_EXHAUSTIVE=1`"))
+                                      f"identical findings with {reference}" if outcome["identical"] else
+                                      f"findings DIFFER with {reference}"))
     return "\n".join(lines).rstrip() + "\n"
 
 

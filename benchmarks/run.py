@@ -15,7 +15,7 @@ acceptance target (measure.py).  A tool that fails on a tree is reported and the
 
 Scale (`--scale-sizes`): cold time per file of generated projects (benchmarks/synthetic.py), and the
 largest of them with each of `--compare-jobs`.  `--identical` also compares, on each tree, the findings of a
-normal run with those of `LEAKLINT_EXHAUSTIVE=1` (benchmarks/identical.py).
+normal run with those of `LEAKLINT_EXHAUSTIVE=1 LEAKLINT_LITE=0` (benchmarks/identical.py).
 
 Writes benchmarks/results/results.json, apps.png and scale.png (or into `--out`); `--docs` also writes the
 tables into docs/performance.md and the charts into docs/img/.  Progress goes to stderr.
@@ -273,7 +273,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--scale-sizes", type=numbers, default=[1000, 5000, 20000], metavar="N,N,...")
     parser.add_argument("--compare-jobs", type=numbers, default=[1, 2], metavar="N,N,...",
                         help="job counts timed on the largest scale size")
-    parser.add_argument("--identical", action="store_true", help="compare findings with LEAKLINT_EXHAUSTIVE=1 too")
+    parser.add_argument("--identical", action="store_true", help="compare findings with the reference path (LEAKLINT_EXHAUSTIVE=1 LEAKLINT_LITE=0) too")
     parser.add_argument("--no-timing", action="store_true", help="with --identical: compare only, time nothing")
     parser.add_argument("--bandit", action="store_true", help="time Bandit too (slow)")
     parser.add_argument("--baseline", type=Path, help="another leaklint checkout, timed cold in the same run")
@@ -343,7 +343,7 @@ def main(argv=None) -> None:
                 print(f"\n{tree.name}: failed: {exc}")
             results["trees"].append(result)
         if args.identical:
-            progress(f"{tree.name}: comparing with LEAKLINT_EXHAUSTIVE=1")
+            progress(f"{tree.name}: comparing with the reference path")
             try:
                 outcome = identical.compare(tree.targets, tree.root, args.jobs)
                 print("\n".join(identical.report(tree.name, outcome)))
