@@ -201,6 +201,17 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
     return reports, walker
 
 
+def on_other_tree(reports: list[Report], twin) -> list[Report]:
+    """`reports` with each node they hold replaced by `twin(node)`: the same place in another tree."""
+    def moved(evidence):
+        return replace(evidence, node=twin(evidence.node)) if evidence.node is not None else evidence
+
+    return [replace(r, node=twin(r.node), call=twin(r.call) if r.call is not None else None,
+                    evidence=tuple(moved(e) for e in r.evidence),
+                    autofix=replace(r.autofix, node=twin(r.autofix.node)) if r.autofix is not None else None)
+            for r in reports]
+
+
 def findings(settings, source: Source, reports: list[Report]) -> list[Finding]:
     """Reports to findings: positions (computed only now), suppressions and rule selection."""
     unused = UNUSED_SUPPRESSION

@@ -104,13 +104,6 @@ class Checker:
             return False
         return not (source.marked and suppress.skip_file(self.load(source).text))
 
-    def sdk_importers(self, sources: list[Source]) -> frozenset[str]:
-        """Those of `sources` that import an SDK themselves: the files likely to be reported on, parsed with
-        libcst from the start when a run asks about a few files (others are walked on lite trees, `lite`)."""
-        for source in sources:
-            self.facts(source)
-        return frozenset(s.display for s in sources if s.error is None and self._imports_sink(s, self.prefilter))
-
     def _imports_sink(self, source: Source, prefilter: Prefilter) -> bool:
         """An SDK (or configured sink) imported; an HTTP client alone only where the text names a vendor's
         host or name: most modules importing `requests` or `httpx` talk to anything but an analytics API."""

@@ -6,8 +6,8 @@ semantic fields from the `ast` tree the parse vets the text with anyway, skippin
 leaves the layout fields at their defaults.  Each expression keeps where it is in the text (`Where`, in its
 `lpar` field, which it reads as no parentheses), so that `flow.syntax.code` shows what libcst would.
 
-A module whose walk reports something is parsed with libcst and walked again (`parallel_share`): positions,
-evidence and fixes always come from libcst's tree.  Syntax not built here (`match`) raises `Unsupported`,
+A module whose walk reports something is parsed with libcst, and its reports are moved to the same places
+of that tree (`twins`, `parallel_share`): positions and fixes always come from libcst's tree.  Syntax not built here (`match`) raises `Unsupported`,
 and the module is parsed with libcst from the start.
 """
 
@@ -17,6 +17,7 @@ import ast
 
 import libcst as cst
 
+from .flow.syntax import semantic_fields
 from .lite_expressions import AUGMENTED, DEFAULT, EQUAL, Expressions, dotted, node
 from .lite_text import Unsupported, Where, line_table, offset, owned, skip_forward
 
@@ -29,6 +30,42 @@ class LiteModule(cst.Module):
 
 _set = object.__setattr__
 _new = object.__new__
+
+
+def twins(lite: LiteModule, full: cst.Module):
+    """A function giving, for a node of the `lite` tree, the node at the same place of libcst's `full` tree
+    of the same text; a node made during the walk (`scope.user = x` seen as a call) is made again around
+    the twins of its parts; a node of neither is given back as it is."""
+    found: dict[int, cst.CSTNode] = {}
+    pairs = [(lite, full)]
+    while pairs:   # (both trees have the same fields holding nodes, in the same shapes: tests/test_lite.py)
+        mine, theirs = pairs.pop()
+        if isinstance(mine, cst.CSTNode):
+            found[id(mine)] = theirs
+            pairs.extend((getattr(mine, name), getattr(theirs, name)) for name in semantic_fields(type(mine)))
+        elif type(mine) is tuple and type(theirs) is tuple and len(mine) == len(theirs):
+            pairs.extend(zip(mine, theirs))
+
+    def twin(node):
+        if not isinstance(node, cst.CSTNode):
+            return node
+        if id(node) in found:
+            return found[id(node)]
+        changes = {name: _twin_of(getattr(node, name), twin) for name in semantic_fields(type(node))}
+        changes = {name: value for name, value in changes.items() if value is not getattr(node, name)}
+        try:
+            return node.with_changes(**changes) if changes else node
+        except Exception:  # noqa: BLE001 - a node that cannot be made again is shown as it is
+            return node
+
+    return twin
+
+
+def _twin_of(value, twin):
+    if type(value) is tuple or type(value) is list:
+        items = [twin(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
+    return twin(value)
 
 
 def build(tree: ast.Module, text: str) -> LiteModule:

@@ -275,9 +275,8 @@ class Shares:
         self.load = [0]                        # text dealt to each share so far
         self.parsed: dict[str, Parsed] = {}
 
-    def parse(self, sources: list[Source], index, full: frozenset[str] = frozenset()) -> None:
-        """Parse `sources` across the shares (those named in `full` with libcst, see `Share.parse`); the
-        classes they define are told to `index` before any walk."""
+    def parse(self, sources: list[Source], index) -> None:
+        """Parse `sources` across the shares; the classes they define are told to `index` before any walk."""
         from .index import add_classes
 
         if self.jobs > 1 and not self.workers and worth_sharing(sources, self.jobs):
@@ -291,8 +290,8 @@ class Shares:
             self.owner[source.display] = share
         for worker, group in zip(self.workers, groups[1:]):
             if group:
-                worker.send("parse", group, self.modules, full)
-        results = self.local.parse(groups[0], self.modules, full)
+                worker.send("parse", group, self.modules)
+        results = self.local.parse(groups[0], self.modules)
         for worker, group in zip(self.workers, groups[1:]):
             if group:
                 results += worker.result()

@@ -44,8 +44,8 @@ class Share:
         self.index = None   # in a worker: the index, kept from round to round (see `catch_up`)
         self.walked: set[str] = set()   # the modules the last round walked
 
-    def parse(self, sources: list[Source], modules: frozenset[str], full: frozenset[str] = frozenset()) -> list[Parsed]:
-        """Parse `sources`: lite trees for the walks, libcst's for those named in `full`."""
+    def parse(self, sources: list[Source], modules: frozenset[str]) -> list[Parsed]:
+        """Parse `sources`, as lite trees (`lite`): libcst's only for those that report (`findings`)."""
         from .index import classes_of
         from .index_order import local_imports
 
@@ -55,7 +55,7 @@ class Share:
             imports: set[str] = set()
             classes: frozenset[str] = frozenset()
             try:
-                self.checker.parse(source, lite=source.display not in full)
+                self.checker.parse(source, lite=True)
                 if source.module is not None:
                     imports = local_imports(source, modules)
                     if source.info.name:
@@ -103,20 +103,22 @@ class Share:
             if display in wanted:
                 self.at(position)
                 if self.reports.get(display) and isinstance(source.module, LiteModule):
-                    self._walk_full(source)
+                    self.reports[display] = self._on_libcst_tree(source, self.reports[display])
                 out[display] = self.checker.findings(source, self.reports.get(display, []))
         return out
 
-    def _walk_full(self, source: Source) -> None:
-        """A module walked on a lite tree has something to report: parse it with libcst and walk it once
-        more against the settled index, so that positions, evidence and fixes come from libcst's tree.
-        The walk asks the index what the last one did and gets the same answers: the index is unchanged."""
-        from .index import walk_again
+    def _on_libcst_tree(self, source: Source, reports: list) -> list:
+        """A module walked on a lite tree has something to report: parse it with libcst, and point its
+        reports at the same places of libcst's tree (the two trees have the same shape, `lite.twins`),
+        whose positions, text and fixes the findings are made from."""
+        from .analysis import on_other_tree
+        from .lite import twins
 
-        source.module = None
+        lite, source.module = source.module, None
         self.checker.parse(source)
-        if source.module is not None:
-            walk_again(self.checker, self.index, source, self.reports)
+        if source.module is None:   # (libcst refuses it: its LL900 is the finding)
+            return []
+        return on_other_tree(reports, twins(lite, source.module))
 
 
 def module_facts(index, names: set[str]) -> dict:

@@ -49,7 +49,6 @@ class Project:
         # The files an index built from scratch may draw on: every file, or for a run asked about a few
         # files, those their imports reach (see `reach`)
         self.pool: list[Source] = sources
-        self.full: frozenset[str] = frozenset()   # parsed with libcst, not `lite` (`Checker.sdk_importers`)
         self.relevant: set[str] = set()   # the files analysed for leading to a sink (not only as helpers)
         self._imported_from: frozenset[tuple[str, str]] | None = None
         self._imports: dict[str, tuple[tuple[str, str], ...]] = {}   # display -> what it imports, by name
@@ -164,7 +163,6 @@ class Project:
         before = {p: idx.summary_key(index, by_path[p].info.name) for p in changed}
         self.index = index
         self.shares = self._shares(1)
-        self.full = self.checker.sdk_importers([by_path[p] for p in changed])
         self.parse([by_path[p] for p in sorted(changed)])
         for _ in range(idx.MAX_ROUNDS):
             if not self.run_round():
@@ -229,7 +227,6 @@ class Project:
         asked = [s for s in self.sources if s.display in self.wanted]
         # A few files: what they reach.  Half the project or more (`check src/`): all of it, storable.
         if 2 * len(asked) < len(self.sources):
-            self.full = self.checker.sdk_importers(asked)
             for source in self.sources:
                 self.checker.facts(source)
             self.pool = reachable(asked, self.sources)
@@ -343,7 +340,7 @@ class Project:
         start = time.perf_counter()
         if self.progress is not None:
             self.progress.parsing(self.shares, sources)
-        self.shares.parse(sources, self.index, self.full)
+        self.shares.parse(sources, self.index)
         self.timings["parse"] += time.perf_counter() - start
 
     def run_round(self, only: frozenset[str] | None = None) -> bool:

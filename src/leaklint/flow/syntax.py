@@ -94,7 +94,8 @@ _LAYOUT = ("whitespace", "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbra
 
 
 @cache
-def _fields(kind: type) -> tuple[str, ...]:
+def semantic_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that hold more than layout."""
     return tuple(f.name for f in dataclasses.fields(kind) if not f.name.startswith(_LAYOUT))
 
 
@@ -105,7 +106,7 @@ def nodes_in(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         node = stack.pop()
         yield node
-        for name in _fields(type(node)):
+        for name in semantic_fields(type(node)):
             value = getattr(node, name)
             if isinstance(value, cst.CSTNode):
                 stack.append(value)
