@@ -41,6 +41,12 @@ SNIPPETS = {
     "comprehensions": "a = [x for x in y if x for z in w]\nb = {k: v for k, v in d.items()}\nc = {x async for x in y}\n"
                       "d = {**a, 'b': 1}\ne = [*a, b]\nf = (y := 2)\n",
     "non-ASCII columns": "café = 'é'; x = f(café, 'ü')\ny = {'naïve': café.attr}\n",
+    "backslash continuations": "class C: \\\n    x = 1\nx = 1; \\\n    y = 2\nif a: \\\n  b()\n",
+    "del with a trailing comma": "tmp = 1\ndel tmp,\ndel (a, b)\n",
+    "subscript tuples": "x = a[(b), c]\ny = a[(b) if c else d, e]\nz = df.loc[(df.a > 0) & (df.b < 1), 'email']\n"
+                        "w = a[(b, c)]\nv = a[((b)), c]\nu = a[()]\n",
+    "named characters in f-strings": 'label = f"{t}\\N{DEGREE SIGN}"\nx = f"\\N{BULLET} {y}"\nz = rf"\\N{w}"\n',
+    "a line ending a string begun above it": 'mp.track(user.pk, """\nit\'s # here""", {"email":\n    user.email})\n',
     "line breaks: CR only": "def f(u):\r    return g(\r        u.email,\r    )\r",
     "line breaks: CRLF": "def f(u):\r\n    return g(\r\n        u.email,\r\n    )\r\n",
 }
@@ -59,7 +65,8 @@ def differences(full, mine, path: str = "") -> list[str]:
             if code(full) != code(mine):   # (libcst shows a starred element with its comma; `del (a, b)` oddly)
                 out.append(f"{path}: code {code(full)!r} != {code(mine)!r}")
         for name in semantic_fields(type(full)):
-            if name in ("trailing_whitespace", "second_colon") or (type(full) is cst.Module and name != "body"):
+            if name in ("trailing_whitespace", "leading_whitespace", "second_colon") \
+                    or (type(full) is cst.Module and name != "body"):
                 continue   # layout
             out += differences(getattr(full, name), getattr(mine, name), f"{path}.{type(full).__name__}.{name}")
     elif isinstance(full, (list, tuple)):
@@ -142,3 +149,39 @@ def test_each_node_has_its_twin_in_libcst_s_tree():
     again = twin(made)
     assert again.args[0].value is twin(target) and again.func is made.func
     assert twin(cst.Name("elsewhere")).value == "elsewhere"
+
+
+def test_a_node_made_around_lite_parts_shows_their_text():
+    """`getattr(obj, "email")` is read as `obj.email`, a node made around the argument's node: its text
+    is what libcst shows for the same node made around libcst's."""
+    text = "v = getattr(User.objects.get(pk=pk), 'email')\nw = getattr(users((a, b))[0], 'email')\n"
+    full, mine = lite_and_full(text)
+    for index in (0, 1):
+        made = [cst.Attribute(value=tree.body[index].body[0].value.args[0].value, attr=cst.Name("email"))
+                for tree in (full, mine)]
+        assert code(made[1]) == code(made[0])
+
+
+
+AWKWARD = {   # shapes a lite tree once got wrong, each in a module with a finding
+    "app/__init__.py": "",
+    "app/tele.py": "from mixpanel import Mixpanel\n\nmp = Mixpanel('t')\n\n\ndef send(props):\n    mp.track('id', 'E', props)\n",
+    "app/a.py": "from app.tele import mp\n\n\ndef f(user):\n    tmp = 1\n    del tmp,\n"
+                "    mp.track(user.pk, 'E', {'email': user.email})\n",
+    "app/b.py": "from app.tele import mp\n\n\ndef f(user, t):\n    label = f'{t}\\N{DEGREE SIGN}'\n"
+                "    mp.track(user.pk, label, {'email': user.email})\n",
+    "app/c.py": "from app.tele import mp\n\n\ndef f(user, d, i):\n    return d[(i), mp.track(user.pk, 'E', {'email': user.email})]\n",
+    "app/d.py": "from app.tele import mp\nx = 1; \\\n    y = 2\n\n\ndef f(user):\n    mp.track(user.pk, 'E', {'email': user.email})\n",
+    "app/e.py": "from app.tele import send\n\n\ndef f(User, pk):\n    send({'who': getattr(User.objects.get(pk=pk), 'email')})\n",
+    "app/g.py": "from app.tele import mp\n\n\ndef f(user):\n    mp.track(user.pk, \"\"\"\nit's # here\"\"\", {'email':\n        user.email})\n",
+}
+
+
+def test_awkward_shapes_give_libcst_s_findings(tmp_path):
+    for name, text in AWKWARD.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    reference = run(tmp_path, "--jobs", "1", lite="0")
+    assert reference[1].count("LL0") >= 6 and "LL902" not in reference[1]
+    assert run(tmp_path, "--jobs", "1", lite="1") == reference

@@ -89,6 +89,8 @@ def parse_text(text: str, lite: bool = False) -> cst.Module:
                 return build_lite(tree, text)
             except (Unsupported, RecursionError):  # left to libcst, which may know better
                 pass
+            except Exception:  # noqa: BLE001 - a shape the builder gets wrong is left to libcst, never lost
+                pass
         del tree
     except SyntaxError as err:
         if "too many nested" in str(err.msg) or "too deeply nested" in str(err.msg):

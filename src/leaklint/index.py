@@ -254,6 +254,14 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     return _key(index) != before
 
 
+def walk_again(checker, index: ProjectIndex, source, reports: dict) -> None:
+    """Walk one module once more against `index` as it is (its reports anew), not counted as a round's walk."""
+    index.forget_attributes()  # (as at a round's start: other processes' facts may have been merged in)
+    index._by_method = None
+    catalogue = index.derived_sinks(checker.options.catalogue)
+    _walk(checker, index, source, reports, replace(checker.options, catalogue=catalogue, project=index), None, None)
+
+
 def _walk(checker, index: ProjectIndex, source, reports: dict, options, seen: dict | None,
           functions: dict | None) -> None:
     """Walk one module, its facts into `index` as each part is done, its reports into `reports`."""

@@ -35,15 +35,20 @@ _new = object.__new__
 def twins(lite: LiteModule, full: cst.Module):
     """A function giving, for a node of the `lite` tree, the node at the same place of libcst's `full` tree
     of the same text; a node made during the walk (`scope.user = x` seen as a call) is made again around
-    the twins of its parts; a node of neither is given back as it is."""
+    the twins of its parts; a node of neither is given back as it is.  `Unsupported` where the two trees
+    differ in shape (a layout this builder reads otherwise than libcst)."""
     found: dict[int, cst.CSTNode] = {}
     pairs = [(lite, full)]
     while pairs:   # (both trees have the same fields holding nodes, in the same shapes: tests/test_lite.py)
         mine, theirs = pairs.pop()
         if isinstance(mine, cst.CSTNode):
+            if type(mine) is not type(theirs) and mine is not lite:
+                raise Unsupported(f"{type(mine).__name__} where libcst has {type(theirs).__name__}")
             found[id(mine)] = theirs
             pairs.extend((getattr(mine, name), getattr(theirs, name)) for name in semantic_fields(type(mine)))
-        elif type(mine) is tuple and type(theirs) is tuple and len(mine) == len(theirs):
+        elif type(mine) is tuple:
+            if type(theirs) is not tuple or len(mine) != len(theirs):
+                raise Unsupported("a sequence of another length than libcst's")
             pairs.extend(zip(mine, theirs))
 
     def twin(node):
@@ -91,7 +96,7 @@ class _Builder(Expressions):
         """Statements as libcst groups them: compound ones alone, simple ones a line at a time."""
         out: list = []
         line: list = []
-        last_end = -1
+        last_end = 0
         for stmt in statements:
             kind = type(stmt)
             small = _SMALL.get(kind)
@@ -101,11 +106,13 @@ class _Builder(Expressions):
                     line = []
                 out.append(_COMPOUND[kind](self, stmt) if kind in _COMPOUND else self.unsupported(stmt))
                 continue
-            if line and stmt.lineno != last_end:
+            start, end = offset(self.lines, stmt.lineno, stmt.col_offset), offset(self.lines, stmt.end_lineno, stmt.end_col_offset)
+            between = self.text[last_end:start]
+            if line and not (";" in between and "#" not in between):   # (`a; b` is one line, `a \` too)
                 out.append(node(cst.SimpleStatementLine, body=line))
                 line = []
             line.append(small(self, stmt))
-            last_end = stmt.end_lineno
+            last_end = end
         if line:
             out.append(node(cst.SimpleStatementLine, body=line))
         return out
@@ -116,7 +123,7 @@ class _Builder(Expressions):
         start, _ = self.lines[first.lineno - 1]
         text = self.text
         at = offset(self.lines, first.lineno, first.col_offset)
-        if text[start:at].strip():
+        if _after_colon(text, at):
             line = [_SMALL[type(s)](self, s) if type(s) in _SMALL else self.unsupported(s) for s in statements]
             return node(cst.SimpleStatementSuite, body=line)
         outer, self.indent = self.indent, text[start:at]
@@ -232,7 +239,8 @@ class _Builder(Expressions):
 
     def delete(self, s: ast.Delete):
         targets = [self.expr(t) for t in s.targets]
-        target = targets[0] if len(targets) == 1 else node(cst.Tuple, elements=[node(cst.Element, value=t) for t in targets])
+        after = skip_forward(self.text, self.span(s.targets[-1])[1])
+        target = targets[0] if len(targets) == 1 and not self.text.startswith(",", after) else node(cst.Tuple, elements=[node(cst.Element, value=t) for t in targets])
         return node(cst.Del, target=target)
 
     def names(self, s):
@@ -264,3 +272,17 @@ _COMPOUND = {
     ast.If: _Builder.if_, ast.For: _Builder.for_, ast.AsyncFor: _Builder.for_, ast.While: _Builder.while_,
     ast.Try: _Builder.try_, ast.TryStar: _Builder.try_, ast.With: _Builder.with_, ast.AsyncWith: _Builder.with_,
 }
+
+
+def _after_colon(text: str, at: int) -> bool:
+    """Whether the statement at `at` follows its header's colon on the same logical line (`if x: y`)."""
+    i = at - 1
+    while i >= 0:
+        if text[i] in " \t\f":
+            i -= 1
+        elif text[i] in "\r\n" and text[max(0, i - 2):i].rstrip("\r").endswith("\\"):   # a backslash continuation
+            i = text.rindex("\\", 0, i) - 1
+        else:
+            break
+    return i >= 0 and text[i] == ":"
+

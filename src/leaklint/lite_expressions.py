@@ -87,6 +87,7 @@ class Expressions:
         where = Where()
         where.at = (self.text, start, end, self.indent)
         _set(made, "lpar", where)
+        _set(made, "rpar", ())   # (a tuple's default is a pair of parentheses; its text has them if it does)
 
     def name(self, e: ast.Name):
         return node(cst.Name, value=e.id)
@@ -156,16 +157,17 @@ class Expressions:
         quote = token[len(prefix):len(prefix) + 3]
         quote = quote if quote in ('"""', "'''") else quote[0]
         body = token[len(prefix) + len(quote):len(token) - len(quote)]
-        return node(cst.FormattedString, parts=self.formatted(body, values), start=prefix + quote, end=quote)
+        return node(cst.FormattedString, parts=self.formatted(body, values, "r" in prefix.lower()), start=prefix + quote, end=quote)
 
-    def formatted(self, body: str, values: list) -> list:
+    def formatted(self, body: str, values: list, raw: bool) -> list:
         """The parts of an f-string's body: text, and each `{...}` as the next of `values`."""
         parts: list = []
         text_start = at = 0
         while at < len(body):
             char = body[at]
-            if char in "{}" and body[at + 1:at + 2] == char:
-                at += 2
+            if (char in "{}" and body[at + 1:at + 2] == char) or (char == "\\" and not raw):
+                # (`\N{DEGREE SIGN}` is text, not a field)
+                at = body.index("}", at) + 1 if body.startswith("\\N{", at) and not raw else at + 2
                 continue
             if char != "{":
                 at += 1
@@ -177,7 +179,7 @@ class Expressions:
             spec = None
             if spec_at is not None:
                 inner = [v for v in value.format_spec.values if type(v) is ast.FormattedValue]
-                spec = self.formatted(body[spec_at:end - 1], inner)
+                spec = self.formatted(body[spec_at:end - 1], inner, raw)
             parts.append(node(cst.FormattedStringExpression, expression=self.expr(value.value), conversion=conversion,
                               format_spec=spec, equal=EQUAL if equal else None))
             text_start = at = end
@@ -271,12 +273,16 @@ class Expressions:
 
     def subscript(self, e: ast.Subscript):
         index = e.slice
-        if type(index) is ast.Tuple and not self.text.startswith("(", offset(self.lines, index.lineno, index.col_offset)) \
-                and index.elts:
+        if type(index) is ast.Tuple and index.elts and not self.parenthesized(index):
             elements = [self.index(i) for i in index.elts]
         else:
             elements = [self.index(index)]
         return node(cst.Subscript, value=self.expr(e.value), slice=elements)
+
+    def parenthesized(self, t: ast.Tuple) -> bool:
+        """Whether a tuple is written in its own parentheses (`a[(b, c)]`), not `a[(b), c]`."""
+        start, _ = self.span(t)
+        return self.text.startswith("(", start) and owned(self.text, *self.span(t.elts[0]))[0] != start
 
     def index(self, i: ast.expr):
         if type(i) is ast.Slice:

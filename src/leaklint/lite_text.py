@@ -125,7 +125,10 @@ def _comment_in(text: str, start: int, end: int) -> int | None:
     while at < end:
         char = text[at]
         if char in "'\"":
-            at = string_end(text, at)
+            try:
+                at = string_end(text, at)
+            except Unsupported:   # (the line ends a string begun above it: read no comment into it)
+                return None
             continue
         if char == "#":
             return at
@@ -222,3 +225,26 @@ def _spec_end(body: str, i: int) -> int:
             depth -= 1
         i += 1
     return i
+
+
+def spliced_code(node) -> str:
+    """libcst's code for `node`, each lite node in it (one made during a walk around a lite tree's parts,
+    `getattr(user, "email")` read as `user.email`) shown as its text, not with default layout."""
+    from libcst._nodes.internal import CodegenState
+
+    class Splicing(CodegenState):
+        def before_codegen(self, part) -> None:
+            if self.inside is None and type(getattr(part, "lpar", None)) is Where:
+                self.inside, self.start = part, len(self.tokens)
+
+        def after_codegen(self, part) -> None:
+            if part is self.inside:
+                del self.tokens[self.start:]
+                self.tokens.append(part.lpar.text())
+                self.inside = None
+
+    state = Splicing(default_indent="    ", default_newline="\n")
+    state.inside = None
+    node._codegen(state)
+    return "".join(state.tokens)
+

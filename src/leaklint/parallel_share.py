@@ -110,15 +110,23 @@ class Share:
     def _on_libcst_tree(self, source: Source, reports: list) -> list:
         """A module walked on a lite tree has something to report: parse it with libcst, and point its
         reports at the same places of libcst's tree (the two trees have the same shape, `lite.twins`),
-        whose positions, text and fixes the findings are made from."""
+        whose positions, text and fixes the findings are made from; where the shapes differ, its walk is
+        done again on libcst's tree."""
         from .analysis import on_other_tree
         from .lite import twins
+
+        from .index import walk_again
+        from .lite_text import Unsupported
 
         lite, source.module = source.module, None
         self.checker.parse(source)
         if source.module is None:   # (libcst refuses it: its LL900 is the finding)
             return []
-        return on_other_tree(reports, twins(lite, source.module))
+        try:
+            return on_other_tree(reports, twins(lite, source.module))
+        except Unsupported:   # the trees differ somewhere: walk libcst's instead, against the settled index
+            walk_again(self.checker, self.index, source, self.reports)
+            return self.reports[source.display]
 
 
 def module_facts(index, names: set[str]) -> dict:

@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 
 import libcst as cst
 
-from ..lite_text import Where
+from ..lite_text import Where, spliced_code
 
 _EMPTY_MODULE = cst.Module(body=[])
 _SURROGATE = re.compile("[\ud800-\udfff]")   # Python refuses source text holding a lone surrogate
@@ -84,7 +84,7 @@ def code(node: cst.CSTNode) -> str:
     """The source of `node`, cut to 60 characters, for messages.  Kept for the nodes seen last (by
     identity: a node never changes), as each walk of a module describes the same nodes again."""
     where = getattr(node, "lpar", None)
-    text = where.text() if type(where) is Where else _EMPTY_MODULE.code_for_node(node)
+    text = where.text() if type(where) is Where else spliced_code(node)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

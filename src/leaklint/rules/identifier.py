@@ -43,7 +43,8 @@ def _person_as_text(node) -> str | None:
         inner = node.parts[0].expression
     name = inner.attr.value if isinstance(inner, cst.Attribute) else inner.value if isinstance(inner, cst.Name) else ""
     if name and words(name) and words(name)[-1] in PERSON_WORDS:
-        return cst.Module([]).code_for_node(inner)
+        where = inner.lpar   # (a lite tree's node keeps its text there: `lite_text.Where`)
+        return where.text() if hasattr(where, "text") else cst.Module([]).code_for_node(inner)
     return None
 
 
