@@ -170,16 +170,19 @@ def _re_exports_by_definition(leads: dict[str, str], modules: dict[str, ModuleFa
             for prefix in _prefixes_from(q, module):
                 under.setdefault(prefix, set()).add(q[len(prefix):])
         added: dict[str, str] = {}
+        direct = {f"{name}.{bound}" for name, module in modules.items() for bound, v in module.names.items()
+                  if v.local and v.ref and f"{name}.{bound}" not in leads and owner(v.ref, set(leads))}
         for name, module in modules.items():
             for bound, v in module.names.items():
                 there = f"{name}.{bound}"
                 if not (v.local and v.ref) or there in leads:
                     continue
-                if owner(v.ref, set(leads)):
+                if there in direct:   # a name a module binds to what holds a lead is held by that module
                     added[there] = name
-                else:
-                    added.update((m, name) for m in {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(v.ref, ())}
-                                 if m not in leads)
+                else:   # one reached through re-exports in two modules: by the first module's name
+                    for m in {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(v.ref, ())} - leads.keys() - direct:
+                        if m not in added or name < added[m]:
+                            added[m] = name
         if not added:
             return leads
         leads.update(added)

@@ -200,6 +200,7 @@ def _with_re_exports(leads: dict[str, str], modules: dict[str, ModuleFacts]) -> 
             for prefix in _prefixes_from(q, module):
                 under.setdefault(prefix, set()).add(q[len(prefix):])
         added: dict[str, str] = {}
+        direct: set[str] = set()
         for ref in refs:
             inside = owner(ref, leads)
             for there, name in bound_to[ref]:
@@ -207,15 +208,24 @@ def _with_re_exports(leads: dict[str, str], modules: dict[str, ModuleFacts]) -> 
                     continue
                 if inside:
                     added[there] = name
+                    direct.add(there)
                 else:   # a re-export of a holder holds what it holds, by the same member
                     # (only the first: it is all a file must name, and a cycle of re-exports stays finite)
                     members = {f"{there}.{rest[1:].split('.', 1)[0]}" for rest in under.get(ref, ())}
-                    added.update((member, name) for member in members if member not in leads)
+                    for member in members - leads.keys() - direct:
+                        _hold(added, member, name)
         leads.update(added)
         fresh = added
         refs = sorted({r for q in added for r in within.get(q, ())}
                       | {p for q, module in added.items() for p in _prefixes_from(q, module) if p in bound_to})
     return leads
+
+
+def _hold(added: dict[str, str], member: str, module: str) -> None:
+    """A name reached through re-exports in two modules in one pass is held by the first by name (and a name a
+    module binds itself by that module): which route a pass takes first must not decide it."""
+    if member not in added or module < added[member]:
+        added[member] = module
 
 
 def _prefixes_from(qualname: str, module: str) -> list[str]:
