@@ -27,7 +27,7 @@ from .sinks import sink_use
 from .sinks_settings import setting_use
 from .source import Source, Unreadable
 from .walk import Walker
-from .lite import Unsupported, build as build_lite
+from .lite import build as build_lite
 
 LITE = os.environ.get("LEAKLINT_LITE") != "0"   # "0": libcst for every module (the reference, to compare with)
 
@@ -87,9 +87,7 @@ def parse_text(text: str, lite: bool = False) -> cst.Module:
         if lite and LITE:
             try:
                 return build_lite(tree, text)
-            except (Unsupported, RecursionError):  # left to libcst, which may know better
-                pass
-            except Exception:  # noqa: BLE001 - a shape the builder gets wrong is left to libcst, never lost
+            except Exception:  # noqa: BLE001 - syntax it leaves (Unsupported), too deep, or got wrong: libcst's
                 pass
         del tree
     except SyntaxError as err:

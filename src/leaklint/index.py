@@ -249,10 +249,8 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
     keeps what each function's last walk did: a module walked again replays those still answered alike
     (`index_replay`)."""
     before = _key(index)
-    index.forget_attributes()  # other processes' facts may have been merged in since
-    index._by_method = None  # functions may have been merged in from other processes since
-    catalogue = index.derived_sinks(checker.options.catalogue)
-    options = replace(checker.options, catalogue=catalogue, project=index)
+    options = _walk_options(checker, index)
+    catalogue = options.catalogue
     for source in walk_order(sources, seen, index, order):
         if seen is not None and source.display in seen and index.still_answers(seen[source.display], catalogue):
             continue
@@ -266,10 +264,15 @@ def run_round(checker, index: ProjectIndex, sources: list, reports: dict, at=Non
 
 def walk_again(checker, index: ProjectIndex, source, reports: dict) -> None:
     """Walk one module once more against `index` as it is (its reports anew), not counted as a round's walk."""
-    index.forget_attributes()  # (as at a round's start: other processes' facts may have been merged in)
+    _walk(checker, index, source, reports, _walk_options(checker, index), None, None)
+
+
+def _walk_options(checker, index: ProjectIndex):
+    """The options walks against `index` run with, from now on: its derived sinks, and its look-ups of
+    attributes and methods forgotten (other processes' facts may have been merged in since the last walk)."""
+    index.forget_attributes()
     index._by_method = None
-    catalogue = index.derived_sinks(checker.options.catalogue)
-    _walk(checker, index, source, reports, replace(checker.options, catalogue=catalogue, project=index), None, None)
+    return replace(checker.options, catalogue=index.derived_sinks(checker.options.catalogue), project=index)
 
 
 def _walk(checker, index: ProjectIndex, source, reports: dict, options, seen: dict | None,

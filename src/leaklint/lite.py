@@ -7,8 +7,8 @@ leaves the layout fields at their defaults.  Each expression keeps where it is i
 `lpar` field, which it reads as no parentheses), so that `flow.syntax.code` shows what libcst would.
 
 A module whose walk reports something is parsed with libcst, and its reports are moved to the same places
-of that tree (`twins`, `parallel_share`): positions and fixes always come from libcst's tree.  Syntax not built here (`match`) raises `Unsupported`,
-and the module is parsed with libcst from the start.
+of that tree (`twins`, `parallel_share`): positions and fixes always come from libcst's tree.  Syntax not
+built here (`match`) raises `Unsupported`, and the module is parsed with libcst from the start.
 """
 
 from __future__ import annotations
@@ -23,13 +23,12 @@ from .lite_text import Unsupported, Where, line_table, offset, owned, skip_forwa
 
 
 class LiteModule(cst.Module):
-    """A module built here (its nodes lack layout; never generate code from it)."""
+    """A module built here (its nodes lack layout: their code is their text, `lite_text.Where`)."""
 
     __slots__ = ("strings",)   # its plain string literals, in the order of the text
 
 
 _set = object.__setattr__
-_new = object.__new__
 
 
 def twins(lite: LiteModule, full: cst.Module):

@@ -17,7 +17,7 @@ def _maker(kind: type):
     """A function building a `kind` node from its fields (by keyword), the others at their defaults, as
     libcst's own `__init__` would but without validating it: generated once per node type, as dataclasses
     generate `__init__`, since a module of a few thousand lines builds tens of thousands of nodes."""
-    names, given = [], {"_new": _new, "_set": _set, "_kind": kind}
+    given = {"_new": _new, "_set": _set, "_kind": kind}
     params, sets = [], []
     for f in dataclasses.fields(kind):
         if f.default is not dataclasses.MISSING:
@@ -28,7 +28,6 @@ def _maker(kind: type):
             params.append(f"{f.name}=_d_{f.name}")
         else:
             params.append(f.name)
-        names.append(f.name)
         # libcst's sequences are tuples; the builder hands lists over
         value = f"tuple({f.name}) if {f.name}.__class__ is list else {f.name}" if "Sequence" in str(f.type) else f.name
         sets.append(f"    _set(made, {f.name!r}, {value})\n")

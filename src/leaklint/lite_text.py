@@ -7,6 +7,8 @@ from __future__ import annotations
 import keyword
 import re
 
+from libcst._nodes.internal import CodegenState
+
 LINE_BREAK = re.compile(r"\r\n?|\n")   # what CPython and libcst count as a line break
 _LINE_END = re.compile(r"[\r\n]")
 _BLANK = " \t\r\n\\\f"
@@ -227,24 +229,28 @@ def _spec_end(body: str, i: int) -> int:
     return i
 
 
+class _Splicing(CodegenState):
+    """libcst's code generation, each lite node's tokens replaced by its text (see `spliced_code`)."""
+
+    def __init__(self) -> None:
+        super().__init__(default_indent="    ", default_newline="\n")   # (those of `cst.Module([])`)
+        self.inside = None
+        self.start = 0
+
+    def before_codegen(self, part) -> None:
+        if self.inside is None and type(getattr(part, "lpar", None)) is Where:
+            self.inside, self.start = part, len(self.tokens)
+
+    def after_codegen(self, part) -> None:
+        if part is self.inside:
+            del self.tokens[self.start:]
+            self.tokens.append(part.lpar.text())
+            self.inside = None
+
+
 def spliced_code(node) -> str:
     """libcst's code for `node`, each lite node in it (one made during a walk around a lite tree's parts,
     `getattr(user, "email")` read as `user.email`) shown as its text, not with default layout."""
-    from libcst._nodes.internal import CodegenState
-
-    class Splicing(CodegenState):
-        def before_codegen(self, part) -> None:
-            if self.inside is None and type(getattr(part, "lpar", None)) is Where:
-                self.inside, self.start = part, len(self.tokens)
-
-        def after_codegen(self, part) -> None:
-            if part is self.inside:
-                del self.tokens[self.start:]
-                self.tokens.append(part.lpar.text())
-                self.inside = None
-
-    state = Splicing(default_indent="    ", default_newline="\n")
-    state.inside = None
+    state = _Splicing()
     node._codegen(state)
     return "".join(state.tokens)
-

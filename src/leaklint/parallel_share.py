@@ -113,9 +113,8 @@ class Share:
         whose positions, text and fixes the findings are made from; where the shapes differ, its walk is
         done again on libcst's tree."""
         from .analysis import on_other_tree
-        from .lite import twins
-
         from .index import walk_again
+        from .lite import twins
         from .lite_text import Unsupported
 
         lite, source.module = source.module, None

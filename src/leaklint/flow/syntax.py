@@ -12,7 +12,6 @@ import libcst as cst
 
 from ..lite_text import Where, spliced_code
 
-_EMPTY_MODULE = cst.Module(body=[])
 _SURROGATE = re.compile("[\ud800-\udfff]")   # Python refuses source text holding a lone surrogate
 
 
