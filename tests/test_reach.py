@@ -61,7 +61,25 @@ def test_a_package_reached_for_one_name_leads_only_to_where_it_comes_from(tmp_pa
     assert [f.code for f in alone.findings()] == ["LL001"]
     assert sorted(s.info.name for s in alone.pool) == ["app", "app.tele", "views"]
     assert sorted(s.info.name for s in reachable([s for s in alone.sources if s.info.name == "app.heavy"],
-                                                 alone.sources)) == ["app.heavy", "app.other"]
+                                                 alone.sources, alone.checker.facts)) == ["app.heavy", "app.other"]
+
+
+def test_a_run_about_one_file_with_nothing_cached_reads_only_what_it_reaches(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "from .tele import send\n",
+        "app/tele.py": "from mixpanel import Mixpanel\nmp = Mixpanel('t')\n"
+                       "def send(user, **props):\n    mp.track(user.pk, 'e', props)\n",
+        "views.py": "from app import send\ndef v(user):\n    send(user, email=user.email)\n",
+        "admin.py": "from app import send\ndef a(user):\n    send(user, name=user.name)\n"})
+    (tmp_path / "broken.py").write_bytes(b"\xff\xfe not text \x81")   # unreadable, and not reached
+    alone = project(tmp_path, [tmp_path / "views.py"])
+    found = alone.findings()
+    assert [f.code for f in found] == ["LL001"]
+    assert sorted(s.info.name for s in alone.sources if s.loaded) == ["app", "app.tele", "views"]
+    whole = project(tmp_path)
+    assert shown(found, "views.py") == shown(whole.findings(), "views.py")
+    assert not whole.deferred and all(s.loaded for s in whole.sources)
 
 
 def test_the_index_of_part_of_a_project_is_not_cached(tmp_path, monkeypatch):

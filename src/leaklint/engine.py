@@ -115,8 +115,10 @@ class Checker:
         return bool(source.vendor) or not matched <= http_apis().client_roots_imported
 
     def facts(self, source: Source) -> None:
-        """What the prefilter needs of a file's text, computed once (or known from the cache)."""
+        """What the prefilter needs of a file's text, computed once (or known from the cache); a file
+        not read yet is read now."""
         if source.words is None:
+            self.load(source)
             source.words = frozenset(import_words(source.text))
             source.literal = any(literal in source.text for literal in self.prefilter.anywhere)
             source.marked = suppress.mentions_leaklint(source.text)
@@ -126,7 +128,7 @@ class Checker:
             source.vendor = bool(apis.client_roots_imported & source.words) and apis.names_vendor(source.text)
 
     def load(self, source: Source) -> Source:
-        """Read the text of a source known only from the cache."""
+        """Read the text of a source known only from the cache, or not read yet."""
         if not source.loaded and source.path is not None:
             fresh = self.read(source.path, source.display, source.info)
             source.text, source.encoding, source.error, source.loaded = fresh.text, fresh.encoding, fresh.error, True

@@ -53,6 +53,10 @@ class Project:
         self._imported_from: frozenset[tuple[str, str]] | None = None
         self._imports: dict[str, tuple[tuple[str, str], ...]] = {}   # display -> what it imports, by name
         self.progress = None                     # a progress.Progress, told of each batch parsed and round run
+        # A few files asked about, nothing of the project cached: the others are read only once their
+        # imports reach them (`_reach`); reading and scanning every file of a large project cost more
+        # than indexing what one file reaches
+        self.deferred = False
 
     @classmethod
     def from_files(cls, checker: Checker, root: Path | None, files: list[tuple[Path, str]],
@@ -67,12 +71,16 @@ class Project:
             known = {os.path.abspath(path) for path, _ in files}
             extra = [(p, str(p)) for p in discover([root], checker.settings).files if os.path.abspath(p) not in known]
         start = time.perf_counter()
+        defer = few(len(files), len(files) + len(extra)) and not (
+            cache is not None and root is not None and cache.project(str(root)) is not None)
         sources = []
-        for path, name in [*files, *extra]:
-            source = _source(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache)
+        for position, (path, name) in enumerate([*files, *extra]):
+            source = _source(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache,
+                             defer=defer and position >= len(files))
             source.name = name
             sources.append(source)
         project = cls(checker, sources, wanted, cache, root, jobs)
+        project.deferred = defer
         project.timings["read"] += time.perf_counter() - start
         return project
 
@@ -111,7 +119,9 @@ class Project:
         """Grow the set of modules that can matter, then run rounds until the index is stable.
         When no file can matter, nothing is parsed (and the parser is never imported); when the files that
         matter are as the cache last saw them, nothing is parsed either."""
-        if not any(s.error is None and self.checker.relevant(s) for s in self.sources):
+        if self.deferred:
+            self.pool = self._reach()
+        if not any(s.error is None and self.checker.relevant(s) for s in self.pool):
             return
         entry = self.cache.project(str(self.root)) if self.cache is not None and self.root is not None else None
         try:
@@ -222,14 +232,9 @@ class Project:
 
     def _build_all(self) -> None:
         from . import index as idx
-        from .reach import reachable
 
-        asked = [s for s in self.sources if s.display in self.wanted]
-        # A few files: what they reach.  Half the project or more (`check src/`): all of it, storable.
-        if 2 * len(asked) < len(self.sources):
-            for source in self.sources:
-                self.checker.facts(source)
-            self.pool = reachable(asked, self.sources)
+        if self.pool is self.sources and few(len(self.wanted), len(self.sources)):
+            self.pool = self._reach()
 
         self.index = idx.ProjectIndex()
         self.shares = self._shares(self.jobs)
@@ -244,6 +249,12 @@ class Project:
             added = self._importers(self._new_leads(known))
         if not settled:
             self.notes.append(f"project index: wrapper chains deeper than {idx.MAX_ROUNDS} calls were not followed further")
+
+    def _reach(self) -> list[Source]:
+        """The asked-for files and what their imports reach, each file read when reached."""
+        from .reach import reachable
+
+        return reachable([s for s in self.sources if s.display in self.wanted], self.sources, self.checker.facts)
 
     def _grow(self, added: list[Source], known: dict[str, set[str]]) -> None:
         """Parse `added` and the modules they import (helpers), and walk them once, helpers first; then the
@@ -280,7 +291,7 @@ class Project:
     def imported_from(self) -> frozenset[tuple[str, str]]:
         """The (module, name) pairs the project's files import (see `Prefilter.with_leads`)."""
         if self._imported_from is None:
-            self._imported_from = frozenset(pair for s in self.sources if s.error is None
+            self._imported_from = frozenset(pair for s in self.pool if s.error is None
                                             for pair in self._imports_of(s))
         return self._imported_from
 
@@ -352,6 +363,12 @@ class Project:
         return changed
 
 
+def few(asked: int, files: int) -> bool:
+    """A run about a few files indexes only what they reach; half the project or more (`check src/`), all
+    of it (and the index is stored)."""
+    return 2 * asked < files
+
+
 def closure_key(source: Source) -> str:
     """What decides whether a file joins the closure: its text, and where it sits in the project."""
     info = source.info
@@ -364,23 +381,31 @@ def _roots_key(roots: frozenset[str]) -> str:
 
 
 def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,
-            cache: Cache | None) -> Source:
-    """A source from the cache's facts when the file is unchanged (not read now), else read."""
+            cache: Cache | None, defer: bool = False) -> Source:
+    """A source from the cache's facts when the file is unchanged (not read now), else read; `defer`:
+    else read when first needed (`Checker.facts`)."""
     absolute = os.path.abspath(path)
     info = module_info_at(absolute, root)
-    if cache is None or data is not None:
+    if data is not None:
         return checker.read(path, display, info, data)
-    try:
-        stat = os.stat(absolute)
-    except OSError:
-        return checker.read(path, display, info)
-    entry = cache.file(absolute, stat)
-    if entry is not None:
-        source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words, literal=entry.literal,
-                        marked=entry.marked, vendor=entry.vendor, loaded=False,
-                        error=unreadable(display, entry.error) if entry.error else None)
+    if cache is not None:
+        try:
+            stat = os.stat(absolute)
+        except OSError:
+            return checker.read(path, display, info)
+        entry = cache.file(absolute, stat)
+        if entry is not None:
+            source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words,
+                            literal=entry.literal, marked=entry.marked, vendor=entry.vendor, loaded=False,
+                            error=unreadable(display, entry.error) if entry.error else None)
+            source.absolute = absolute
+            return source
+    if defer:
+        source = Source(display, "", info, path=path, loaded=False)
         source.absolute = absolute
         return source
+    if cache is None:
+        return checker.read(path, display, info)
     source = checker.read(path, display, info)
     if source.error is None:
         checker.facts(source)

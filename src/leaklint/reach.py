@@ -14,9 +14,14 @@ from __future__ import annotations
 from .prefilter import imported_names
 from .source import Source
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
-def reachable(start: list[Source], sources: list[Source]) -> list[Source]:
-    """`start` and every source its imports reach, directly or through others (project modules only)."""
+
+def reachable(start: list[Source], sources: list[Source], facts: Callable[[Source], None]) -> list[Source]:
+    """`start` and every source its imports reach, directly or through others (project modules only).
+    `facts(source)` is called on each source before its imports are read (a file not read yet is read)."""
     by_name = {s.info.name: s for s in sources if s.info.name}
     whole: set[str] = set()          # modules all of whose imports are followed
     named: set[tuple[str, str]] = set()  # (package, name): followed for that name only
@@ -27,6 +32,7 @@ def reachable(start: list[Source], sources: list[Source]) -> list[Source]:
         if module in whole or (module, name) in named:
             continue  # (all of a module's imports followed covers any one name of it)
         source = by_name[module]
+        facts(source)
         entries = imports_of(source, by_name)
         if name and source.info.is_package:  # a re-export, or defined in the __init__ itself
             bringing = [(m, n) for m, n, as_ in entries if as_ == name]
