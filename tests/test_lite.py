@@ -15,9 +15,11 @@ import pytest
 from test_determinism import RUN, make
 
 from conftest import ROOT
-from leaklint.analysis import parse_text
+from leaklint.analysis import libcst_tree, parse_text
 from leaklint.flow.syntax import code, nodes_in, semantic_fields
 from leaklint.lite import LiteModule, build, twins
+from leaklint.lite_partial import Verbatim, partial_module
+from leaklint.positions import locate
 from leaklint.lite_expressions import _PARENTHESIZED
 from leaklint.lite_text import Unsupported, Where
 
@@ -185,3 +187,50 @@ def test_awkward_shapes_give_libcst_s_findings(tmp_path):
     reference = run(tmp_path, "--jobs", "1", lite="0")
     assert reference[1].count("LL0") >= 6 and "LL902" not in reference[1]
     assert run(tmp_path, "--jobs", "1", lite="1") == reference
+
+
+PARTIAL = {   # layouts around the statements a partial tree parses or keeps as text
+    "comments between": "'''Doc.'''\nimport a\n# lead\n\nx = f(a)\n\n\n# before\n@d(1)\nclass C:\n    y = g(x)\n"
+                        "    # indented, after the block\n\n# top\nz = h(1); w = k(2)\nif z:\n    q = m(3)\n",
+    "no trailing newline": "import a\nx = f(a)\ndef g(p):\n    return p.email",
+    "CRLF": "import a\r\n\r\nx = f(a)\r\n\r\ndef g(p):\r\n    return k(p.email)\r\n",
+    "continued": "import a\nx = (1 +\n     2)\nv = f(\n    a,\n)  # c\n",
+}
+
+
+def test_a_partial_tree_gives_libcst_s_places_where_it_parses():
+    """`lite_partial`: libcst's tree of the statements holding some nodes (and of the leading imports), the
+    rest kept as text.  Its code is the module's; its nodes have the positions, the spans a fix edits and
+    the text that libcst's tree of the whole module gives the same nodes."""
+    texts = {name: text for name, text in PARTIAL.items()}
+    files = sorted((ROOT / "src" / "leaklint").glob("*.py"))[::3] + sorted((ROOT / "fixtures").rglob("*.py"))[::5]
+    texts.update({str(path): path.read_text(encoding="utf-8") for path in files})
+    checked = 0
+    for name, text in texts.items():
+        full, mine = lite_and_full(text)
+        twin_full = twins(mine, full)
+        for index in range(0, len(mine.body), max(1, len(mine.body) // 4)):
+            inside = [n for n in nodes_in(mine.body[index]) if type(getattr(n, "lpar", None)) is Where]
+            partial = partial_module(mine, text, inside[:1], libcst_tree)
+            assert partial is not None and partial.code == text, (name, index)
+            twin = twins(mine, partial)
+            sample = inside[:40]
+            here, there = ([twin(n) for n in sample], [twin_full(n) for n in sample])
+            assert all(type(n) is not Verbatim for n in here)
+            mine_at, mine_spans, _ = locate(partial, here, here)
+            full_at, full_spans, _ = locate(full, there, there)
+            assert [mine_at[n] for n in here] == [full_at[n] for n in there], (name, index)
+            assert [mine_spans[id(n)] for n in here] == [full_spans[id(n)] for n in there], (name, index)
+            assert [partial.code_for_node(n) for n in here] == [full.code_for_node(n) for n in there], (name, index)
+            checked += len(sample)
+    assert checked > 500
+
+
+def test_a_partial_tree_is_not_made_where_its_parts_have_other_defaults():
+    """Each part is generated with the module's defaults (`Module.code_for_node`): where libcst reads two
+    parts with other ones (tabs here, the default of four spaces there), all of the module is parsed."""
+    text = "import a\n\nx = 1\ny = 2\n\ndef f():\n\treturn g(1)\n\ndef h():\n    return k(2)\n"
+    full, mine = lite_and_full(text)
+    tabs, spaces = (mine.body[index].body.body[0].body[0].value for index in (3, 4))
+    assert partial_module(mine, text, [tabs], libcst_tree) is None
+    assert partial_module(mine, text, [spaces], libcst_tree).code == text

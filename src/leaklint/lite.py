@@ -18,6 +18,7 @@ import ast
 import libcst as cst
 
 from .flow.syntax import semantic_fields
+from .lite_partial import Verbatim
 from .lite_expressions import AUGMENTED, DEFAULT, EQUAL, Expressions, dotted, node
 from .lite_text import Unsupported, Where, line_table, offset, owned, skip_forward
 
@@ -25,7 +26,8 @@ from .lite_text import Unsupported, Where, line_table, offset, owned, skip_forwa
 class LiteModule(cst.Module):
     """A module built here (its nodes lack layout: their code is their text, `lite_text.Where`)."""
 
-    __slots__ = ("strings",)   # its plain string literals, in the order of the text
+    __slots__ = ("strings", "lines")   # its plain string literals, in the order of the text; per statement
+                                       # of its body, its first and last line (decorators and all)
 
 
 _set = object.__setattr__
@@ -41,6 +43,8 @@ def twins(lite: LiteModule, full: cst.Module):
     while pairs:   # (both trees have the same fields holding nodes, in the same shapes: tests/test_lite.py)
         mine, theirs = pairs.pop()
         if isinstance(mine, cst.CSTNode):
+            if type(theirs) is Verbatim:
+                continue   # (a statement `full` keeps as text: see `lite_partial`)
             if type(mine) is not type(theirs) and mine is not lite:
                 raise Unsupported(f"{type(mine).__name__} where libcst has {type(theirs).__name__}")
             found[id(mine)] = theirs
@@ -87,15 +91,19 @@ class _Builder(Expressions):
 
     # -- statements --------------------------------------------------------------------------------
     def module(self, tree: ast.Module) -> LiteModule:
-        made = node(LiteModule, body=self.body(tree.body), has_trailing_newline=self.text.endswith(("\n", "\r")))
+        lines: list[tuple[int, int]] = []
+        made = node(LiteModule, body=self.body(tree.body, lines),
+                    has_trailing_newline=self.text.endswith(("\n", "\r")))
         _set(made, "strings", tuple(self.literals))
+        _set(made, "lines", tuple(lines))
         return made
 
-    def body(self, statements: list[ast.stmt]) -> list:
-        """Statements as libcst groups them: compound ones alone, simple ones a line at a time."""
+    def body(self, statements: list[ast.stmt], lines: list | None = None) -> list:
+        """Statements as libcst groups them: compound ones alone, simple ones a line at a time; `lines`, if
+        given, gets the first and last line of each."""
         out: list = []
         line: list = []
-        last_end = 0
+        first = last_end = 0
         for stmt in statements:
             kind = type(stmt)
             small = _SMALL.get(kind)
@@ -104,14 +112,21 @@ class _Builder(Expressions):
                     out.append(node(cst.SimpleStatementLine, body=line))
                     line = []
                 out.append(_COMPOUND[kind](self, stmt) if kind in _COMPOUND else self.unsupported(stmt))
+                if lines is not None:
+                    lines.append((min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))]),
+                                  stmt.end_lineno))
                 continue
             start, end = offset(self.lines, stmt.lineno, stmt.col_offset), offset(self.lines, stmt.end_lineno, stmt.end_col_offset)
             between = self.text[last_end:start]
             if line and not (";" in between and "#" not in between):   # (`a; b` is one line, `a \` too)
                 out.append(node(cst.SimpleStatementLine, body=line))
                 line = []
+            if not line:
+                first = stmt.lineno
             line.append(small(self, stmt))
             last_end = end
+            if lines is not None:   # (the line being built has the last entry, until it is done)
+                lines[len(out):] = [(first, stmt.end_lineno)]
         if line:
             out.append(node(cst.SimpleStatementLine, body=line))
         return out

@@ -108,16 +108,23 @@ class Share:
         return out
 
     def _on_libcst_tree(self, source: Source, reports: list) -> list:
-        """A module walked on a lite tree has something to report: parse it with libcst, and point its
-        reports at the same places of libcst's tree (the two trees have the same shape, `lite.twins`),
-        whose positions, text and fixes the findings are made from; where the shapes differ, its walk is
-        done again on libcst's tree."""
-        from .analysis import on_other_tree
+        """A module walked on a lite tree has something to report: parse it with libcst where the reports
+        are (`lite_partial`; all of it where that cannot be done), and point its reports at the same places
+        of libcst's tree (the two trees have the same shape, `lite.twins`), whose positions, text and fixes
+        the findings are made from; where the shapes differ, its walk is done again on libcst's tree."""
+        from .analysis import libcst_tree, on_other_tree
         from .index import walk_again
         from .lite import twins
+        from .lite_partial import partial_module
         from .lite_text import Unsupported
 
         lite, source.module = source.module, None
+        try:
+            source.module = partial_module(lite, source.text, _nodes_of(reports), libcst_tree)
+            if source.module is not None:
+                return on_other_tree(reports, twins(lite, source.module))
+        except Exception:  # noqa: BLE001 - a part libcst reads otherwise than the lite tree: all of it, then
+            source.module = None
         self.checker.parse(source)
         if source.module is None:   # (libcst refuses it: its LL900 is the finding)
             return []
@@ -126,6 +133,13 @@ class Share:
         except Unsupported:   # the trees differ somewhere: walk libcst's instead, against the settled index
             walk_again(self.checker, self.index, source, self.reports)
             return self.reports[source.display]
+
+
+def _nodes_of(reports: list) -> list:
+    """The syntax nodes `reports` hold (what `analysis.on_other_tree` moves)."""
+    return [node for r in reports for node in (r.node, r.call, *(e.node for e in r.evidence),
+                                               r.autofix.node if r.autofix is not None else None)
+            if node is not None]
 
 
 def module_facts(index, names: set[str]) -> dict:

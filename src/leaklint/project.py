@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .cache import Cache, FileEntry, ProjectEntry, finding_data, finding_from
+from .cache import Cache, ProjectEntry, finding_data, finding_from
 from .collector import collector_off
 from .discover import discover
-from .engine import Checker, Source, printable, unreadable
+from .engine import Checker, Source, printable
 from .findings import Finding
-from .layout import module_info_at
 from .prefilter import absolute_module, import_entries, imported_names
+from .project_files import few, source_at
 from .suppress import source_lines
 
 TYPE_CHECKING = False
@@ -75,7 +75,7 @@ class Project:
             cache is not None and root is not None and cache.project(str(root)) is not None)
         sources = []
         for position, (path, name) in enumerate([*files, *extra]):
-            source = _source(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache,
+            source = source_at(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache,
                              defer=defer and position >= len(files))
             source.name = name
             sources.append(source)
@@ -363,12 +363,6 @@ class Project:
         return changed
 
 
-def few(asked: int, files: int) -> bool:
-    """A run about a few files indexes only what they reach; half the project or more (`check src/`), all
-    of it (and the index is stored)."""
-    return 2 * asked < files
-
-
 def closure_key(source: Source) -> str:
     """What decides whether a file joins the closure: its text, and where it sits in the project."""
     info = source.info
@@ -378,39 +372,3 @@ def closure_key(source: Source) -> str:
 @functools.lru_cache(maxsize=256)
 def _roots_key(roots: frozenset[str]) -> str:
     return hashlib.blake2b(" ".join(sorted(roots)).encode(), digest_size=8).hexdigest()
-
-
-def _source(checker: Checker, path: Path, display: str, root: Path | None, data: bytes | None,
-            cache: Cache | None, defer: bool = False) -> Source:
-    """A source from the cache's facts when the file is unchanged (not read now), else read; `defer`:
-    else read when first needed (`Checker.facts`)."""
-    absolute = os.path.abspath(path)
-    info = module_info_at(absolute, root)
-    if data is not None:
-        return checker.read(path, display, info, data)
-    if cache is not None:
-        try:
-            stat = os.stat(absolute)
-        except OSError:
-            return checker.read(path, display, info)
-        entry = cache.file(absolute, stat)
-        if entry is not None:
-            source = Source(display, "", info, path=path, digest=entry.digest, words=entry.words,
-                            literal=entry.literal, marked=entry.marked, vendor=entry.vendor, loaded=False,
-                            error=unreadable(display, entry.error) if entry.error else None)
-            source.absolute = absolute
-            return source
-    if defer:
-        source = Source(display, "", info, path=path, loaded=False)
-        source.absolute = absolute
-        return source
-    if cache is None:
-        return checker.read(path, display, info)
-    source = checker.read(path, display, info)
-    if source.error is None:
-        checker.facts(source)
-    if source.digest:  # read (a file that could not be read at all is not cached)
-        cache.put_file(absolute, FileEntry(stat.st_size, stat.st_mtime_ns, source.digest, source.words or frozenset(),
-                                           bool(source.literal), bool(source.marked), bool(source.vendor),
-                                           source.error.message if source.error is not None else ""))
-    return source
