@@ -234,3 +234,23 @@ def test_a_partial_tree_is_not_made_where_its_parts_have_other_defaults():
     tabs, spaces = (mine.body[index].body.body[0].body[0].value for index in (3, 4))
     assert partial_module(mine, text, [tabs], libcst_tree) is None
     assert partial_module(mine, text, [spaces], libcst_tree).code == text
+
+
+def test_a_reported_module_keeps_its_lite_tree_for_later_walks(tmp_path):
+    """Its findings are made on a partial libcst tree; the share keeps the whole lite tree, which later
+    rounds walk (an editor's session builds the project again over the same trees)."""
+    from leaklint.config import Settings
+    from leaklint.engine import Checker
+    from leaklint.project import Project
+
+    for name, text in AWKWARD.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "app" / "h.py").write_text("from app.tele import mp\n\n\ndef unrelated():\n    return 1\n\n\n"
+                                            "def f(user):\n    mp.track(user.pk, 'E', {'email': user.email})\n")
+    files = sorted(tmp_path.rglob("*.py"))
+    project = Project.from_files(Checker(Settings()), tmp_path, [(f, str(f.relative_to(tmp_path))) for f in files])
+    found = project.findings()
+    assert "app/h.py" in {f.path for f in found}
+    module = project.shares.local.sources["app/h.py"].module
+    assert type(module) is LiteModule and not any(type(s) is Verbatim for s in module.body)

@@ -102,37 +102,56 @@ class Share:
         for position, (display, source) in enumerate(self.sources.items()):
             if display in wanted:
                 self.at(position)
-                if self.reports.get(display) and isinstance(source.module, LiteModule):
-                    self.reports[display] = self._on_libcst_tree(source, self.reports[display])
-                out[display] = self.checker.findings(source, self.reports.get(display, []))
+                reports = self.reports.get(display, [])
+                if reports and isinstance(source.module, LiteModule):
+                    out[display] = self._on_libcst_tree(source, reports)
+                else:
+                    out[display] = self.checker.findings(source, reports)
         return out
 
-    def _on_libcst_tree(self, source: Source, reports: list) -> list:
-        """A module walked on a lite tree has something to report: parse it with libcst where the reports
-        are (`lite_partial`; all of it where that cannot be done), and point its reports at the same places
-        of libcst's tree (the two trees have the same shape, `lite.twins`), whose positions, text and fixes
-        the findings are made from; where the shapes differ, its walk is done again on libcst's tree."""
-        from .analysis import libcst_tree, on_other_tree
+    def _on_libcst_tree(self, source: Source, reports: list) -> list[Finding]:
+        """The findings of a module walked on a lite tree: made on libcst's tree of the statements its
+        reports are in (`lite_partial`), its reports pointed at the same places of that tree (the two trees
+        have the same shape, `lite.twins`).  The lite tree stays the one walked (the partial tree is not
+        all of the module).  Where that cannot be done, libcst parses all of the module, which is walked
+        from then on; where its shape differs from the lite tree's, it is walked again at once."""
+        from .analysis import on_other_tree
         from .index import walk_again
         from .lite import twins
-        from .lite_partial import partial_module
         from .lite_text import Unsupported
 
-        lite, source.module = source.module, None
-        try:
-            source.module = partial_module(lite, source.text, _nodes_of(reports), libcst_tree)
-            if source.module is not None:
-                return on_other_tree(reports, twins(lite, source.module))
-        except Exception:  # noqa: BLE001 - a part libcst reads otherwise than the lite tree: all of it, then
-            source.module = None
+        lite = source.module
+        partial = _partial(lite, source.text, reports)
+        if partial is not None:
+            source.module, moved = partial
+            try:
+                return self.checker.findings(source, moved)
+            finally:
+                source.module = lite
+        source.module = None
         self.checker.parse(source)
         if source.module is None:   # (libcst refuses it: its LL900 is the finding)
-            return []
+            return self.checker.findings(source, [])
         try:
-            return on_other_tree(reports, twins(lite, source.module))
+            moved = self.reports[source.display] = on_other_tree(reports, twins(lite, source.module))
         except Unsupported:   # the trees differ somewhere: walk libcst's instead, against the settled index
             walk_again(self.checker, self.index, source, self.reports)
-            return self.reports[source.display]
+            moved = self.reports[source.display]
+        return self.checker.findings(source, moved)
+
+
+def _partial(lite: LiteModule, text: str, reports: list) -> tuple | None:
+    """libcst's tree of the statements of `lite` that `reports` are in, and the reports moved onto it;
+    None where that cannot be made alike (`lite_partial`)."""
+    from .analysis import libcst_tree, on_other_tree
+    from .lite import twins
+    from .lite_partial import partial_module
+
+    try:
+        tree = partial_module(lite, text, _nodes_of(reports), libcst_tree)
+        return (tree, on_other_tree(reports, twins(lite, tree))) if tree is not None else None
+    except Exception:  # noqa: BLE001 - a part libcst reads otherwise than the lite tree: all of it, then
+        return None
 
 
 def _nodes_of(reports: list) -> list:
