@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import marshal
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Iterator
@@ -67,11 +66,11 @@ def _read_key(path: Path) -> bytes | None:
 
 def _create_key(folder: Path) -> bytes | None:
     """Written whole to a temporary file, then linked into place: concurrent first runs agree on one key."""
-    temp = folder / f"key.{secrets.token_hex(8)}.tmp"
+    temp = folder / f"key.{_token(8)}.tmp"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_hex(32).encode())
+            handle.write(_token(32).encode())
         try:
             os.link(temp, folder / "key")
         except FileExistsError:
@@ -180,7 +179,7 @@ def write(directory: Path, relative: str, data: object, key: bytes) -> bool:
         if not _make_folder(directory, tag=True) or (subfolder and not _make_folder(directory / subfolder)):
             return False
         target = directory / relative
-        temp = target.with_name(f".{name}.{secrets.token_hex(8)}.tmp")
+        temp = target.with_name(f".{name}.{_token(8)}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -192,6 +191,11 @@ def write(directory: Path, relative: str, data: object, key: bytes) -> bool:
         return True
     except (OSError, ValueError):
         return False
+
+
+def _token(size: int) -> str:
+    """`size` random bytes as hex (what `secrets.token_hex` gives, without importing it at each start)."""
+    return os.urandom(size).hex()
 
 
 def _sign(key: bytes, name: str, body: bytes | memoryview) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import signal
@@ -56,6 +55,8 @@ class Worker:
         if getattr(self, "conn", None) is not None:  # a replacement: the dead one's pipe goes
             _RUNNING.pop(self.conn, None)
             self.conn.close()
+        import multiprocessing   # (here: most one-file runs start no worker)
+
         context = multiprocessing.get_context(start_method())
         self.position = context.RawValue("i", -1)   # the file it is on, read after a death
         self.conn, child = context.Pipe()
