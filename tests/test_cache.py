@@ -92,7 +92,7 @@ def test_crafted_bytes_in_each_cache_file_are_ignored(project, kind):
     expected = run_cli("check", ".", "--no-cache", cwd=project)
     run_cli("check", ".", cwd=project)
     files = cache_files(project)
-    assert len(files) == 2  # the run's results and the catalogue's prefilter facts
+    assert len(files) == 3  # the run's results, the catalogue's prefilter facts and its parsed data files
     for path in files:
         path.write_bytes(crafted(kind, path))
         assert same_run(run_cli("check", ".", cwd=project), expected)
@@ -123,7 +123,7 @@ def test_an_entry_forged_to_hide_a_finding_is_not_believed(project, tmp_path, mo
     forged = 0
     for path in cache_files(project):
         data = cache_io.read(path, key)
-        if isinstance(data, dict):
+        if isinstance(data, dict) and "projects" in data:   # (the run's results, not the catalogue's)
             for root, (relevant, watched, interesting, index, findings, seen) in data["projects"].items():
                 data["projects"][root] = (relevant, watched, interesting, index, {p: [] for p in findings}, seen)
                 forged += 1
@@ -296,3 +296,21 @@ def test_every_field_of_a_stored_row_is_checked_on_load():
     broken(lambda c: c["projects"].update({"/p": project_row[:2] + (("app:track", None),) + project_row[3:]}))
     for i in range(len(row)):
         broken(lambda c, i=i: c["projects"]["/p"][4].update({"/p/app.py": [row[:i] + (object,) + row[i + 1:]]}))
+
+
+def test_the_catalogue_s_data_files_are_parsed_once_and_kept(project, monkeypatch):
+    """Parsing the catalogue's TOML is kept in the cache (a tenth of a one-file run); what is kept is the
+    data files' parse, and a copy that does not fit them is parsed again."""
+    from leaklint import cache_io, catalogue
+    from leaklint.cache import catalogue_path, stored_tables
+
+    run_cli("check", ".", cwd=project)
+    path = catalogue_path(project / ".leaklint_cache", "tables")
+    assert stored_tables(path) == catalogue.tables()
+    monkeypatch.setattr(catalogue, "tables", lambda: pytest.fail("parsed again"))
+    assert set(stored_tables(path)) == catalogue.table_names()
+    monkeypatch.undo()
+    for wrong in ({"posthog.toml": {}}, {name: [] for name in catalogue.table_names()}):
+        assert cache_io.write(path.parent.parent, f"{path.parent.name}/tables", wrong, cache_io.user_key())
+        assert stored_tables(path) == catalogue.tables()   # parsed again, and kept again
+        assert cache_io.read(path, cache_io.user_key()) == catalogue.tables()

@@ -133,3 +133,11 @@ def test_an_implied_kind_must_name_a_parameter_and_a_kind(implies, error):
     table = tomllib.loads(f'id = "x"\ncalls = ["acme.report"]\nsignature = "(message, request=None)"\nimplies = {implies}\n')
     with pytest.raises(CatalogueError, match=error):
         sink_from_table(table, "Acme")
+
+
+def test_a_stored_copy_of_the_data_that_does_not_build_gives_way_to_the_files(monkeypatch):
+    from leaklint import catalogue
+
+    monkeypatch.setattr(catalogue, "_BUILT", [])
+    broken = {name: {"sink": 5} for name in catalogue.table_names()}
+    assert set(catalogue.builtin(lambda: broken).sinks) == set(catalogue._build().sinks)

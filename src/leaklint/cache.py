@@ -232,9 +232,10 @@ def settings_key(settings) -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
 
 
-# -- the catalogue's prefilter facts -------------------------------------------------------------
-def catalogue_path(directory: Path) -> Path:
-    return directory / code_folder() / "catalogue"
+# -- the catalogue's prefilter facts and parsed data files ---------------------------------------
+def catalogue_path(directory: Path, name: str = "catalogue") -> Path:
+    """Where the catalogue's prefilter facts (or, `name="tables"`, its parsed data files) are kept."""
+    return directory / code_folder() / name
 
 
 @functools.lru_cache(maxsize=4)
@@ -250,10 +251,27 @@ def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]
         pass  # missing, damaged or foreign: work them out again
     from .catalogue import prefilter_facts
 
-    roots, literals = prefilter_facts()
+    roots, literals = prefilter_facts((lambda: stored_tables(path.with_name("tables"))) if path is not None else None)
     if key is not None:
         cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", (tuple(sorted(roots)), literals), key)
     return roots, literals
+
+
+def stored_tables(path: Path | None) -> dict[str, dict]:
+    """The built-in catalogue's data files, parsed (`catalogue.tables`), read from `path`, or parsed (and
+    kept at `path`): the data files are part of what names the cache's folder, so a copy there is of
+    these very files."""
+    key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
+    raw = cache_io.read(path, key) if key is not None else None
+    from .catalogue import table_names, tables
+
+    if isinstance(raw, dict) and set(raw) == table_names() and all(type(v) is dict for v in raw.values()):
+        return raw
+
+    found = tables()
+    if key is not None:
+        cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", found, key)
+    return found
 
 
 def clean(directory: Path) -> bool:

@@ -11,7 +11,7 @@ import enum
 import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .._toml import tomllib
 from ..reads import note
@@ -324,29 +324,64 @@ DATA = Path(__file__).parent  # the data files sit beside this module
 
 
 def _data_files() -> Iterable[tuple[str, str]]:
-    for entry in sorted((DATA / "sdks").glob("*.toml")):
-        yield entry.name, entry.read_text(encoding="utf-8")
+    for path in _data_paths():
+        yield path.name, path.read_text(encoding="utf-8")
+
+
+def _data_paths() -> list[Path]:
     # The HTTP clients' objects (`requests.Session()`); their calls are sinks only to a vendor endpoint.
-    yield "http_clients.toml", (DATA / "http_clients.toml").read_text(encoding="utf-8")
+    return [*sorted((DATA / "sdks").glob("*.toml")), DATA / "http_clients.toml"]
 
 
-@functools.lru_cache(maxsize=1)
-def builtin() -> Catalogue:
-    """The catalogue shipped with leaklint, built from its data files (once per process, and only when a
-    file is analysed: a run that parses nothing needs only `prefilter_facts`, which the cache keeps)."""
-    return _build()
+SETTINGS = "settings.toml"
 
 
-def prefilter_facts() -> tuple[frozenset[str], tuple[str, ...]]:
-    """(SDK roots, settings' literals): what the prefilter needs of the catalogue."""
-    cat = builtin()
+def table_names() -> set[str]:
+    """The names `tables` gives the data files by."""
+    return {path.name for path in _data_paths()} | {SETTINGS}
+
+
+def tables() -> dict[str, dict]:
+    """The data files, parsed: each SDK's (and the HTTP clients') by its file name, and `settings.toml`."""
+    found = {name: tomllib.loads(text) for name, text in _data_files()}
+    found[SETTINGS] = tomllib.loads((DATA / SETTINGS).read_text(encoding="utf-8"))
+    return found
+
+
+_BUILT: list[Catalogue] = []
+
+
+def builtin(stored: Callable[[], dict] | None = None) -> Catalogue:
+    """The catalogue shipped with leaklint, built once per process from its data files (or from the copy
+    of their `tables` that `stored()` gives: the cache keeps one, since parsing the TOML was a tenth of a
+    one-file run), and only when a file is analysed: a run that parses nothing needs only
+    `prefilter_facts`, which the cache keeps too."""
+    if not _BUILT:
+        found = stored() if stored is not None else None
+        try:
+            _BUILT.append(_build(found))
+        except CatalogueError:
+            raise
+        except Exception:   # noqa: BLE001 - a stored copy that does not fit: the data files themselves
+            if found is None:
+                raise
+            _BUILT.append(_build())
+    return _BUILT[0]
+
+
+def prefilter_facts(stored: Callable[[], dict] | None = None) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(SDK roots, settings' literals): what the prefilter needs of the catalogue (`stored`: see `builtin`)."""
+    cat = builtin(stored)
     return cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal}))
 
 
-def _build() -> Catalogue:
+def _build(found: dict[str, dict] | None = None) -> Catalogue:
+    """The catalogue from the data files' `tables` (parsed now when not given)."""
+    found = tables() if found is None else found
     cat = Catalogue()
-    for name, text in _data_files():
-        data = tomllib.loads(text)
+    for name, data in found.items():
+        if name == SETTINGS:
+            continue
         category = data.get("category", "")
         if category and category not in CATEGORIES:
             raise CatalogueError(f"{name}: category {category!r} is not one of {', '.join(CATEGORIES)}")
@@ -362,7 +397,7 @@ def _build() -> Catalogue:
             sink = sink_from_table(table, data["sdk"], category)
             cat.add_sink(sink)
             _add_vendor(cat.vendors, sink, str(data.get("package", name.removesuffix(".toml"))))
-    settings = tomllib.loads((DATA / "settings.toml").read_text(encoding="utf-8"))
+    settings = found[SETTINGS]
     for table in settings.get("setting", []):
         cat.add_setting(Setting(
             id=table["id"], sdk=table["sdk"], effect=table["effect"], fix=table["fix"],
