@@ -14,6 +14,7 @@ built here (`match`) raises `Unsupported`, and the module is parsed with libcst 
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -31,6 +32,8 @@ class LiteModule(cst.Module):
 
 
 _set = object.__setattr__
+_LINE_END = re.compile(r"[\r\n]")
+_ESCAPED_BREAK = re.compile(r"\\(\r\n?|\n)")
 
 
 def twins(lite: LiteModule, full: cst.Module):
@@ -118,7 +121,7 @@ class _Builder(Expressions):
                 continue
             start, end = offset(self.lines, stmt.lineno, stmt.col_offset), offset(self.lines, stmt.end_lineno, stmt.end_col_offset)
             between = self.text[last_end:start]
-            if line and not (";" in between and "#" not in between):   # (`a; b` is one line, `a \` too)
+            if line and not _same_line(between):
                 out.append(node(cst.SimpleStatementLine, body=line))
                 line = []
             if not line:
@@ -286,6 +289,15 @@ _COMPOUND = {
     ast.If: _Builder.if_, ast.For: _Builder.for_, ast.AsyncFor: _Builder.for_, ast.While: _Builder.while_,
     ast.Try: _Builder.try_, ast.TryStar: _Builder.try_, ast.With: _Builder.with_, ast.AsyncWith: _Builder.with_,
 }
+
+
+def _same_line(between: str) -> bool:
+    """Whether a simple statement after another, `between` their texts, is on the same line as libcst
+    reads it: after a `;` and no line break (`a; b`), or only escaped ones (`a; \\` then `b`)."""
+    if ";" not in between or "#" in between:
+        return False
+    rest = between[between.rindex(";") + 1:]
+    return not _LINE_END.search(_ESCAPED_BREAK.sub("", rest))
 
 
 def _after_colon(text: str, at: int) -> bool:

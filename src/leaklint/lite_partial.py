@@ -12,12 +12,16 @@ offsets read from it are the whole module's.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import libcst as cst
 
 from .flow.syntax import nodes_in
 from .lite_text import Where, line_table
+
+_INDENTED_COMMENT = re.compile(r"[ \t]+#")
+_LONE_BACKSLASH = re.compile(r"^[ \t]*\\\r?$", re.MULTILINE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,50 +44,85 @@ class Verbatim(cst.CSTNode):
 
 def partial_module(lite, text: str, nodes: list, parse) -> cst.Module | None:
     """libcst's tree of `text` (the module `lite` was built from) where `nodes` of `lite` are, and its
-    leading block; `parse(text)` parses with libcst.  None where that cannot be done alike (the caller
-    parses all of it): statements sharing a line, or parts libcst reads with other defaults (indentation)."""
+    leading block; `parse(text)` parses with libcst (and may raise: a part that does not parse alone).
+    None where that cannot be done alike (the caller parses all of it): statements sharing a line, parts
+    libcst reads with other defaults (indentation, line breaks), or text libcst would not keep."""
     spans = lite.lines
     if not spans or any(spans[i][1] >= spans[i + 1][0] for i in range(len(spans) - 1)):
         return None   # (two statements sharing a line)
-    starts = [start for start, _ in line_table(text)[:-1]]
+    if "\x0c" in text or _LONE_BACKSLASH.search(text):
+        return None   # (text libcst drops: a form feed, a line of only a backslash; see `_part`)
+    table = line_table(text)
+    starts = [start for start, _ in table[:-1]]
+    ends = _owned_ends(lite.body, spans, text, starts)
     wanted = _statements_holding(nodes, text, starts, spans) | set(range(_leading_block(lite.body) + 1))
 
     def chunk(first: int, last: int) -> str:   # statements first..last with the lines before them
-        begin = starts[spans[first - 1][1]] if first else 0
-        end = starts[spans[last][1]] if last + 1 < len(spans) else len(text)
-        return text[begin:end]
+        begin = starts[ends[first - 1]] if first else 0
+        return text[begin:starts[ends[last]] if last + 1 < len(spans) else len(text)]
 
     body: list = []
-    header, footer, defaults = (), (), set()
+    parts: list[cst.Module] = []
     index = 0
     while index < len(spans):
+        last = index
+        while index in wanted and last + 1 in wanted:
+            last += 1
         if index not in wanted:
             body.append(Verbatim(chunk(index, index)))
-            index += 1
-            continue
-        last = index
-        while last + 1 in wanted:
-            last += 1
-        part = parse(chunk(index, last))
-        if len(part.body) != last - index + 1:
-            return None
-        statements = list(part.body)
-        if index == 0:
-            header = part.header
-        elif part.header:   # (libcst gives the lines before a module's first statement to the module)
-            statements[0] = statements[0].with_changes(leading_lines=(*part.header, *statements[0].leading_lines))
-        if last + 1 == len(spans):
-            footer = part.footer
-        body.extend(statements)
-        defaults.add((part.default_indent, part.default_newline))
+        else:
+            part = _part(chunk(index, last), last - index + 1, last + 1 == len(spans), parse)
+            if part is None:
+                return None
+            parts.append(part)
+            statements = list(part.body)
+            if index and part.header:   # (libcst gives the lines before a module's first statement to it)
+                statements[0] = statements[0].with_changes(leading_lines=(*part.header, *statements[0].leading_lines))
+            body.extend(statements)
         index = last + 1
-    if len(defaults) != 1:
-        return None   # (each part's layout is generated with its own defaults: they must be the module's)
-    [(indent, newline)] = defaults
+    return _module(lite, body, parts)
+
+
+def _part(chunk: str, count: int, at_end: bool, parse) -> cst.Module | None:
+    """libcst's tree of one run of `count` statements; None where it would not be the whole module's
+    tree of them: other statements, or lines after them that it gives the run rather than the statement
+    after (kept only at the module's end).  (Text libcst drops, a form feed or a line of only a backslash,
+    is left to a parse of the whole module: the positions after it are then those of its tree.)"""
+    part = parse(chunk)
+    if len(part.body) != count or (part.footer and not at_end):
+        return None
+    return part
+
+
+def _module(lite, body: list, parts: list[cst.Module]) -> cst.Module | None:
+    """The module of `body`, generated with the defaults its parsed parts were read with; None where they
+    differ (a part with no indented block reads as libcst's default indentation, which it never uses)."""
+    newlines = {part.default_newline for part in parts}
+    indents = {part.default_indent for part in parts
+               if any(isinstance(stmt, cst.BaseCompoundStatement) for stmt in part.body)}
+    if len(newlines) != 1 or len(indents) > 1:
+        return None
+    [newline] = newlines
+    indent = next(iter(indents), parts[0].default_indent)
     if type(body[-1]) is Verbatim and not lite.has_trailing_newline:
         body[-1] = Verbatim(body[-1].text, newline)
-    return cst.Module(body=tuple(body), header=header, footer=footer, default_indent=indent, default_newline=newline,
-                      has_trailing_newline=lite.has_trailing_newline)
+    footer = () if type(body[-1]) is Verbatim else parts[-1].footer
+    return cst.Module(body=tuple(body), header=parts[0].header, footer=footer, default_indent=indent,
+                      default_newline=newline, has_trailing_newline=lite.has_trailing_newline)
+
+
+def _owned_ends(body, spans: tuple, text: str, starts: list[int]) -> list[int]:
+    """Per top-level statement, the last line it owns: its own last line, or for a compound statement the
+    last indented comment line before the next statement (libcst gives those to the block above)."""
+    ends = [last for _, last in spans]
+    for index, stmt in enumerate(body[:-1]):
+        if isinstance(stmt, cst.BaseCompoundStatement):
+            for line in range(spans[index + 1][0] - 1, spans[index][1], -1):
+                end = starts[line] if line < len(starts) else len(text)
+                if _INDENTED_COMMENT.match(text, starts[line - 1], end):
+                    ends[index] = line
+                    break
+    return ends
 
 
 def _statements_holding(nodes: list, text: str, starts: list[int], spans: tuple) -> set[int]:
@@ -114,5 +153,5 @@ def _offset(node, text: str) -> int | None:
     for inner in nodes_in(node):
         where = getattr(inner, "lpar", None)
         if type(where) is Where:
-            return where.at[1] if where.at[0] is text else None
+            return where.at[1] if where.at[0] is text or where.at[0] == text else None
     return None
