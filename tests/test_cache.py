@@ -301,8 +301,9 @@ def test_every_field_of_a_stored_row_is_checked_on_load():
 def test_the_catalogue_s_data_files_are_parsed_once_and_kept(project, monkeypatch):
     """Parsing the catalogue's TOML is kept in the cache (a tenth of a one-file run); what is kept is the
     data files' parse, and a copy that does not fit them is parsed again."""
-    from leaklint import cache_io, catalogue
+    from leaklint import cache_io
     from leaklint.cache import catalogue_path, stored_tables
+    from leaklint.catalogue import data as catalogue
 
     run_cli("check", ".", cwd=project)
     path = catalogue_path(project / ".leaklint_cache", "tables")

@@ -108,7 +108,7 @@ def test_every_vendor_has_one_known_category():
 
 
 def test_a_file_without_a_known_category_is_refused(monkeypatch):
-    from leaklint import catalogue
+    from leaklint.catalogue import data as catalogue
 
     data = 'sdk = "Acme"\npackage = "acme"\ncategory = "analytics-ish"\n'
     monkeypatch.setattr(catalogue, "_data_files", lambda: iter([("acme.toml", data)]))
@@ -136,7 +136,7 @@ def test_an_implied_kind_must_name_a_parameter_and_a_kind(implies, error):
 
 
 def test_a_stored_copy_of_the_data_that_does_not_build_gives_way_to_the_files(monkeypatch):
-    from leaklint import catalogue
+    from leaklint.catalogue import data as catalogue
 
     monkeypatch.setattr(catalogue, "_BUILT", [])
     broken = {name: {"sink": 5} for name in catalogue.table_names()}

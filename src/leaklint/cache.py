@@ -263,11 +263,10 @@ def stored_tables(path: Path | None) -> dict[str, dict]:
     these very files."""
     key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
     raw = cache_io.read(path, key) if key is not None else None
-    from .catalogue import table_names, tables
+    from .catalogue.data import table_names, tables
 
     if isinstance(raw, dict) and set(raw) == table_names() and all(type(v) is dict for v in raw.values()):
         return raw
-
     found = tables()
     if key is not None:
         cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", found, key)

@@ -75,8 +75,8 @@ class Project:
             cache is not None and root is not None and cache.project(str(root)) is not None)
         sources = []
         for position, (path, name) in enumerate([*files, *extra]):
-            source = source_at(checker, path, printable(name), root, data.get(path.absolute()) if data else None, cache,
-                             defer=defer and position >= len(files))
+            source = source_at(checker, path, printable(name), root, data.get(path.absolute()) if data else None,
+                               cache, defer=defer and position >= len(files))
             source.name = name
             sources.append(source)
         project = cls(checker, sources, wanted, cache, root, jobs)
