@@ -164,7 +164,7 @@ def test_a_warm_run_reads_no_file_it_has_no_finding_in(tmp_path, monkeypatch):
 def test_a_corrupt_cache_is_ignored_and_rebuilt(synthetic):
     expected = run_cli("check", ".", cwd=synthetic).stdout
     stored = [p for p in (synthetic / ".leaklint_cache").rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]
-    assert len(stored) == 3  # .gitignore, the catalogue's facts, the run's results
+    assert len(stored) == 4  # .gitignore, the catalogue's facts and parsed data files, the run's results
     for path in stored:
         path.write_bytes(b"\x80\x04not a cache file")
     result = run_cli("check", ".", cwd=synthetic)
