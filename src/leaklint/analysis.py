@@ -207,6 +207,13 @@ def walk(checker, source: Source, options: Options, *, on_sink=None, on_return=N
     return reports, walker
 
 
+def report_nodes(reports: list[Report]) -> list[cst.CSTNode]:
+    """The syntax nodes `reports` hold: those `on_other_tree` moves."""
+    return [node for r in reports for node in (r.node, r.call, *(e.node for e in r.evidence),
+                                               r.autofix.node if r.autofix is not None else None)
+            if node is not None]
+
+
 def on_other_tree(reports: list[Report], twin) -> list[Report]:
     """`reports` with each node they hold replaced by `twin(node)`: the same place in another tree."""
     def moved(evidence):

@@ -140,9 +140,7 @@ class _ImportScan:
         self.newline = module.default_newline
         self.lines: list[tuple[str, frozenset[str], bool, cst.CSTNode, bool]] = []
         body, last_import = module.body, -1
-        for index, stmt in enumerate(body):
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                break
+        for index, stmt in enumerate(body[:leading_imports(body)]):
             small = stmt.body[0] if len(stmt.body) == 1 else None
             if isinstance(small, cst.ImportFrom) and not small.relative:
                 star = isinstance(small.names, cst.ImportStar)
@@ -152,8 +150,6 @@ class _ImportScan:
                 self.lines.append((_dotted(small.module), names, star, last.comma if comma else last, comma))
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 last_import = index
-            elif not _is_docstring(stmt):
-                break
         after = last_import + 1
         self.anchor = (body[after], 0) if after < len(body) else (body[-1], 1) if body else (None, 0)
 
@@ -167,6 +163,18 @@ class _ImportScan:
             lines.append(FromLine(module, names, star, (start, end) if comma else (end, end)))
         node, side = self.anchor
         return ImportBlock(tuple(lines), spans[id(node)][side] if node is not None else 0, self.newline)
+
+
+def leading_imports(body) -> int:
+    """How many of a module's first statements are imports (one to a line) or strings: the block a fix
+    adds its import to, read up to the first other statement (`lite_partial` parses as far as that one)."""
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return index
+        small = stmt.body[0] if len(stmt.body) == 1 else None
+        if not isinstance(small, (cst.Import, cst.ImportFrom)) and not _is_docstring(stmt):
+            return index
+    return len(body)
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:

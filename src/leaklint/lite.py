@@ -19,9 +19,9 @@ import re
 import libcst as cst
 
 from .flow.syntax import semantic_fields
-from .lite_partial import Verbatim
 from .lite_expressions import AUGMENTED, DEFAULT, EQUAL, Expressions, dotted, node
-from .lite_text import Unsupported, Where, line_table, offset, owned, skip_forward
+from .lite_partial import Verbatim
+from .lite_text import LINE_BREAK, Unsupported, Where, line_table, offset, owned, skip_forward
 
 
 class LiteModule(cst.Module):
@@ -32,7 +32,6 @@ class LiteModule(cst.Module):
 
 
 _set = object.__setattr__
-_LINE_END = re.compile(r"[\r\n]")
 _ESCAPED_BREAK = re.compile(r"\\(\r\n?|\n)")
 
 
@@ -297,7 +296,7 @@ def _same_line(between: str) -> bool:
     if ";" not in between or "#" in between:
         return False
     rest = between[between.rindex(";") + 1:]
-    return not _LINE_END.search(_ESCAPED_BREAK.sub("", rest))
+    return not LINE_BREAK.search(_ESCAPED_BREAK.sub("", rest))
 
 
 def _after_colon(text: str, at: int) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from .fix_kinds import leading_imports
 from .flow.syntax import nodes_in
 from .lite_text import Where, line_table
 
@@ -55,7 +56,9 @@ def partial_module(lite, text: str, nodes: list, parse) -> cst.Module | None:
     table = line_table(text)
     starts = [start for start, _ in table[:-1]]
     ends = _owned_ends(lite.body, spans, text, starts)
-    wanted = _statements_holding(nodes, text, starts, spans) | set(range(_leading_block(lite.body) + 1))
+    # the leading imports and the statement after them: where a fix adds its import (`fix_kinds._ImportScan`)
+    leading = min(leading_imports(lite.body) + 1, len(spans))
+    wanted = _statements_holding(nodes, text, starts, spans) | set(range(leading))
 
     def chunk(first: int, last: int) -> str:   # statements first..last with the lines before them
         begin = starts[ends[first - 1]] if first else 0
@@ -134,17 +137,6 @@ def _statements_holding(nodes: list, text: str, starts: list[int], spans: tuple)
         if at is not None:   # (else not of this module: returned by another module's function)
             found.add(bisect.bisect_right(firsts, bisect.bisect_right(starts, at)) - 1)
     return found
-
-
-def _leading_block(body) -> int:
-    """The index of the first statement that is neither an import nor a string (`fix_kinds._ImportScan`
-    reads the statements up to it), or the last index."""
-    for index, stmt in enumerate(body):
-        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
-        if not (isinstance(small, (cst.Import, cst.ImportFrom))
-                or (isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)))):
-            return index
-    return len(body) - 1
 
 
 def _offset(node, text: str) -> int | None:

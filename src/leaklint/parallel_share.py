@@ -143,22 +143,15 @@ class Share:
 def _partial(lite: LiteModule, text: str, reports: list) -> tuple | None:
     """libcst's tree of the statements of `lite` that `reports` are in, and the reports moved onto it;
     None where that cannot be made alike (`lite_partial`)."""
-    from .analysis import libcst_tree, on_other_tree
+    from .analysis import libcst_tree, on_other_tree, report_nodes
     from .lite import twins
     from .lite_partial import partial_module
 
     try:
-        tree = partial_module(lite, text, _nodes_of(reports), libcst_tree)
+        tree = partial_module(lite, text, report_nodes(reports), libcst_tree)
         return (tree, on_other_tree(reports, twins(lite, tree))) if tree is not None else None
     except Exception:  # noqa: BLE001 - a part libcst reads otherwise than the lite tree: all of it, then
         return None
-
-
-def _nodes_of(reports: list) -> list:
-    """The syntax nodes `reports` hold (what `analysis.on_other_tree` moves)."""
-    return [node for r in reports for node in (r.node, r.call, *(e.node for e in r.evidence),
-                                               r.autofix.node if r.autofix is not None else None)
-            if node is not None]
 
 
 def module_facts(index, names: set[str]) -> dict:
