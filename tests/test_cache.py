@@ -302,11 +302,11 @@ def test_the_catalogue_s_data_files_are_parsed_once_and_kept(project, monkeypatc
     """Parsing the catalogue's TOML is kept in the cache (a tenth of a one-file run); what is kept is the
     data files' parse, and a copy that does not fit them is parsed again."""
     from leaklint import cache_io
-    from leaklint.cache import catalogue_path, stored_tables
+    from leaklint.cache import catalogue_path, stored_tables, tables_beside
     from leaklint.catalogue import data as catalogue
 
     run_cli("check", ".", cwd=project)
-    path = catalogue_path(project / ".leaklint_cache", "tables")
+    path = tables_beside(catalogue_path(project / ".leaklint_cache"))
     assert stored_tables(path) == catalogue.tables()
     monkeypatch.setattr(catalogue, "tables", lambda: pytest.fail("parsed again"))
     assert set(stored_tables(path)) == catalogue.table_names()

@@ -233,17 +233,21 @@ def settings_key(settings) -> str:
 
 
 # -- the catalogue's prefilter facts and parsed data files ---------------------------------------
-def catalogue_path(directory: Path, name: str = "catalogue") -> Path:
-    """Where the catalogue's prefilter facts (or, `name="tables"`, its parsed data files) are kept."""
-    return directory / code_folder() / name
+def catalogue_path(directory: Path) -> Path:
+    """Where the catalogue's prefilter facts are kept (its parsed data files beside them: `tables_beside`)."""
+    return directory / code_folder() / "catalogue"
+
+
+def tables_beside(catalogue_file: Path | None) -> Path | None:
+    """Where the catalogue's parsed data files are kept, beside its prefilter facts."""
+    return catalogue_file.with_name("tables") if catalogue_file is not None else None
 
 
 @functools.lru_cache(maxsize=4)
 def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]]:
     """The built-in catalogue's SDK roots and settings' literals (all that a run parsing nothing needs),
     read from `path` without importing the catalogue's code, or worked out (and kept at `path`)."""
-    key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
-    raw = cache_io.read(path, key) if key is not None else None
+    key, raw = _kept(path)
     try:
         roots, literals = _row(raw, (tuple, tuple))
         return frozenset(_strings(roots)), tuple(_strings(literals))
@@ -251,9 +255,8 @@ def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]
         pass  # missing, damaged or foreign: work them out again
     from .catalogue import prefilter_facts
 
-    roots, literals = prefilter_facts((lambda: stored_tables(path.with_name("tables"))) if path is not None else None)
-    if key is not None:
-        cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", (tuple(sorted(roots)), literals), key)
+    roots, literals = prefilter_facts(lambda: stored_tables(tables_beside(path)))
+    _keep(path, key, (tuple(sorted(roots)), literals))
     return roots, literals
 
 
@@ -261,16 +264,25 @@ def stored_tables(path: Path | None) -> dict[str, dict]:
     """The built-in catalogue's data files, parsed (`catalogue.tables`), read from `path`, or parsed (and
     kept at `path`): the data files are part of what names the cache's folder, so a copy there is of
     these very files."""
-    key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
-    raw = cache_io.read(path, key) if key is not None else None
+    key, raw = _kept(path)
     from .catalogue.data import table_names, tables
 
     if isinstance(raw, dict) and set(raw) == table_names() and all(type(v) is dict for v in raw.values()):
         return raw
     found = tables()
-    if key is not None:
-        cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", found, key)
+    _keep(path, key, found)
     return found
+
+
+def _kept(path: Path | None) -> tuple[bytes | None, object]:
+    """The key to sign what is kept at `path` with (None: nothing is kept there), and what is kept there."""
+    key = cache_io.user_key() if path is not None and cache_io.usable(path.parent.parent) else None
+    return key, cache_io.read(path, key) if key is not None else None
+
+
+def _keep(path: Path | None, key: bytes | None, data: object) -> None:
+    if key is not None:
+        cache_io.write(path.parent.parent, f"{path.parent.name}/{path.name}", data, key)
 
 
 def clean(directory: Path) -> bool:

@@ -39,11 +39,11 @@ class Checker:
     @functools.cached_property
     def catalogue(self):
         """The SDK sinks (built only when a file is analysed) and the project's own."""
-        from .cache import catalogue_path, stored_tables
+        from .cache import stored_tables, tables_beside
         from .catalogue import builtin, with_project_sinks
 
-        tables = catalogue_path(self.cache_dir, "tables") if self.cache_dir is not None else None
-        return with_project_sinks(builtin(lambda: stored_tables(tables)), self.settings.sinks)
+        return with_project_sinks(builtin(lambda: stored_tables(tables_beside(self._catalogue_file))),
+                                  self.settings.sinks)
 
     def __reduce__(self):
         # A worker process builds its own (the rule tables hold functions, which do not pickle).
