@@ -387,3 +387,17 @@ def test_a_reader_that_goes_away_gets_no_traceback():
     stderr = process.stderr.read().decode()
     process.wait(timeout=120)
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_the_file_is_tokenized_only_for_a_line_that_reads_like_a_suppression(monkeypatch):
+    import tokenize
+
+    from leaklint import suppress
+
+    calls = []
+    real = tokenize.generate_tokens
+    monkeypatch.setattr(tokenize, "generate_tokens", lambda readline: calls.append(1) or real(readline))
+    table = suppress.suppressed_codes(suppress.source_lines('x = "a # b"\ny = 1  # noqa: LL003\nz = 2\n'))
+    assert table.get(1) is None and table.get(3) is None and table.get(9) is None and not calls
+    assert table.get(2) == {"LL003"} and calls == [1]
+    assert table.get(1) is None and calls == [1]   # worked out once
