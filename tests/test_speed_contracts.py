@@ -187,6 +187,19 @@ def test_a_clean_file_never_imports_the_parser(tmp_path):
     assert out.strip() == "0 False"
 
 
+def test_a_warm_run_imports_neither_the_parser_nor_the_catalogue(tmp_path):
+    # (the prefilter's facts of the catalogue, the HTTP clients' import words too, are kept in the cache)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "fetch.py").write_text("import requests\n\n\ndef get(url):\n    return requests.get(url)\n")
+    (tmp_path / "track.py").write_text("import mixpanel\n\nmp = mixpanel.Mixpanel('t')\n\n\n"
+                                       "def seen(user):\n    mp.track(user.pk, 'Seen', {'email': user.email})\n")
+    assert "LL001" in run_cli("check", ".", cwd=tmp_path).stdout
+    code = ("import sys\nfrom leaklint.cli import main\nrc = main(['check', '.', '-q'])\n"
+            "print(rc, sorted(m for m in sys.modules if m == 'libcst' or m.startswith('leaklint.catalogue')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert out.strip().splitlines()[-1] == "1 []"
+
+
 def test_concurrent_runs_share_the_cache_safely(synthetic):
     procs = [subprocess.Popen([sys.executable, "-m", "leaklint", "check", ".", "-q"], cwd=synthetic,
                               stdout=subprocess.PIPE, text=True) for _ in range(3)]

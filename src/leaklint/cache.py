@@ -244,20 +244,21 @@ def tables_beside(catalogue_file: Path | None) -> Path | None:
 
 
 @functools.lru_cache(maxsize=4)
-def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The built-in catalogue's SDK roots and settings' literals (all that a run parsing nothing needs),
-    read from `path` without importing the catalogue's code, or worked out (and kept at `path`)."""
+def stored_catalogue(path: Path | None) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """The built-in catalogue's SDK roots, settings' literals and HTTP clients' import words (all that a run
+    parsing nothing needs), read from `path` without importing the catalogue's code, or worked out (and
+    kept at `path`)."""
     key, raw = _kept(path)
     try:
-        roots, literals = _row(raw, (tuple, tuple))
-        return frozenset(_strings(roots)), tuple(_strings(literals))
+        roots, literals, clients = _row(raw, (tuple, tuple, tuple))
+        return frozenset(_strings(roots)), tuple(_strings(literals)), frozenset(_strings(clients))
     except (TypeError, ValueError):
         pass  # missing, damaged or foreign: work them out again
     from .catalogue import prefilter_facts
 
-    roots, literals = prefilter_facts(lambda: stored_tables(tables_beside(path)))
-    _keep(path, key, (tuple(sorted(roots)), literals))
-    return roots, literals
+    roots, literals, clients = prefilter_facts(lambda: stored_tables(tables_beside(path)))
+    _keep(path, key, (tuple(sorted(roots)), literals, tuple(sorted(clients))))
+    return roots, literals, clients
 
 
 def stored_tables(path: Path | None) -> dict[str, dict]:

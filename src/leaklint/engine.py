@@ -17,6 +17,12 @@ from .rules.unreadable import internal_error, unreadable
 from .rules.unused_suppression import UNUSED_SUPPRESSION
 
 
+def _names_vendor(text: str) -> bool:
+    from .catalogue.endpoints import builtin as http_apis
+
+    return http_apis().names_vendor(text)
+
+
 @dataclass
 class Checker:
     """Checks files with one configuration; reusable across files (and processes)."""
@@ -30,7 +36,7 @@ class Checker:
         from .cache import catalogue_path, stored_catalogue
 
         self._catalogue_file = catalogue_path(self.cache_dir) if self.cache_dir is not None else None
-        roots, literals = stored_catalogue(self._catalogue_file)
+        roots, literals, self.http_clients = stored_catalogue(self._catalogue_file)
         # Every SDK reference starts with an import naming the SDK's top-level module; a configured sink
         # is imported through one of its dotted parts; settings' literals can sit anywhere.
         self.sdk_roots = roots | frozenset(name.split(".", 1)[0] for name in s.sinks)
@@ -110,11 +116,7 @@ class Checker:
         """An SDK (or configured sink) imported; an HTTP client alone only where the text names a vendor's
         host or name: most modules importing `requests` or `httpx` talk to anything but an analytics API."""
         matched = prefilter.imported & source.words
-        if not matched:
-            return False
-        from .catalogue.endpoints import builtin as http_apis
-
-        return bool(source.vendor) or not matched <= http_apis().client_roots_imported
+        return bool(matched) and (bool(source.vendor) or not matched <= self.http_clients)
 
     def facts(self, source: Source) -> None:
         """What the prefilter needs of a file's text, computed once (or known from the cache); a file
@@ -124,10 +126,7 @@ class Checker:
             source.words = frozenset(import_words(source.text))
             source.literal = any(literal in source.text for literal in self.prefilter.anywhere)
             source.marked = suppress.mentions_leaklint(source.text)
-            from .catalogue.endpoints import builtin as http_apis
-
-            apis = http_apis()
-            source.vendor = bool(apis.client_roots_imported & source.words) and apis.names_vendor(source.text)
+            source.vendor = bool(self.http_clients & source.words) and _names_vendor(source.text)
 
     def load(self, source: Source) -> Source:
         """Read the text of a source known only from the cache, or not read yet."""

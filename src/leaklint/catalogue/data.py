@@ -57,10 +57,14 @@ def builtin(stored: Callable[[], dict] | None = None) -> Catalogue:
     return _BUILT[0]
 
 
-def prefilter_facts(stored: Callable[[], dict] | None = None) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(SDK roots, settings' literals): what the prefilter needs of the catalogue (`stored`: see `builtin`)."""
+def prefilter_facts(stored: Callable[[], dict] | None = None) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """(SDK roots, settings' literals, the HTTP clients' import words): what the prefilter needs of the
+    catalogue (`stored`: see `builtin`)."""
+    from .endpoints import builtin as http_apis
+
     cat = builtin(stored)
-    return cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal}))
+    return (cat.roots, tuple(sorted({st.literal for st in cat.settings if st.literal})),
+            http_apis().client_roots_imported)
 
 
 def _build(found: dict[str, dict] | None = None) -> Catalogue:
