@@ -206,3 +206,27 @@ def test_concurrent_runs_share_the_cache_safely(synthetic):
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     assert len(set(outputs)) == 1 and outputs[0]
     shutil.rmtree(synthetic / ".leaklint_cache")
+
+
+def test_the_collector_is_off_for_all_of_an_embedded_run(tmp_path, monkeypatch):
+    # An embedding process (the flake8 plugin, the language server) has the collector on; finding the
+    # wrappers' definitions after a project's analysis must not pay for collections over all its objects.
+    import gc
+
+    from leaklint import api, wrappers
+    from leaklint.session import Session
+
+    (tmp_path / "track.py").write_text("import mixpanel\n\nmp = mixpanel.Mixpanel('t')\n\n\n"
+                                       "def seen(user):\n    mp.track(user.pk, 'Seen', {'email': user.email})\n")
+    seen: list[bool] = []
+    real = wrappers.with_wrappers
+    monkeypatch.setattr(wrappers, "with_wrappers", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        assert api.check_paths([tmp_path / "track.py"]).findings
+        assert Session().analyse(tmp_path / "track.py", (tmp_path / "track.py").read_text()).findings
+        assert seen == [False, False] and gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()
