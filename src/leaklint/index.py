@@ -41,7 +41,10 @@ class ProjectIndex(NameLookup):
         self.classes: set[str] = set()
         self.rounds = 0
         self.walks = 0    # modules walked by this process (to show what skipping unchanged ones saves)
-        self._by_method: dict[str, list | Value] | None = None  # `method_returns`, rebuilt when functions change
+        # `method_returns`: per method name, the tainted returns of the methods of that name (None: worked out
+        # again when next asked), and their merge per name asked about
+        self._methods: dict[str, dict[str, Value]] | None = None
+        self._merged: dict[str, Value | None] = {}
 
     # -- ProjectView (`lookup` and `attribute_named` in index_names.NameLookup) -------------
     # Each question a walk asks is noted with its answer (`reads.asked`), to tell in a later round whether
@@ -76,15 +79,29 @@ class ProjectIndex(NameLookup):
     def method_returns(self, name: str) -> Value | None:
         # By name, not in the index's order, which depends on how the modules were shared out between
         # processes (and the order of evidence shows in the explanation).
-        if self._by_method is None:  # one pass over the functions, not one per method call evaluated
-            self._by_method = {}
+        if name in self._merged:   # merged once per name until a method of that name changes
+            return self._merged[name]
+        if self._methods is None:  # one pass over the functions, not one per method call evaluated
+            self._methods = {}
             for f in self.functions.values():
-                if f.method and f.returns.tainted:
-                    self._by_method.setdefault(f.qualname.rsplit(".", 1)[-1], []).append((f.qualname, f.returns))
-        found = self._by_method.get(name)
-        if isinstance(found, list):  # merged once per name until the functions change
-            found = self._by_method[name] = merge_all(returns for _, returns in sorted(found))
-        return found
+                self._method_put(f.qualname, f)
+        found = self._methods.get(name)
+        merged = self._merged[name] = merge_all(returns for _, returns in sorted(found.items())) if found else None
+        return merged
+
+    def _method_put(self, qualname: str, summary: Summary | None) -> None:
+        """A method's summary (None: gone) into `_methods`; a method changing during a walk (its module's
+        other functions are shown to the rest of the walk as each is done) is not a pass over them all."""
+        name = qualname.rsplit(".", 1)[-1]
+        self._merged.pop(name, None)
+        if summary is not None and summary.method and summary.returns.tainted:
+            self._methods.setdefault(name, {})[qualname] = summary.returns
+        elif name in self._methods:
+            self._methods[name].pop(qualname, None)
+
+    def forget_methods(self) -> None:
+        """`method_returns` worked out again when next asked (other processes' facts were merged in)."""
+        self._methods, self._merged = None, {}
 
     def still_answers(self, questions: dict[Question, object], catalogue: Catalogue) -> bool:
         """Whether the index (and the round's `catalogue` of derived sinks) answers each of a walk's
@@ -132,8 +149,8 @@ class ProjectIndex(NameLookup):
                 catalogue.add_sink(summary.sink)
         if summary != before:
             self.changed(qualname)
-            if (summary or before).method:
-                self._by_method = None
+            if (summary or before).method and self._methods is not None:
+                self._method_put(qualname, summary)
 
     def interesting(self, leads_to_sink: Callable[[str], bool]) -> set[str]:
         """Module names through which a caller can reach a sink (see `leads`)."""
@@ -271,7 +288,7 @@ def _walk_options(checker, index: ProjectIndex):
     """The options walks against `index` run with, from now on: its derived sinks, and its look-ups of
     attributes and methods forgotten (other processes' facts may have been merged in since the last walk)."""
     index.forget_attributes()
-    index._by_method = None
+    index.forget_methods()
     return replace(checker.options, catalogue=index.derived_sinks(checker.options.catalogue), project=index)
 
 

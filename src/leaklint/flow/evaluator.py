@@ -7,6 +7,8 @@ with no method carries what its parts carry.  `walk.Walker` drives the evaluator
 
 from __future__ import annotations
 
+import functools
+
 from typing import Callable
 
 import libcst as cst
@@ -66,7 +68,7 @@ class Evaluator(NameEvaluation, CallEvaluation):
 
     def _string(self, node: cst.SimpleString | cst.ConcatenatedString) -> Value:
         known = text.literal(node)
-        return CLEAN if known is None else Value(clean=True, text=known)
+        return CLEAN if known is None else _clean_text(known)
 
     _eval_SimpleString = _eval_ConcatenatedString = _string
 
@@ -213,3 +215,9 @@ _METHODS: dict[type, Callable | None] = {}
 
 def _method(kind: type) -> Callable | None:
     return getattr(Evaluator, "_eval_" + kind.__name__, None)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_text(known: str) -> Value:
+    """The value of a string literal: one per text (values never change), not one per time it is read."""
+    return Value(clean=True, text=known)

@@ -18,6 +18,8 @@ import libcst as cst
 from ..catalogue import Bound, Sink
 from ..pii import PiiKind, credential_as_a_whole
 
+_new_value = object.__new__
+
 MAX_EVIDENCE = 8  # per value: enough to explain a finding, and merges stay cheap in generated code
 MAX_HOPS = 3  # helpers named in one explanation ("a() returns b() returns user.email")
 MAX_ELEMENTS = 32  # elements kept per tuple: a longer one (a table in generated code) is one merged value
@@ -93,8 +95,13 @@ class Value:
 
     def but(self, **changes) -> "Value":
         """This value with some fields changed: `dataclasses.replace` without its look-up of the fields,
-        which costs more than the copy (names and dict displays make one each)."""
-        return Value(**{**self.__dict__, **changes})
+        nor the frozen class's `__init__`, which sets each field in turn (names and dict displays make one
+        each).  Every field is in `__dict__`, and `changes` name only fields (a typo fails here)."""
+        made = _new_value(Value)
+        made.__dict__.update(self.__dict__, **changes)
+        if len(made.__dict__) != len(self.__dict__):
+            raise TypeError(f"Value has no field {sorted(made.__dict__.keys() - self.__dict__.keys())}")
+        return made
 
     @property
     def tainted(self) -> bool:
