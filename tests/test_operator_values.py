@@ -61,3 +61,13 @@ def test_a_things_full_name_is_not_a_persons(body, expected):
 ])
 def test_a_uuid_carries_what_it_was_built_from(body, expected):
     assert codes(body) == expected
+
+
+def test_a_value_changed_in_some_fields_is_the_value_built_with_them():
+    from leaklint.flow.values import Value
+
+    base = Value(ref="app.mp", params=("user",), text="x")
+    assert base.but(text=None, clean=True) == Value(ref="app.mp", params=("user",), clean=True)
+    assert base == Value(ref="app.mp", params=("user",), text="x")   # (unchanged itself)
+    with pytest.raises(TypeError, match="nope"):
+        base.but(nope=1)
