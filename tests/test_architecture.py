@@ -23,7 +23,7 @@ LAYERS = {
     "rules": KNOW, "rules.*": KNOW,
     # analysing one module (libcst)
     "analysis*": ANALYSE, "flow*": ANALYSE, "walk*": ANALYSE, "sinks*": ANALYSE, "http_sinks": ANALYSE, "resolve*": ANALYSE,
-    "positions": ANALYSE, "fix_kinds": ANALYSE, "lite*": ANALYSE,
+    "positions": ANALYSE, "fix_kinds": ANALYSE, "lite*": ANALYSE, "parser_import": ANALYSE,
     # the project index
     "index*": INDEX, "summaries": INDEX,
     # the driver: checking a project, rounds, worker processes, the cache

@@ -58,6 +58,7 @@ class Checker:
     @functools.cached_property
     def options(self):
         """The dataflow options (importing the analysis, and libcst, only when a file needs it)."""
+        self.load_parser()
         from .flow import Options
 
         s = self.settings
@@ -162,9 +163,17 @@ class Checker:
             source.error = unreadable(source.display, f"not analysed: {size / 1048576:.1f} MB is over the "
                                       f"max-file-size-kb limit of {self.settings.max_file_size_kb} KB")
             return
+        self.load_parser()
         from .analysis import parse
 
         parse(source, lite)
+
+    def load_parser(self) -> None:
+        """Import libcst before the analysis does, its node classes' methods compiled once per machine
+        (`parser_import`; not with `--no-cache`, which keeps nothing between runs)."""
+        from .parser_import import import_libcst
+
+        import_libcst(remember=self.cache_dir is not None)
 
     # -- checking --------------------------------------------------------------------------
     def walk(self, source: Source, options, **hooks):

@@ -167,6 +167,7 @@ class Project:
             self.cache_use = "hit"
             return True
         # Pre-commit's case: re-analyse the changed files against the cached index of the others.
+        self.checker.load_parser()
         from . import index as idx
 
         index: idx.ProjectIndex = entry.index()
@@ -231,6 +232,7 @@ class Project:
         self.cache_use = "miss"
 
     def _build_all(self) -> None:
+        self.checker.load_parser()
         from . import index as idx
 
         if self.pool is self.sources and few(len(self.wanted), len(self.sources)):
