@@ -8,7 +8,6 @@ with no method carries what its parts carry.  `walk.Walker` drives the evaluator
 from __future__ import annotations
 
 import functools
-
 from typing import Callable
 
 import libcst as cst
