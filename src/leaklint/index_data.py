@@ -29,8 +29,9 @@ def to_data(index: ProjectIndex) -> dict:
 def from_data(data: dict) -> ProjectIndex:
     """The index `to_data` stored; ValueError (or TypeError) on anything else."""
     index = ProjectIndex()
+    bound: dict[tuple, Value] = {}   # one value per (ref, local, text): most names are bound to a few of them
     for name, names, classes, bases, properties in data["modules"]:
-        index.modules[_text(name)] = ModuleFacts(name, {_text(n): _name_from(ref, local, text, pii)
+        index.modules[_text(name)] = ModuleFacts(name, {_text(n): _name_from(ref, local, text, pii, bound)
                                                         for n, ref, local, text, pii in names},
                                                  frozenset(map(_text, classes)),
                                                  {_text(c): tuple(map(_text, refs)) for c, refs in bases},
@@ -79,11 +80,16 @@ def _elements_from(data: tuple | None) -> tuple[Value, ...] | None:
                  for pii, wholes, params in data)
 
 
-def _name_from(ref, local, text, pii) -> Value:
-    """A module's name: what it refers to, the text it holds, or (a class member) the personal data it holds."""
+def _name_from(ref, local, text, pii, bound: dict[tuple, Value]) -> Value:
+    """A module's name: what it refers to, the text it holds, or (a class member) the personal data it holds
+    (`bound`: the values made so far, values being immutable)."""
     if text is None and pii:
         return Value(pii=_pii_from(pii))
-    return Value(ref=_text(ref) if text is None else None, local=_flag(local), text=_text(text) if text else None)
+    key = (_text(ref) if text is None else None, _flag(local), _text(text) if text else None)
+    made = bound.get(key)
+    if made is None:
+        made = bound[key] = Value(ref=key[0], local=key[1], text=key[2])
+    return made
 
 
 def _sink_data(sink: DerivedSink) -> tuple:
