@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import collector_off
 from .config import Configs, Settings
 from .layout import loose_root, root_of
 from .discover import Discovery, discover, excluded_by
@@ -102,6 +103,9 @@ def _nearest(files: list[Path], config: Path | None, configs: Configs, named: se
     return out
 
 
+# The collector is off for all of it, finding the wrappers' definitions too: after a project's analysis, each
+# collection scans millions of objects (weblate: 1.2 s of parsing three modules with `ast`).
+@collector_off()
 def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), data: dict[Path, bytes] | None = None,
                 jobs: int = 1, cache: bool = False, progress: Progress | None = None, related: bool = True) -> Run:
     """Findings for the files, each project (and configuration) indexed once.  `data` holds the content of
@@ -109,16 +113,6 @@ def check_files(files: list[Path], configs: Configs, *, given: list[Path] = (), 
     root, the files of that project are all here already.  `progress` is told what the run is doing.
     `related=False`: the findings lack the definitions of the functions they go through (an output that
     does not show related locations; finding those parses the modules)."""
-    from .collector import collector_off
-
-    # The collector is off for all of it, finding the wrappers' definitions too: after a project's analysis,
-    # each collection scans millions of objects (weblate: 1.2 s of parsing three modules with `ast`).
-    with collector_off():
-        return _check_files(files, configs, given, data, jobs, cache, progress, related)
-
-
-def _check_files(files: list[Path], configs: Configs, given, data, jobs: int, cache: bool, progress,
-                 related: bool) -> Run:
     from .cache import Cache
     from .project import Project
     from .wrappers import with_wrappers

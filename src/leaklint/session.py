@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import cache_folder, display_path, outside_tests
+from .collector import collector_off
 from .config import Configs, Settings, root_of
 from .source import Source, printable
 
@@ -59,16 +60,11 @@ class Session:
         self.configs = Configs(settings=settings)
         self.documents: dict[str, LiveDocument] = {}
 
+    @collector_off()
     def analyse(self, path: Path, text: str) -> Analysis:
         """The findings of `text` as the document at `path`; any failure of leaklint's own is the
         document's LL902 (its project is then built again on the next change).  The collector is off
         meanwhile (see `collector`): the server turns it on between analyses."""
-        from .collector import collector_off
-
-        with collector_off():
-            return self._analyse(path, text)
-
-    def _analyse(self, path: Path, text: str) -> Analysis:
         start = time.perf_counter()
         key = os.path.abspath(path)
         live = self.documents.get(key)
