@@ -17,13 +17,13 @@ READ, KNOW, ANALYSE, INDEX, DRIVE, DOORS = range(6)
 LAYERS = {
     # reading and decoding, standard library only
     "__init__": READ, "_toml": READ, "source": READ, "findings": READ, "layout": READ, "suppress": READ,
-    "prefilter": READ, "cache_io": READ, "deep_stack": READ, "reads": READ, "reach": READ,
+    "prefilter": READ, "cache_io": READ, "dataclass_code": READ, "deep_stack": READ, "reads": READ, "reach": READ,
     # knowing: configuration, the SDK catalogue, the PII vocabulary, the rule tables
     "config": KNOW, "discover": KNOW, "catalogue": KNOW, "catalogue.*": KNOW, "pii*": KNOW, "scrub": KNOW,
     "rules": KNOW, "rules.*": KNOW,
     # analysing one module (libcst)
     "analysis*": ANALYSE, "flow*": ANALYSE, "walk*": ANALYSE, "sinks*": ANALYSE, "http_sinks": ANALYSE, "resolve*": ANALYSE,
-    "positions": ANALYSE, "fix_kinds": ANALYSE, "lite*": ANALYSE, "parser_import": ANALYSE,
+    "positions": ANALYSE, "fix_kinds": ANALYSE, "lite*": ANALYSE,
     # the project index
     "index*": INDEX, "summaries": INDEX,
     # the driver: checking a project, rounds, worker processes, the cache

@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cli_args import build_parser, cpu_count
-from .config import ConfigError, Configs, Overrides
 from .deep_stack import EXIT_ERROR, EXIT_INTERRUPTED, with_deep_stack
 
 STDIN = Path("-")
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Sequence
 
     from .api import Run
+    from .config import Configs
     from .progress import Progress
 
 
@@ -30,8 +30,13 @@ def entry() -> None:
     import gc
     import os
 
+    from .dataclass_code import kept_code
+
     gc.disable()
-    code = main()
+    args = build_parser().parse_args()
+    # (before the modules a command needs are imported: their classes' methods are compiled once per machine)
+    with kept_code("leaklint", remember=not getattr(args, "no_cache", False)):
+        code = main(args=args)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -40,9 +45,8 @@ def entry() -> None:
     os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, args: argparse.Namespace | None = None) -> int:
+    args = args if args is not None else build_parser().parse_args(argv)
     code = with_deep_stack(lambda: run(args))
     if code == EXIT_INTERRUPTED:
         print("leaklint: interrupted", file=sys.stderr)
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .config import ConfigError
+
     try:
         if args.command == "rules":
             from .cli_report import show_rules
@@ -85,12 +91,16 @@ def run(args: argparse.Namespace) -> int:
 
 def check_combinations(args: argparse.Namespace) -> None:
     """Options that cannot go together: a one-line usage error before anything is read."""
+    from .config import ConfigError
+
     if getattr(args, "add_noqa", False) and (args.fix or args.diff or args.stdin_filename or STDIN in (args.paths or ())):
         raise ConfigError("--add-noqa cannot be combined with --fix, --diff or stdin")
 
 
 def configs_for(args: argparse.Namespace) -> Configs:
     """Each file's nearest configuration (or `--config`'s), with the command line's selections over it."""
+    from .config import Configs, Overrides
+
     given = getattr(args, "per_file_ignores", None)
     return Configs(Overrides(args.config, args.select, tuple(args.extend_select), tuple(args.ignore),
                              getattr(args, "force_exclude", False), getattr(args, "include_tests", False),
@@ -101,6 +111,7 @@ def configs_for(args: argparse.Namespace) -> Configs:
 def inputs(args: argparse.Namespace):
     """The paths asked for, their configurations, the files found (and paths missing) and stdin's content."""
     from .api import discover_paths
+    from .config import ConfigError
     from .discover import Discovery
 
     configs = configs_for(args)

@@ -170,8 +170,8 @@ class Checker:
 
     def load_parser(self) -> None:
         """Import libcst before the analysis does, its node classes' methods compiled once per machine
-        (`parser_import`; not with `--no-cache`, which keeps nothing between runs)."""
-        from .parser_import import import_libcst
+        (`dataclass_code`; not with `--no-cache`, which keeps nothing between runs)."""
+        from .dataclass_code import import_libcst
 
         import_libcst(remember=self.cache_dir is not None)
 
